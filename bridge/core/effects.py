@@ -1,0 +1,127 @@
+"""What the channel asks its caller to do, and what happened.
+
+The channel never performs I/O: every call returns a list of these effects,
+in order, and the caller (the browser adapter, or a test) carries them out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .errors import ProtocolError, RemoteProtocolError
+from .messages import Message
+
+
+class Transport(StrEnum):
+    WINDOW = "window"  # window.postMessage with an exact target origin
+    PORT = "port"  # the MessagePort agreed in the handshake
+
+
+class Mode(StrEnum):
+    BRIDGE = "bridge"  # both ends are hizi-bridge: ids, requests, MessagePort
+    COMPAT = "compat"  # a plain Appendix A peer: bare {type, data} on the window
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One ``message`` event, as the adapter saw it."""
+
+    data: object  # the value; JSON text when ``encoded``
+    origin: str = ""  # event.origin ("" on a MessagePort)
+    from_peer: bool = False  # event.source is the paired window
+    via: Transport = Transport.WINDOW
+    encoded: bool = False  # the adapter turned a JS object into JSON text
+    has_port: bool = False  # the event carried a transferred MessagePort
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """Post ``text`` (JSON) to the peer.
+
+    On the window, the adapter posts ``JSON.parse(text)`` (a plain object, as
+    Appendix A peers expect) with ``target_origin``; on the port, the text itself.
+    ``transfer_new_port``: create a MessageChannel, transfer one end with this
+    post and use the other for all later port traffic.
+    """
+
+    text: str
+    via: Transport
+    target_origin: str
+    message: Message | None = None
+    transfer_new_port: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Deliver:
+    """Hand a validated message to the application's handlers."""
+
+    message: Message
+    id: int | None = None
+    via: Transport = Transport.WINDOW
+
+
+@dataclass(frozen=True, slots=True)
+class Rejected:
+    """An inbound value was dropped; ``error.reason`` says why."""
+
+    error: RemoteProtocolError
+    origin: str = ""
+    type_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestDone:
+    request_id: int
+    response: Message
+
+
+@dataclass(frozen=True, slots=True)
+class RequestFailed:
+    request_id: int
+    error: ProtocolError
+
+
+@dataclass(frozen=True, slots=True)
+class SendFailed:
+    """A queued message could not be sent once the peer's dialect was known."""
+
+    message: Message
+    id: int
+    error: ProtocolError
+
+
+@dataclass(frozen=True, slots=True)
+class AdoptPort:
+    """Use the MessagePort that came with the inbound event from now on."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClosePort:
+    """Close the current MessagePort (peer restarted, or the bridge closed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Connected:
+    mode: Mode
+    version: int | None = None
+    peer_session: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Disconnected:
+    reason: str
+
+
+Effect = (
+    Post
+    | Deliver
+    | Rejected
+    | RequestDone
+    | RequestFailed
+    | SendFailed
+    | AdoptPort
+    | ClosePort
+    | Connected
+    | Disconnected
+)

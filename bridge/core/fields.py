@@ -1,0 +1,51 @@
+"""Constrained field types shared by the message catalog.
+
+Money is a JSON number in the currency's major unit (what a player sees, e.g.
+``12.5`` for EUR 12.50): Appendix A sends balances as bare values and never
+states a unit, so we take the form a lobby can display without knowing the
+game's internals. Every number is finite and bounded so a hostile peer cannot
+smuggle NaN, Infinity or 1e308 into an operator's ledger view.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import AfterValidator, Field, StrictBool, StringConstraints
+
+from .currencies import ISO_4217
+
+MAX_AMOUNT = 1e12  # far above any real balance, far below float trouble
+
+Amount = Annotated[float, Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)]
+"""A non-negative money amount (stake, win, balance)."""
+
+SignedAmount = Annotated[float, Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, allow_inf_nan=False)]
+"""A money amount that may be negative (net result)."""
+
+Percent = Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)]
+
+Count = Annotated[int, Field(ge=0, le=1_000_000_000)]
+
+Seconds = Annotated[float, Field(ge=0, le=10 * 365 * 24 * 3600, allow_inf_nan=False)]
+
+
+def _known_currency(code: str) -> str:
+    if code not in ISO_4217:
+        raise ValueError(f"{code!r} is not an active ISO 4217 currency code")
+    return code
+
+
+Currency = Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$"), AfterValidator(_known_currency)]
+
+ShortText = Annotated[str, StringConstraints(max_length=200)]
+Text = Annotated[str, StringConstraints(max_length=2000)]
+
+HttpUrl = Annotated[
+    str,
+    StringConstraints(max_length=2048, pattern=r"^https?://[^\s]+$"),
+]
+"""An absolute http(s) URL, kept as text so it round-trips byte for byte."""
+
+Flag = StrictBool
+"""A JSON boolean; ``"true"`` or ``1`` are refused, as a JS peer would never send them."""

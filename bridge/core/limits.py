@@ -1,0 +1,84 @@
+"""Size limits on inbound values, checked before any parsing or validation.
+
+A hostile frame can post a 10 MB string or an array nested 10,000 deep; both
+must be refused in time proportional to the limit, not to the value.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from .errors import MalformedMessage, OversizeValue
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    max_text: int = 64 * 1024  # characters of JSON text
+    max_depth: int = 8  # our deepest message nests 3 levels
+    max_nodes: int = 512  # containers + scalars in one value
+    max_string: int = 4096  # characters in any one string
+
+
+DEFAULT_LIMITS = Limits()
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def check_value(value: object, limits: Limits = DEFAULT_LIMITS) -> None:
+    """Refuse a Python value that is too big or not JSON-shaped.
+
+    Walks iteratively and stops at the first breach, so the cost is bounded by
+    the limits whatever the size of ``value``.
+    """
+    stack: list[tuple[object, int]] = [(value, 1)]
+    nodes = 0
+    while stack:
+        item, depth = stack.pop()
+        nodes += 1
+        if nodes > limits.max_nodes:
+            raise OversizeValue(f"value has more than {limits.max_nodes} elements")
+        if isinstance(item, str):
+            if len(item) > limits.max_string:
+                raise OversizeValue(
+                    f"a string of {len(item)} characters exceeds {limits.max_string}"
+                )
+            continue
+        if isinstance(item, _SCALARS):
+            continue
+        if depth > limits.max_depth:
+            raise OversizeValue(f"value nests deeper than {limits.max_depth} levels")
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if not isinstance(key, str):
+                    raise MalformedMessage("object keys must be strings")
+                if len(key) > limits.max_string:
+                    raise OversizeValue("an object key is too long")
+                stack.append((child, depth + 1))
+                if len(stack) > limits.max_nodes:
+                    raise OversizeValue(f"value has more than {limits.max_nodes} elements")
+        elif isinstance(item, list | tuple):
+            if len(item) > limits.max_nodes:
+                raise OversizeValue(f"value has more than {limits.max_nodes} elements")
+            stack.extend((child, depth + 1) for child in item)
+        else:
+            raise MalformedMessage(f"a {type(item).__name__} is not a JSON value")
+
+
+def _refuse_constant(name: str) -> object:
+    raise ValueError(f"{name} is not JSON")
+
+
+def decode_text(text: str, limits: Limits = DEFAULT_LIMITS) -> object:
+    """Parse JSON text after checking its length; nesting is checked by ``check_value``."""
+    if len(text) > limits.max_text:
+        raise OversizeValue(f"message of {len(text)} characters exceeds {limits.max_text}")
+    # Cheap guard before json.loads recurses: depth cannot exceed the opener count.
+    if text.count("[") + text.count("{") > limits.max_nodes:
+        raise OversizeValue(f"value has more than {limits.max_nodes} elements")
+    try:
+        value = json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError) as exc:
+        raise MalformedMessage(f"not valid JSON: {exc}") from None
+    check_value(value, limits)
+    return value

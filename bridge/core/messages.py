@@ -1,0 +1,641 @@
+"""The message catalog: every post message hizi-bridge knows, one typed class each.
+
+Wire form is hizi's Appendix A shape, ``{"type": <name>, "data": <value>}``;
+``data`` is left out when a message carries none. Three families live here:
+
+* **Appendix A** messages, exactly as docs.hizi.io lists them, so a plain hizi
+  game or lobby that has never heard of hizi-bridge understands us;
+* **extensions** (``extension = True``) that a regulated market needs and the
+  docs lack: reality check, typed errors, load progress, player activity,
+  close / history requests, autoplay and pause acknowledgements. They keep the
+  same ``{type, data}`` shape; a plain peer ignores types it does not know;
+* **control** messages of the hizi-bridge handshake (``hiziBridge.*``), never
+  delivered to application handlers.
+
+Choices where the docs are silent are stated on each class and collected in
+docs/messages.md (generated from this module).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, ClassVar, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from .fields import (
+    Amount,
+    Count,
+    Currency,
+    Flag,
+    HttpUrl,
+    Percent,
+    Seconds,
+    ShortText,
+    SignedAmount,
+    Text,
+)
+
+
+class Direction(StrEnum):
+    LOBBY_TO_GAME = "lobby_to_game"
+    GAME_TO_LOBBY = "game_to_lobby"
+    CONTROL = "control"  # handshake, both ways
+
+
+class Family(StrEnum):
+    APPENDIX_A = "appendix_a"
+    EXTENSION = "extension"
+    CONTROL = "control"
+
+
+class Data(BaseModel):
+    """Base of structured ``data`` payloads: camelCase on the wire, strict types."""
+
+    model_config = ConfigDict(
+        strict=True,
+        extra="forbid",
+        frozen=True,
+        alias_generator=to_camel,
+        populate_by_name=True,
+    )
+
+
+class Message(BaseModel):
+    """Base of every message. Subclasses pin ``type`` to a literal."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+    type: str
+    data: object = None
+
+    direction: ClassVar[Direction]
+    family: ClassVar[Family]
+    # For requests: the message type that answers this one.
+    reply: ClassVar[str | None] = None
+    # The wire example used in docs and round-trip tests.
+    example: ClassVar[dict[str, object]]
+
+    @classmethod
+    def type_name(cls) -> str:
+        default = cls.model_fields["type"].default
+        assert isinstance(default, str)
+        return default
+
+    @property
+    def extension(self) -> bool:
+        return self.family is Family.EXTENSION
+
+
+class LobbyMessage(Message):
+    direction = Direction.LOBBY_TO_GAME
+
+
+class GameMessage(Message):
+    direction = Direction.GAME_TO_LOBBY
+
+
+# --------------------------------------------------------------------------
+# Appendix A, lobby -> game
+# --------------------------------------------------------------------------
+
+
+class Spin(LobbyMessage):
+    """Start a spin."""
+
+    family = Family.APPENDIX_A
+    example = {"type": "spin"}
+    type: Literal["spin"] = "spin"
+    data: None = None
+
+
+class Stop(LobbyMessage):
+    """Stop the reels."""
+
+    family = Family.APPENDIX_A
+    example = {"type": "stop"}
+    type: Literal["stop"] = "stop"
+    data: None = None
+
+
+class ClearCookies(LobbyMessage):
+    """Forget stored settings (muted, turbo, ...)."""
+
+    family = Family.APPENDIX_A
+    example = {"type": "clearCookies"}
+    type: Literal["clearCookies"] = "clearCookies"
+    data: None = None
+
+
+class StopAutoplay(LobbyMessage):
+    """End autoplay after the current spin."""
+
+    family = Family.APPENDIX_A
+    example = {"type": "stopAutoplay"}
+    type: Literal["stopAutoplay"] = "stopAutoplay"
+    data: None = None
+
+
+class Reload(LobbyMessage):
+    """Reload the game after the current spin."""
+
+    family = Family.APPENDIX_A
+    example = {"type": "reload"}
+    type: Literal["reload"] = "reload"
+    data: None = None
+
+
+class Pause(LobbyMessage):
+    """Pause the game until resumed. As a request it is answered by ``gamePaused``."""
+
+    family = Family.APPENDIX_A
+    reply = "gamePaused"
+    example = {"type": "pause"}
+    type: Literal["pause"] = "pause"
+    data: None = None
+
+
+class Resume(LobbyMessage):
+    """Resume after a pause. As a request it is answered by ``gameResumed``."""
+
+    family = Family.APPENDIX_A
+    reply = "gameResumed"
+    example = {"type": "resume"}
+    type: Literal["resume"] = "resume"
+    data: None = None
+
+
+class StakeUp(LobbyMessage):
+    """Raise the selected stake one step."""
+
+    family = Family.APPENDIX_A
+    example = {"type": "stakeUp"}
+    type: Literal["stakeUp"] = "stakeUp"
+    data: None = None
+
+
+class StakeDown(LobbyMessage):
+    """Lower the selected stake one step."""
+
+    family = Family.APPENDIX_A
+    example = {"type": "stakeDown"}
+    type: Literal["stakeDown"] = "stakeDown"
+    data: None = None
+
+
+class Turbo(LobbyMessage):
+    """Turbo on (``true``) or off (``false``)."""
+
+    family = Family.APPENDIX_A
+    example = {"type": "turbo", "data": True}
+    type: Literal["turbo"] = "turbo"
+    data: Flag
+
+
+class SetAudio(LobbyMessage):
+    """Sound on (``true``) or muted (``false``).
+
+    The docs do not say which value means muted; we read ``setAudio(true)`` as
+    "audio on", the opposite sense of ``audioToggle``'s ``muted`` flag.
+    """
+
+    family = Family.APPENDIX_A
+    example = {"type": "setAudio", "data": False}
+    type: Literal["setAudio"] = "setAudio"
+    data: Flag
+
+
+class UpdateBalance(LobbyMessage):
+    """Re-fetch the balance from the server (e.g. after a deposit)."""
+
+    family = Family.APPENDIX_A
+    example = {"type": "updateBalance"}
+    type: Literal["updateBalance"] = "updateBalance"
+    data: None = None
+
+
+class ShowHelp(LobbyMessage):
+    """Open the game rules dialog."""
+
+    family = Family.APPENDIX_A
+    example = {"type": "showHelp"}
+    type: Literal["showHelp"] = "showHelp"
+    data: None = None
+
+
+# --------------------------------------------------------------------------
+# Extensions, lobby -> game
+# --------------------------------------------------------------------------
+
+
+class RealityCheckData(Data):
+    elapsed_seconds: Seconds
+    total_staked: Amount
+    total_won: Amount
+    net_result: SignedAmount
+    currency: Currency
+    history_url: HttpUrl | None = None
+
+
+class RealityCheck(LobbyMessage):
+    """Extension. Show the reality-check dialog: session time and net result.
+
+    A request: the game answers with ``realityCheckAnswer`` once the player chose.
+    """
+
+    family = Family.EXTENSION
+    reply = "realityCheckAnswer"
+    example = {
+        "type": "realityCheck",
+        "data": {
+            "elapsedSeconds": 3600,
+            "totalStaked": 120.0,
+            "totalWon": 95.5,
+            "netResult": -24.5,
+            "currency": "EUR",
+            "historyUrl": "https://casino.example.com/history",
+        },
+    }
+    type: Literal["realityCheck"] = "realityCheck"
+    data: RealityCheckData
+
+
+class CloseData(Data):
+    reason: ShortText | None = None
+
+
+class Close(LobbyMessage):
+    """Extension. Ask the game to finish the current round and close.
+
+    A request: the game answers with ``gameClosed`` when it is safe to remove the frame.
+    """
+
+    family = Family.EXTENSION
+    reply = "gameClosed"
+    example = {"type": "close", "data": {"reason": "session limit reached"}}
+    type: Literal["close"] = "close"
+    data: CloseData = CloseData()
+
+
+# --------------------------------------------------------------------------
+# Appendix A, game -> lobby
+# --------------------------------------------------------------------------
+
+
+class OnAppFrameReady(GameMessage):
+    """The game page has loaded."""
+
+    family = Family.APPENDIX_A
+    example = {"type": "onAppFrameReady"}
+    type: Literal["onAppFrameReady"] = "onAppFrameReady"
+    data: None = None
+
+
+class GameDataLoaded(GameMessage):
+    """The game's login call succeeded."""
+
+    family = Family.APPENDIX_A
+    example = {"type": "gameDataLoaded"}
+    type: Literal["gameDataLoaded"] = "gameDataLoaded"
+    data: None = None
+
+
+class GameReady(GameMessage):
+    """Loading is done and the game is playable."""
+
+    family = Family.APPENDIX_A
+    example = {"type": "gameReady"}
+    type: Literal["gameReady"] = "gameReady"
+    data: None = None
+
+
+class RoundStarted(GameMessage):
+    """A round started; ``data`` is the balance after the stake was taken.
+
+    The docs give no format for the balance: we send a number in the currency's
+    major unit.
+    """
+
+    family = Family.APPENDIX_A
+    example = {"type": "roundStarted", "data": 99.0}
+    type: Literal["roundStarted"] = "roundStarted"
+    data: Amount
+
+
+class RoundEnded(GameMessage):
+    """The round ended."""
+
+    family = Family.APPENDIX_A
+    example = {"type": "roundEnded"}
+    type: Literal["roundEnded"] = "roundEnded"
+    data: None = None
+
+
+class Balance(GameMessage):
+    """The balance shown in the game changed; ``data`` is the new balance."""
+
+    family = Family.APPENDIX_A
+    example = {"type": "balance", "data": 101.5}
+    type: Literal["balance"] = "balance"
+    data: Amount
+
+
+class AudioToggle(GameMessage):
+    """The player toggled sound; ``data`` is ``true`` when now muted."""
+
+    family = Family.APPENDIX_A
+    example = {"type": "audioToggle", "data": True}
+    type: Literal["audioToggle"] = "audioToggle"
+    data: Flag
+
+
+class Cashier(GameMessage):
+    """The player lacks funds for a bet: the lobby should open its cashier."""
+
+    family = Family.APPENDIX_A
+    example = {"type": "cashier"}
+    type: Literal["cashier"] = "cashier"
+    data: None = None
+
+
+# --------------------------------------------------------------------------
+# Extensions, game -> lobby
+# --------------------------------------------------------------------------
+
+
+class LoadProgressData(Data):
+    percent: Percent
+
+
+class LoadProgress(GameMessage):
+    """Extension. Loading progress, 0 to 100."""
+
+    family = Family.EXTENSION
+    example = {"type": "loadProgress", "data": {"percent": 42}}
+    type: Literal["loadProgress"] = "loadProgress"
+    data: LoadProgressData
+
+
+class ErrorCode(StrEnum):
+    """The closed set of error codes a game may report."""
+
+    NETWORK = "network"
+    SESSION_EXPIRED = "session_expired"
+    INSUFFICIENT_FUNDS = "insufficient_funds"
+    STAKE_LIMIT = "stake_limit"
+    RESPONSIBLE_GAMING_LIMIT = "responsible_gaming_limit"
+    GAME_UNAVAILABLE = "game_unavailable"
+    ROUND_FAILED = "round_failed"
+    INTERNAL = "internal"
+
+
+class ErrorData(Data):
+    code: Annotated[ErrorCode, Field(strict=False)]
+    message: Text
+    fatal: Flag
+
+
+class GameError(GameMessage):
+    """Extension. The game hit an error.
+
+    ``fatal`` means the game cannot go on and the lobby should offer to leave;
+    a recoverable error is informational.
+    """
+
+    family = Family.EXTENSION
+    example = {
+        "type": "error",
+        "data": {"code": "network", "message": "Connection lost, retrying", "fatal": False},
+    }
+    type: Literal["error"] = "error"
+    data: ErrorData
+
+
+class RealityCheckChoice(StrEnum):
+    CONTINUE = "continue"
+    QUIT = "quit"
+    HISTORY = "history"
+
+
+class RealityCheckAnswerData(Data):
+    choice: Annotated[RealityCheckChoice, Field(strict=False)]
+
+
+class RealityCheckAnswer(GameMessage):
+    """Extension. The player's answer to ``realityCheck``."""
+
+    family = Family.EXTENSION
+    example = {"type": "realityCheckAnswer", "data": {"choice": "continue"}}
+    type: Literal["realityCheckAnswer"] = "realityCheckAnswer"
+    data: RealityCheckAnswerData
+
+
+class PlayerActivityData(Data):
+    action: ShortText | None = None
+
+
+class PlayerActivity(GameMessage):
+    """Extension. The player did something (spin, stake change, menu, touch).
+
+    Lobbies use it for inactivity rules.
+    """
+
+    family = Family.EXTENSION
+    example = {"type": "playerActivity", "data": {"action": "stakeUp"}}
+    type: Literal["playerActivity"] = "playerActivity"
+    data: PlayerActivityData = PlayerActivityData()
+
+
+class CloseRequest(GameMessage):
+    """Extension. The player asked to leave the game (close / home button)."""
+
+    family = Family.EXTENSION
+    example = {"type": "closeRequest"}
+    type: Literal["closeRequest"] = "closeRequest"
+    data: None = None
+
+
+class HistoryRequest(GameMessage):
+    """Extension. The player asked to see the game history."""
+
+    family = Family.EXTENSION
+    example = {"type": "historyRequest"}
+    type: Literal["historyRequest"] = "historyRequest"
+    data: None = None
+
+
+class AutoplayStartedData(Data):
+    rounds: Count | None = None
+
+
+class AutoplayStarted(GameMessage):
+    """Extension. Autoplay started; ``rounds`` is the number asked for, if bounded."""
+
+    family = Family.EXTENSION
+    example = {"type": "autoplayStarted", "data": {"rounds": 25}}
+    type: Literal["autoplayStarted"] = "autoplayStarted"
+    data: AutoplayStartedData = AutoplayStartedData()
+
+
+class AutoplayStoppedData(Data):
+    reason: ShortText | None = None
+
+
+class AutoplayStopped(GameMessage):
+    """Extension. Autoplay stopped (finished, stopped by the player or the lobby)."""
+
+    family = Family.EXTENSION
+    example = {"type": "autoplayStopped", "data": {"reason": "lobby"}}
+    type: Literal["autoplayStopped"] = "autoplayStopped"
+    data: AutoplayStoppedData = AutoplayStoppedData()
+
+
+class GamePaused(GameMessage):
+    """Extension. The game is paused (the answer to ``pause``)."""
+
+    family = Family.EXTENSION
+    example = {"type": "gamePaused"}
+    type: Literal["gamePaused"] = "gamePaused"
+    data: None = None
+
+
+class GameResumed(GameMessage):
+    """Extension. The game runs again (the answer to ``resume``)."""
+
+    family = Family.EXTENSION
+    example = {"type": "gameResumed"}
+    type: Literal["gameResumed"] = "gameResumed"
+    data: None = None
+
+
+class GameClosed(GameMessage):
+    """Extension. The game finished its round and may be removed (the answer to ``close``)."""
+
+    family = Family.EXTENSION
+    example = {"type": "gameClosed"}
+    type: Literal["gameClosed"] = "gameClosed"
+    data: None = None
+
+
+# --------------------------------------------------------------------------
+# Control: the hizi-bridge handshake (never delivered to handlers)
+# --------------------------------------------------------------------------
+
+PROTOCOL_NAME: Final = "hizi-bridge"
+PROTOCOL_VERSIONS: tuple[int, ...] = (1,)
+
+
+class Role(StrEnum):
+    LOBBY = "lobby"
+    GAME = "game"
+
+
+SessionId = ShortText
+
+
+class HelloData(Data):
+    protocol: Literal["hizi-bridge"] = PROTOCOL_NAME
+    versions: list[int] = Field(min_length=1, max_length=16)
+    role: Annotated[Role, Field(strict=False)]
+    session: SessionId
+
+
+class Hello(Message):
+    """Control. "I speak hizi-bridge": sent by both sides at start."""
+
+    direction = Direction.CONTROL
+    family = Family.CONTROL
+    example = {
+        "type": "hiziBridge.hello",
+        "data": {"protocol": "hizi-bridge", "versions": [1], "role": "game", "session": "g-1f3a"},
+    }
+    type: Literal["hiziBridge.hello"] = "hiziBridge.hello"
+    data: HelloData
+
+
+class WelcomeData(Data):
+    protocol: Literal["hizi-bridge"] = PROTOCOL_NAME
+    version: int
+    session: SessionId  # echoes the game's hello, so a stale welcome is ignored
+
+
+class Welcome(Message):
+    """Control. The lobby's answer to a game's hello; carries a transferred MessagePort."""
+
+    direction = Direction.CONTROL
+    family = Family.CONTROL
+    example = {
+        "type": "hiziBridge.welcome",
+        "data": {"protocol": "hizi-bridge", "version": 1, "session": "g-1f3a"},
+    }
+    type: Literal["hiziBridge.welcome"] = "hiziBridge.welcome"
+    data: WelcomeData
+
+
+class ByeData(Data):
+    reason: ShortText = "closed"
+
+
+class Bye(Message):
+    """Control. The sender closed its bridge; pending requests will not be answered."""
+
+    direction = Direction.CONTROL
+    family = Family.CONTROL
+    example = {"type": "hiziBridge.bye", "data": {"reason": "closed"}}
+    type: Literal["hiziBridge.bye"] = "hiziBridge.bye"
+    data: ByeData = ByeData()
+
+
+LOBBY_TO_GAME: tuple[type[Message], ...] = (
+    Spin,
+    Stop,
+    ClearCookies,
+    StopAutoplay,
+    Reload,
+    Pause,
+    Resume,
+    StakeUp,
+    StakeDown,
+    Turbo,
+    SetAudio,
+    UpdateBalance,
+    ShowHelp,
+    RealityCheck,
+    Close,
+)
+
+GAME_TO_LOBBY: tuple[type[Message], ...] = (
+    OnAppFrameReady,
+    GameDataLoaded,
+    GameReady,
+    RoundStarted,
+    RoundEnded,
+    Balance,
+    AudioToggle,
+    Cashier,
+    LoadProgress,
+    GameError,
+    RealityCheckAnswer,
+    PlayerActivity,
+    CloseRequest,
+    HistoryRequest,
+    AutoplayStarted,
+    AutoplayStopped,
+    GamePaused,
+    GameResumed,
+    GameClosed,
+)
+
+CONTROL: tuple[type[Message], ...] = (Hello, Welcome, Bye)
+
+ALL_MESSAGES: tuple[type[Message], ...] = LOBBY_TO_GAME + GAME_TO_LOBBY + CONTROL
+
+BY_TYPE: dict[str, type[Message]] = {cls.type_name(): cls for cls in ALL_MESSAGES}
+
+# Reply type -> the request types it answers.
+REPLIES: dict[str, tuple[str, ...]] = {}
+for _cls in ALL_MESSAGES:
+    if _cls.reply is not None:
+        REPLIES.setdefault(_cls.reply, ())
+        REPLIES[_cls.reply] += (_cls.type_name(),)
