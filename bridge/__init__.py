@@ -1,0 +1,75 @@
+"""hizi-bridge: typed, origin-checked post messages between hizi game iframes and lobbies.
+
+The protocol core (``bridge.core``) is pure Python. ``LobbyBridge`` and
+``GameBridge`` need a browser (Pyodide / PyScript) and are imported lazily so
+``import bridge`` works under plain CPython too.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .core.channel import Channel, ChannelConfig, State
+from .core.effects import Inbound, Mode, Transport
+from .core.errors import (
+    ChannelClosedError,
+    LocalProtocolError,
+    ProtocolError,
+    RejectReason,
+    RemoteProtocolError,
+    RequestCancelled,
+    RequestError,
+    RequestTimeout,
+    UnsupportedInDialect,
+)
+from .core.limits import Limits
+from .core.messages import *  # noqa: F403  (the catalog is the public vocabulary)
+from .core.messages import Direction, Message, Role
+from .core.origin import OriginDecision, OriginPolicy
+from .core.wire import build, dump, dump_json, parse
+
+if TYPE_CHECKING:
+    from .browser.bridges import GameBridge, LobbyBridge
+
+__version__ = "0.1.0"
+
+_BROWSER = {"LobbyBridge", "GameBridge"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _BROWSER:
+        from .browser import bridges
+
+        return getattr(bridges, name)
+    raise AttributeError(f"module 'bridge' has no attribute {name!r}")
+
+
+__all__ = [
+    "Channel",
+    "ChannelClosedError",
+    "ChannelConfig",
+    "Direction",
+    "GameBridge",
+    "Inbound",
+    "Limits",
+    "LobbyBridge",
+    "LocalProtocolError",
+    "Message",
+    "Mode",
+    "OriginDecision",
+    "OriginPolicy",
+    "ProtocolError",
+    "RejectReason",
+    "RemoteProtocolError",
+    "RequestCancelled",
+    "RequestError",
+    "RequestTimeout",
+    "Role",
+    "State",
+    "Transport",
+    "UnsupportedInDialect",
+    "build",
+    "dump",
+    "dump_json",
+    "parse",
+]

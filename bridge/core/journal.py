@@ -1,0 +1,87 @@
+"""One line per message crossing the bridge, for logs and the demo's live view.
+
+Built from the channel's effects so every front end (Python, JS, tests)
+describes traffic the same way.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .effects import Deliver, Effect, Post, Rejected, SendFailed
+from .wire import dump
+
+
+@dataclass(frozen=True, slots=True)
+class JournalEntry:
+    direction: str  # "in" or "out"
+    type: str  # message type, or "?" when it could not be read
+    status: str  # "accepted" (delivered / posted) or "rejected"
+    payload: Any  # the wire form, JSON-compatible; None for rejections
+    via: str  # "window" or "port"; "" when rejected before transport mattered
+    reason: str = ""  # RejectReason value for rejections
+    detail: str = ""  # human explanation for rejections
+    origin: str = ""
+    time: float = 0.0  # milliseconds, from the caller's clock
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "direction": self.direction,
+            "type": self.type,
+            "status": self.status,
+            "payload": self.payload,
+            "via": self.via,
+            "reason": self.reason,
+            "detail": self.detail,
+            "origin": self.origin,
+            "time": self.time,
+        }
+
+
+def entry_for(effect: Effect, now_ms: float) -> JournalEntry | None:
+    """The journal line for an effect, or None for effects that move no message."""
+    if isinstance(effect, Post):
+        if effect.message is None:
+            return None
+        return JournalEntry(
+            "out",
+            effect.message.type,
+            "accepted",
+            dump(effect.message),
+            effect.via.value,
+            time=now_ms,
+        )
+    if isinstance(effect, Deliver):
+        return JournalEntry(
+            "in",
+            effect.message.type,
+            "accepted",
+            dump(effect.message),
+            effect.via.value,
+            time=now_ms,
+        )
+    if isinstance(effect, Rejected):
+        return JournalEntry(
+            "in",
+            effect.type_name or "?",
+            "rejected",
+            None,
+            "",
+            reason=effect.error.reason.value,
+            detail=effect.error.message,
+            origin=effect.origin,
+            time=now_ms,
+        )
+    if isinstance(effect, SendFailed):
+        return JournalEntry(
+            "out",
+            effect.message.type,
+            "rejected",
+            dump(effect.message),
+            "",
+            reason=effect.error.code,
+            detail=effect.error.message,
+            time=now_ms,
+        )
+    return None
