@@ -1,0 +1,212 @@
+"""End-to-end fixtures: the built site on two origins, system Chromium, and a network guard.
+
+- ``e2e_site`` (session): runs ``build.build()`` once and serves ``build/site`` on a lobby origin
+  (``http://127.0.0.1:<port>``) and a game origin (``http://localhost:<port>``), free ports.
+- ``start_site_servers`` (session): factory for more servers on the same site, e.g. with a CSP
+  header: ``start_site_servers([("127.0.0.1", 0, {"Content-Security-Policy": "..."})])``.
+- ``browser_type_launch_args``: uses /usr/bin/chromium when it exists (no Playwright download).
+- ``new_context`` / ``context`` / ``page``: pytest-playwright's, plus a guard that aborts every
+  request to a host other than 127.0.0.1/localhost, records it, and fails the test at teardown.
+- ``browser_log``: requests, blocked requests, console messages and page errors of the test's
+  contexts (all pages and frames); ``browser_log.errors()`` / ``assert_no_errors()``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+from collections.abc import Callable, Generator, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Route
+
+ROOT = Path(__file__).resolve().parents[2]
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
+SYSTEM_CHROMIUM = Path(os.environ.get("HIZI_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+_HERE = Path(__file__).resolve().parent
+
+
+def load_build_module() -> ModuleType:
+    """Import the top-level build.py by path (``import build`` may find PyPA's ``build``)."""
+    name = "hizi_build"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "build.py")
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {ROOT / 'build.py'}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if _HERE in Path(str(item.path)).resolve().parents:
+            item.add_marker(pytest.mark.e2e)
+
+
+# ------------------------------------------------------------------------------------------
+# Site and servers
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class E2ESite:
+    lobby_origin: str
+    game_origin: str
+    site_dir: Path
+    manifest: Mapping[str, Any]
+
+    def lobby_url(self, path: str) -> str:
+        return f"{self.lobby_origin}/{path.lstrip('/')}"
+
+    def game_url(self, path: str) -> str:
+        return f"{self.game_origin}/{path.lstrip('/')}"
+
+
+@pytest.fixture(scope="session")
+def build_module() -> ModuleType:
+    return load_build_module()
+
+
+@pytest.fixture(scope="session")
+def built_site(build_module: ModuleType) -> Any:
+    """The ``BuildResult`` of one build for the whole session."""
+    return build_module.build(ROOT)
+
+
+ServerSpecLike = tuple[str, int] | tuple[str, int, Mapping[str, str]]
+
+
+@pytest.fixture(scope="session")
+def start_site_servers(
+    build_module: ModuleType, built_site: Any
+) -> Generator[Callable[[Iterable[ServerSpecLike]], list[Any]], None, None]:
+    """Start servers of the built site; all are stopped at the end of the session."""
+    started: list[Any] = []
+
+    def _start(specs: Iterable[ServerSpecLike]) -> list[Any]:
+        servers = build_module.start_servers(built_site.site_dir, specs)
+        started.extend(servers)
+        return list(servers)
+
+    yield _start
+    build_module.stop_servers(started)
+
+
+@pytest.fixture(scope="session")
+def e2e_site(
+    built_site: Any, start_site_servers: Callable[[Iterable[ServerSpecLike]], list[Any]]
+) -> E2ESite:
+    lobby, game = start_site_servers([("127.0.0.1", 0), ("localhost", 0)])
+    return E2ESite(
+        lobby_origin=lobby.origin,
+        game_origin=game.origin,
+        site_dir=built_site.site_dir,
+        manifest=built_site.manifest,
+    )
+
+
+# ------------------------------------------------------------------------------------------
+# Browser
+# ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(
+    browser_type_launch_args: dict[str, Any], browser_name: str | None
+) -> dict[str, Any]:
+    args = dict(browser_type_launch_args)
+    if browser_name in (None, "chromium") and SYSTEM_CHROMIUM.exists():
+        args.setdefault("executable_path", str(SYSTEM_CHROMIUM))
+        args["args"] = [*args.get("args", []), *CHROMIUM_ARGS]
+    return args
+
+
+@dataclass
+class BrowserLog:
+    """What the browser did during one test (all contexts, pages and frames)."""
+
+    requests: list[str] = field(default_factory=list)
+    blocked: list[str] = field(default_factory=list)
+    console: list[tuple[str, str, str]] = field(default_factory=list)  # (page url, type, text)
+    page_errors: list[tuple[str, str]] = field(default_factory=list)  # (page url, error)
+
+    def errors(self, page_url_contains: str = "") -> list[str]:
+        out = [
+            f"console.{kind} on {url}: {text}"
+            for url, kind, text in self.console
+            if kind == "error" and page_url_contains in url
+        ]
+        out += [f"page error on {url}: {err}" for url, err in self.page_errors]
+        return out
+
+    def assert_no_errors(self, page_url_contains: str = "") -> None:
+        errors = self.errors(page_url_contains)
+        assert not errors, "errors in the browser:\n" + "\n".join(errors)
+
+    def attach(self, page: Page) -> None:
+        def on_console(msg: ConsoleMessage) -> None:
+            self.console.append((page.url, msg.type, msg.text))
+
+        page.on("console", on_console)
+        page.on("pageerror", lambda exc: self.page_errors.append((page.url, str(exc))))
+
+    def guard(self, context: BrowserContext) -> None:
+        def on_route(route: Route) -> None:
+            url = route.request.url
+            if urlsplit(url).hostname in LOCAL_HOSTS:
+                route.fallback()
+            else:
+                self.blocked.append(url)
+                route.abort("blockedbyclient")
+
+        def on_request(request: Request) -> None:
+            self.requests.append(request.url)
+
+        context.route("**/*", on_route)
+        context.on("request", on_request)
+        context.on("page", self.attach)
+        for page in context.pages:
+            self.attach(page)
+
+
+@pytest.fixture
+def browser_log() -> Generator[BrowserLog, None, None]:
+    log = BrowserLog()
+    yield log
+    if log.blocked:
+        pytest.fail(
+            "the page tried to reach non-local hosts (aborted):\n" + "\n".join(log.blocked),
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def new_context(
+    new_context: Callable[..., BrowserContext], browser_log: BrowserLog
+) -> Callable[..., BrowserContext]:
+    """pytest-playwright's ``new_context``, with every context guarded and logged."""
+
+    def _new_context(**kwargs: Any) -> BrowserContext:
+        context = new_context(**kwargs)
+        browser_log.guard(context)
+        return context
+
+    return _new_context

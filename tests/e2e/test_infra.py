@@ -1,0 +1,77 @@
+"""The e2e infrastructure itself: static server headers and the non-local network guard."""
+
+from __future__ import annotations
+
+import urllib.request
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser
+
+from .conftest import BrowserLog, E2ESite, ServerSpecLike
+
+pytestmark = pytest.mark.e2e
+
+
+def _head(url: str) -> dict[str, str]:
+    with urllib.request.urlopen(url, timeout=10) as resp:
+        assert resp.status == 200
+        return {k.lower(): v for k, v in resp.headers.items()}
+
+
+@pytest.mark.parametrize(
+    ("path", "mime", "immutable"),
+    [
+        ("vendor/pyodide/pyodide.mjs", "text/javascript", True),
+        ("vendor/pyodide/pyodide.asm.wasm", "application/wasm", True),
+        ("vendor/pyodide/python_stdlib.zip", "application/zip", True),
+        ("vendor/pyscript/core.js", "text/javascript", True),
+        ("vendor/manifest.json", "application/json", False),
+        ("vendor/pyodide/hizi-lock.json", "application/json", False),
+        ("examples/boot_probe.html", "text/html", False),
+    ],
+)
+def test_mime_and_cache_headers(e2e_site: E2ESite, path: str, mime: str, immutable: bool) -> None:
+    for origin in (e2e_site.lobby_origin, e2e_site.game_origin):
+        headers = _head(f"{origin}/{path}")
+        assert headers["content-type"].split(";")[0] == mime
+        cache = headers["cache-control"]
+        assert ("immutable" in cache) is immutable, cache
+        if not immutable:
+            assert cache == "no-cache"
+
+
+def test_wheels_served_as_zip(e2e_site: E2ESite) -> None:
+    for wheel in e2e_site.manifest["wheels"]:
+        headers = _head(e2e_site.game_url(f"vendor/{wheel['file']}"))
+        assert headers["content-type"] == "application/zip"
+
+
+def test_extra_headers(
+    start_site_servers: Callable[[Iterable[ServerSpecLike]], list[Any]],
+) -> None:
+    csp = "default-src 'self'"
+    (server,) = start_site_servers([("127.0.0.1", 0, {"Content-Security-Policy": csp})])
+    headers = _head(f"{server.origin}/vendor/manifest.json")
+    assert headers["content-security-policy"] == csp
+
+
+def test_network_guard_blocks_and_records(browser: Browser, e2e_site: E2ESite) -> None:
+    log = BrowserLog()
+    context = browser.new_context()
+    try:
+        log.guard(context)
+        page = context.new_page()
+        page.goto(e2e_site.lobby_url("vendor/manifest.json"))
+        outcome = page.evaluate(
+            """async (url) => {
+                try { await fetch(url); return "fetched"; } catch (e) { return "failed"; }
+            }""",
+            "http://cdn.example.invalid/pyodide.mjs",
+        )
+    finally:
+        context.close()
+    assert outcome == "failed"
+    assert log.blocked == ["http://cdn.example.invalid/pyodide.mjs"]
+    assert any(u.endswith("/vendor/manifest.json") for u in log.requests)
