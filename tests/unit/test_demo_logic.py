@@ -1,0 +1,158 @@
+"""Pure logic of the demo pages (slot maths, lobby session accounting) under CPython."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _load(name: str, path: Path) -> ModuleType:
+    # The demo dirs are not packages (PyScript puts the files next to main.py), so load by path.
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+slot = _load("demo_slot", ROOT / "demo_game" / "slot.py")
+session = _load("demo_session", ROOT / "demo_lobby" / "session.py")
+
+
+# --- slot -------------------------------------------------------------------------------------
+
+
+def test_mulberry32_known_values() -> None:
+    # Reference values of mulberry32(1) from the common JS implementation (run under node).
+    rng = slot.Mulberry32(1)
+    assert [rng.next_u32() for _ in range(3)] == [2693262067, 11749833, 2265367787]
+
+
+def test_same_seed_same_game() -> None:
+    a, b = slot.Slot(seed=7), slot.Slot(seed=7)
+    assert [a.spin().stops for _ in range(50)] == [b.spin().stops for _ in range(50)]
+    c, d = slot.Slot(seed=7), slot.Slot(seed=8)
+    assert [c.spin().stops for _ in range(20)] != [d.spin().stops for _ in range(20)]
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [(None, slot.DEFAULT_SEED), ("", slot.DEFAULT_SEED), ("42", 42), ("0x10", 16),
+     ("nope", slot.DEFAULT_SEED), (str(2**32 + 5), 5)],
+)  # fmt: skip
+def test_parse_seed(raw: str | None, expected: int) -> None:
+    assert slot.parse_seed(raw) == expected
+
+
+def test_evaluate_paytable() -> None:
+    assert slot.evaluate(("seven",) * 3, 100) == 150 * 100
+    assert slot.evaluate(("clover", "star", "clover"), 50) == 100
+    assert slot.evaluate(("clover", "clover", "clover"), 10) == 50
+    assert slot.evaluate(("star", "crown", "bar"), 100) == 0
+
+
+def test_rtp_is_fair_for_a_demo() -> None:
+    assert 0.9 < slot.return_to_player() < 1.0
+
+
+def test_spin_accounting_conserves_money() -> None:
+    s = slot.Slot(seed=3)
+    start = s.balance_cents
+    staked = won = 0
+    for _ in range(200):
+        if not s.can_afford():
+            break
+        r = s.spin()
+        assert r.balance_after_stake_cents == r.balance_cents - r.win_cents
+        staked += r.stake_cents
+        won += r.win_cents
+    assert s.balance_cents == start - staked + won
+
+
+def test_insufficient_funds() -> None:
+    s = slot.Slot(balance_cents=50)
+    assert not s.can_afford()
+    with pytest.raises(slot.InsufficientFunds):
+        s.spin()
+    assert s.balance_cents == 50
+
+
+def test_stake_steps_are_bounded() -> None:
+    s = slot.Slot()
+    while s.stake_up():
+        pass
+    assert s.stake_cents == slot.STAKES_CENTS[-1]
+    while s.stake_down():
+        pass
+    assert s.stake_cents == slot.STAKES_CENTS[0]
+
+
+def test_money_helpers() -> None:
+    assert slot.to_major(12345) == 123.45
+    assert slot.format_money(123456) == "1,234.56 EUR"
+    assert slot.paytable_rows()[0] == ("7", "Seven", 150)
+
+
+# --- lobby session ------------------------------------------------------------------------------
+
+
+def test_session_derives_stakes_and_wins_from_balances() -> None:
+    s = session.Session(started_ms=0)
+    s.on_balance(100.0)
+    s.on_round_started(99.0)  # stake 1
+    s.on_balance(99.0)
+    s.on_balance(104.0)  # win 5
+    s.on_round_ended()
+    s.on_round_started(102.0)  # stake 2
+    s.on_round_ended()  # no win
+    s.on_balance(152.0)  # deposit outside a round: neither stake nor win
+    assert (s.total_staked, s.total_won, s.net_result, s.rounds) == (3.0, 5.0, 2.0, 2)
+    assert not s.in_round
+    assert s.elapsed_seconds(90_500) == 90.5
+
+
+def test_reality_check_payload_matches_the_catalog() -> None:
+    from bridge import RealityCheck
+
+    data = session.reality_check_payload(3600, 120, 95.5, "eur", "https://casino.example/h")
+    assert data["netResult"] == -24.5
+    msg = RealityCheck.model_validate({"type": "realityCheck", "data": data})
+    assert msg.data.currency == "EUR"
+    with pytest.raises(ValueError):
+        session.reality_check_payload(-1, 0, 0, "EUR")
+
+
+def test_reality_check_timer() -> None:
+    t = session.RealityCheckTimer(interval_minutes=1)
+    assert not t.due(10**9)
+    t.start(0)
+    assert not t.due(59_999)
+    assert t.remaining_seconds(30_000) == 30
+    assert t.due(60_000)
+    assert not t.due(60_001)  # re-armed
+    assert t.due(120_000)
+    t.stop()
+    assert not t.running and not t.due(10**9)
+
+
+@pytest.mark.parametrize(("secs", "text"), [(0, "0:00"), (65, "1:05"), (3723, "1:02:03")])
+def test_format_duration(secs: float, text: str) -> None:
+    assert session.format_duration(secs) == text
+
+
+def test_parse_game_url() -> None:
+    default = "http://localhost:8001/demo_game/"
+    assert session.parse_game_url(None, default) == (default, "http://localhost:8001")
+    assert session.parse_game_url("https://g.example:444/x?y=1", default) == (
+        "https://g.example:444/x?y=1",
+        "https://g.example:444",
+    )
+    for bad in ("javascript:alert(1)", "/relative", "http://u@evil.example/"):
+        assert session.parse_game_url(bad, default)[1] == "http://localhost:8001"
