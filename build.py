@@ -582,6 +582,7 @@ def build(
     )
 
     copy_static(root, site)
+    write_page_configs(site, pyscript_config)
     seconds = time.perf_counter() - t0
     log(f"site ready in {site} ({seconds:.2f} s)")
     return BuildResult(site_dir=site, manifest=manifest, seconds=seconds)
@@ -608,6 +609,30 @@ def copy_static(root: Path, site: Path) -> None:
                 shutil.copytree(item, target, ignore=ignore)
             else:
                 shutil.copy2(item, target)
+
+
+PAGE_CONFIG_NAME = "pyscript.page.json"
+
+
+def write_page_configs(site: Path, base: Mapping[str, Any]) -> list[Path]:
+    """Write ``pyscript.json`` next to every ``pyscript.page.json`` in the static dirs.
+
+    The result is the vendored config (interpreter, passthrough, wheel URLs) plus the page's own
+    keys, e.g. ``"files"``; ``"packages"`` lists are joined. Pages thus never hard-code wheel file
+    names, which change with every pin.
+    """
+    written: list[Path] = []
+    for name in STATIC_DIRS:
+        extra_path = site / name / PAGE_CONFIG_NAME
+        if not extra_path.is_file():
+            continue
+        extra = json.loads(extra_path.read_text(encoding="utf-8"))
+        merged = {**base, **extra}
+        merged["packages"] = [*base.get("packages", []), *extra.get("packages", [])]
+        out = extra_path.with_name("pyscript.json")
+        out.write_text(json.dumps(merged, indent=2) + "\n", encoding="utf-8")
+        written.append(out)
+    return written
 
 
 # --------------------------------------------------------------------------------------------
