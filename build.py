@@ -272,13 +272,14 @@ def fetch(artefact: Artefact, cache_dir: Path, *, offline: bool = False) -> Path
         )
     digest = sha256_file(got)
     if digest != artefact.sha256:
-        got.unlink()
+        rejected = got.with_name(got.name + ".rejected")
+        os.replace(got, rejected)
         raise BuildError(
             f"SHA256 MISMATCH for {artefact.file} ({artefact.name} {artefact.version}):\n"
             f"  expected {artefact.sha256} (from {LOCK_FILE_NAME})\n"
             f"  got      {digest}\n"
             "The downloaded file is not the one that was locked. Do not update the lock unless "
-            "you know why the artefact changed (`python build.py lock`)."
+            f"you know why the artefact changed (`python build.py lock`). Kept as {rejected}."
         )
     return got
 
@@ -659,6 +660,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 class SiteHandler(http.server.SimpleHTTPRequestHandler):
     """Static files with fixed MIME types, cache headers and optional extra headers."""
 
+    protocol_version = "HTTP/1.1"  # keep-alive; every response has a Content-Length
     extra_headers: ClassVar[Mapping[str, str]] = {}
     verbose: ClassVar[bool] = False
 

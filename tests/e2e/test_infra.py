@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import urllib.request
 from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -75,3 +79,34 @@ def test_network_guard_blocks_and_records(browser: Browser, e2e_site: E2ESite) -
     assert outcome == "failed"
     assert log.blocked == ["http://cdn.example.invalid/pyodide.mjs"]
     assert any(u.endswith("/vendor/manifest.json") for u in log.requests)
+
+
+def test_fetch_checks_sha256(build_module: ModuleType, tmp_path: Path) -> None:
+    good = b"good wheel bytes"
+    art = build_module.Artefact(
+        "wheel", "x", "1", "x-1-py3-none-any.whl", hashlib.sha256(good).hexdigest()
+    )
+    cached = tmp_path / "wheels" / art.file
+    cached.parent.mkdir()
+    cached.write_bytes(good)
+    assert build_module.fetch(art, tmp_path, offline=True) == cached
+    cached.write_bytes(b"tampered")
+    with pytest.raises(build_module.BuildError):
+        build_module.fetch(art, tmp_path, offline=True)
+
+
+def test_trimmed_lock_matches_vendored_wheels(e2e_site: E2ESite) -> None:
+    vendor = e2e_site.site_dir / "vendor"
+    lock = json.loads((vendor / "pyodide" / "hizi-lock.json").read_text())
+    assert lock["info"]["abi_version"] == "2026_0"
+    manifest_files = {w["file"] for w in e2e_site.manifest["wheels"]}
+    assert len(lock["packages"]) == len(manifest_files)
+    for key, entry in lock["packages"].items():
+        wheel = (vendor / "pyodide" / entry["file_name"]).resolve()
+        assert wheel.is_file(), entry
+        assert hashlib.sha256(wheel.read_bytes()).hexdigest() == entry["sha256"]
+        assert f"wheels/{wheel.name}" in manifest_files
+        assert all(dep in lock["packages"] for dep in entry["depends"]), key
+    config = json.loads((vendor / "pyscript.json").read_text())
+    assert config["packages_cache"] == "passthrough"
+    assert sorted(config["packages"]) == sorted(f"/vendor/{f}" for f in manifest_files)
