@@ -372,6 +372,9 @@ class Channel:
                 f"no common protocol version: peer speaks {hello.versions}, "
                 f"we speak {list(self.config.versions)}"
             )
+        if self.mode is Mode.BRIDGE and hello.session == self.peer_session:
+            # The game answered our own hello after we had welcomed it: nothing new.
+            return []
         effects: list[Effect] = []
         if self.mode is Mode.BRIDGE:
             effects += self._reset_peer("the game restarted")

@@ -1,0 +1,179 @@
+"""A fake browser for channel tests: two channels wired window-to-window and port-to-port.
+
+It carries out effects the way the browser adapter does, so channel behaviour
+can be tested under CPython, deterministically, with a hand-driven clock.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from bridge.core.channel import Channel, ChannelConfig
+from bridge.core.effects import (
+    AdoptPort,
+    ClosePort,
+    Deliver,
+    Effect,
+    Inbound,
+    Post,
+    Rejected,
+    RequestDone,
+    RequestFailed,
+    Transport,
+)
+from bridge.core.messages import Role
+
+LOBBY_ORIGIN = "https://casino.example.com"
+GAME_ORIGIN = "https://games.hizi.example"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, ms: float) -> None:
+        self.now += ms / 1000
+
+
+@dataclass
+class Side:
+    channel: Channel
+    origin: str
+    delivered: list[Any] = field(default_factory=list)
+    rejected: list[Rejected] = field(default_factory=list)
+    done: dict[int, Any] = field(default_factory=dict)
+    failed: dict[int, Any] = field(default_factory=dict)
+    window_posts: list[dict[str, Any]] = field(default_factory=list)
+    port: int | None = None  # which MessageChannel this side holds an end of
+    offered_port: int | None = None  # the port carried by the inbound being handled
+    effects: list[Effect] = field(default_factory=list)
+
+    @property
+    def types(self) -> list[str]:
+        return [m.type for m in self.delivered]
+
+
+class Loopback:
+    """Lobby and game channels joined as the browser would join them.
+
+    Posts are queued and delivered by ``run()``, like browser tasks. A game that
+    is ``loaded=False`` does not exist yet: window posts to it are lost, as a
+    postMessage to a frame still on about:blank would be.
+    """
+
+    def __init__(
+        self,
+        *,
+        game_handshake_timeout_ms: float | None = None,
+        game_plain: bool = False,
+        lobby_plain: bool = False,
+        request_timeout_ms: float = 5000,
+    ) -> None:
+        self.clock = Clock()
+        self.lobby = Side(
+            Channel(
+                ChannelConfig(Role.LOBBY, GAME_ORIGIN, request_timeout_ms=request_timeout_ms),
+                clock=self.clock,
+            ),
+            LOBBY_ORIGIN,
+        )
+        self.game = Side(
+            Channel(
+                ChannelConfig(
+                    Role.GAME,
+                    LOBBY_ORIGIN,
+                    handshake_timeout_ms=game_handshake_timeout_ms,
+                    request_timeout_ms=request_timeout_ms,
+                ),
+                clock=self.clock,
+            ),
+            GAME_ORIGIN,
+        )
+        self.game_plain = game_plain
+        self.lobby_plain = lobby_plain
+        self.in_flight: list[tuple[Side, Inbound, int | None]] = []
+        self.ports_made = 0
+        self.game_loaded = True
+
+    def peer(self, side: Side) -> Side:
+        return self.game if side is self.lobby else self.lobby
+
+    def apply(self, side: Side, effects: list[Effect]) -> None:
+        for effect in effects:
+            side.effects.append(effect)
+            peer = self.peer(side)
+            if isinstance(effect, Post):
+                if effect.via is Transport.WINDOW:
+                    obj = json.loads(effect.text)
+                    side.window_posts.append(obj)
+                    assert effect.target_origin == peer.origin
+                    if peer is self.game and not self.game_loaded:
+                        continue
+                    transferred = None
+                    if effect.transfer_new_port:
+                        self.ports_made += 1
+                        transferred = side.port = self.ports_made
+                    inbound = Inbound(
+                        obj, side.origin, from_peer=True, has_port=transferred is not None
+                    )
+                    self.in_flight.append((peer, inbound, transferred))
+                else:
+                    assert side.port is not None, "posted on a port that is not open"
+                    self.in_flight.append(
+                        (peer, Inbound(effect.text, via=Transport.PORT), side.port)
+                    )
+            elif isinstance(effect, AdoptPort):
+                assert side.offered_port is not None, "adopted a port that never came"
+                side.port = side.offered_port
+            elif isinstance(effect, ClosePort):
+                side.port = None
+            elif isinstance(effect, Deliver):
+                side.delivered.append(effect.message)
+            elif isinstance(effect, Rejected):
+                side.rejected.append(effect)
+            elif isinstance(effect, RequestDone):
+                side.done[effect.request_id] = effect.response
+            elif isinstance(effect, RequestFailed):
+                side.failed[effect.request_id] = effect.error
+
+    def start(self) -> None:
+        if not self.lobby_plain:
+            self.apply(self.lobby, self.lobby.channel.start())
+        if not self.game_plain:
+            self.apply(self.game, self.game.channel.start())
+
+    def run(self) -> None:
+        """Deliver everything in flight, including what the deliveries cause."""
+        for _ in range(10_000):
+            if not self.in_flight:
+                return
+            side, inbound, port = self.in_flight.pop(0)
+            if inbound.via is Transport.PORT and side.port != port:
+                continue  # that end was closed, or never adopted
+            plain = (side is self.game and self.game_plain) or (
+                side is self.lobby and self.lobby_plain
+            )
+            if plain:
+                side.window_posts.append({"received": inbound.data})
+                continue
+            side.offered_port = port if inbound.has_port else None
+            self.apply(side, side.channel.receive(inbound))
+        raise AssertionError("message storm")
+
+    def inject(self, side: Side, inbound: Inbound) -> None:
+        self.apply(side, side.channel.receive(inbound))
+
+    def advance(self, ms: float) -> None:
+        self.clock.advance(ms)
+        for side in (self.lobby, self.game):
+            self.apply(side, side.channel.poll())
+        self.run()
+
+    def connect(self) -> None:
+        self.start()
+        self.run()
