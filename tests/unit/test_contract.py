@@ -1,0 +1,44 @@
+"""The generated JSON Schema, TypeScript declarations and catalog docs match the models."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bridge import contract
+from bridge.core import messages as m
+
+
+@pytest.mark.parametrize("rel", list(contract.generated()), ids=str)
+def test_generated_file_is_up_to_date(rel: object) -> None:
+    path = contract.ROOT / str(rel)
+    assert path.read_text(encoding="utf-8") == contract.generated()[rel], (
+        f"{rel} is stale: run `python -m bridge.contract`"
+    )
+
+
+def test_check_mode_reports_stale_files(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(contract, "ROOT", tmp_path)
+    assert contract.main(["--check"]) == 1
+    assert contract.main([]) == 0
+    assert contract.main(["--check"]) == 0
+
+
+def test_schema_validates_every_example_and_refuses_a_bad_one() -> None:
+    import jsonschema
+
+    schema = contract.json_schema()
+    validator = jsonschema.Draft202012Validator(schema)
+    for cls in m.ALL_MESSAGES:
+        assert not list(validator.iter_errors(cls.example)), cls.type_name()
+    bad = json.loads(json.dumps(m.RealityCheck.example))
+    bad["data"]["currency"] = "EUD"
+    assert list(validator.iter_errors(bad))
+
+
+def test_typescript_declares_every_message_type() -> None:
+    ts = contract.typescript()
+    for cls in m.ALL_MESSAGES:
+        assert f'type: "{cls.type_name()}";' in ts
+    assert "export type LobbyToGameMessage = Spin |" in ts
