@@ -138,7 +138,8 @@ def typescript() -> str:
         'export type LobbyToGameType = LobbyToGameMessage["type"];',
         'export type GameToLobbyType = GameToLobbyMessage["type"];',
         "/** The `data` of the message whose `type` is T. */",
-        'export type DataOf<T extends AnyMessage["type"]> = Extract<AnyMessage, { type: T }>["data"];',
+        'export type DataOf<T extends AnyMessage["type"]> =',
+        '  Extract<AnyMessage, { type: T }>["data"];',
         "",
     ]
     return "\n".join(out)
@@ -185,8 +186,8 @@ def markdown() -> str:
         'to a MessagePort after the handshake and each message also carries `"id"` (and `"re"`',
         "for a reply); plain Appendix A peers never see those fields.",
         "",
-        "Machine-readable: [`bridge/schema/messages.schema.json`](../bridge/schema/messages.schema.json)",
-        "and [`bridge/schema/messages.d.ts`](../bridge/schema/messages.d.ts).",
+        "Machine-readable: [`messages.schema.json`](../bridge/schema/messages.schema.json)",
+        "and [`messages.d.ts`](../bridge/schema/messages.d.ts) in `bridge/schema/`.",
         "",
     ]
     titles = {

@@ -397,4 +397,5 @@ export type AnyMessage = LobbyToGameMessage | GameToLobbyMessage | ControlMessag
 export type LobbyToGameType = LobbyToGameMessage["type"];
 export type GameToLobbyType = GameToLobbyMessage["type"];
 /** The `data` of the message whose `type` is T. */
-export type DataOf<T extends AnyMessage["type"]> = Extract<AnyMessage, { type: T }>["data"];
+export type DataOf<T extends AnyMessage["type"]> =
+  Extract<AnyMessage, { type: T }>["data"];
