@@ -1,0 +1,1 @@
+"""The browser layer: the only part of hizi-bridge that imports ``js`` / ``pyodide``."""

@@ -1,0 +1,263 @@
+"""The browser adapter: window / MessagePort events in, posts and timers out.
+
+All DOM work happens in one small JavaScript "kit" per bridge (built once per
+page with ``run_js``), so Python never touches an ``Event``: the kit turns each
+event into primitives (JSON text, origin, "is it the paired window", "did it
+carry a port") and calls back into Python through a single long-lived proxy.
+That proxy is the only one this adapter creates; ``close()`` destroys it.
+
+Inbound values are handed over as JSON text (``JSON.stringify`` in the kit),
+never converted with ``to_py``: that is cheaper, avoids ``jsnull``, and a value
+that cannot be stringified (BigInt, cycles) arrives as text that is not JSON,
+which the channel rejects as malformed.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pyodide.code import run_js
+from pyodide.ffi import create_proxy
+
+from ..core.effects import Inbound, Transport
+from ..hub import Driver
+
+_KIT_SOURCE = r"""
+(function makeKit(iframe, py) {
+  "use strict";
+  // Not JSON: a value JSON.stringify cannot handle becomes a "malformed" rejection.
+  const UNSERIALISABLE = "\u0000unserialisable";
+  const paired = iframe ? () => iframe.contentWindow : () => window.parent;
+  let port = null;          // the active MessagePort (bridge mode)
+  let eventPorts = null;    // ports of the window event being handled (for AdoptPort)
+  let timer = null;
+  let listening = false;
+  let closed = false;
+  let earlyReplayed = 0, earlyOverflow = 0;
+  const targets = new Set(); // every targetOrigin used, for stats and tests
+
+  function encode(data) {
+    if (typeof data === "string") return [data, false];
+    try {
+      const text = JSON.stringify(data);
+      return [text === undefined ? UNSERIALISABLE : text, true];
+    } catch (err) {
+      return [UNSERIALISABLE, true];
+    }
+  }
+  function windowEvent(data, origin, source, ports) {
+    if (closed) return;
+    const [text, encoded] = encode(data);
+    eventPorts = ports || null;
+    try {
+      // Compared here, in JS: a WindowProxy never crosses into Python.
+      const fromPeer = source != null && source === paired();
+      py("w", text, encoded, String(origin), fromPeer, !!(ports && ports.length));
+    } finally {
+      eventPorts = null;
+    }
+  }
+  const onWindow = (ev) => windowEvent(ev.data, ev.origin, ev.source, ev.ports);
+  const onPort = (ev) => {
+    if (closed) return;
+    const [text, encoded] = encode(ev.data);
+    py("p", text, encoded, "", false, false);
+  };
+  function dropPort() {
+    if (port) {
+      port.removeEventListener("message", onPort);
+      port.close();
+      port = null;
+    }
+  }
+  function usePort(p) {
+    dropPort();
+    port = p;
+    port.addEventListener("message", onPort);
+    port.start();
+  }
+  return {
+    start() {
+      window.addEventListener("message", onWindow);
+      listening = true;
+      // Replay what the page's early listener (hizi-bridge.js) caught while Python booted.
+      // The early listener stops in this same JS task, so nothing slips between the two;
+      // the replay waits for a microtask so that handlers registered right after the
+      // constructor see it, and still runs before any newer event (those are tasks).
+      const early = globalThis.__hiziBridgeEarly;
+      if (early && !early.taken) {
+        early.taken = true;
+        early.stop();
+        earlyOverflow = early.overflow;
+        const events = early.events.splice(0);
+        if (events.length) {
+          queueMicrotask(() => {
+            for (const e of events) {
+              if (closed) break;
+              windowEvent(e.data, e.origin, e.source, e.ports);
+              earlyReplayed += 1;
+            }
+          });
+        }
+      }
+    },
+    postWindow(text, targetOrigin, transfer) {
+      if (!targetOrigin || targetOrigin === "*") {
+        throw new Error("refusing a wildcard targetOrigin");
+      }
+      const target = paired();
+      if (!target) throw new Error("the peer window is gone");
+      targets.add(targetOrigin);
+      const value = JSON.parse(text);
+      if (transfer) {
+        const mc = new MessageChannel();
+        usePort(mc.port1);
+        target.postMessage(value, targetOrigin, [mc.port2]);
+      } else {
+        target.postMessage(value, targetOrigin);
+      }
+    },
+    postPort(text) {
+      if (!port) throw new Error("no MessagePort to post on");
+      port.postMessage(text);
+    },
+    adoptPort() {
+      const p = eventPorts && eventPorts[0];
+      if (!p) return false;
+      usePort(p);
+      return true;
+    },
+    closePort: dropPort,
+    schedule(ms) {
+      if (timer !== null) { clearTimeout(timer); timer = null; }
+      if (ms >= 0 && !closed) {
+        timer = setTimeout(() => {
+          timer = null;
+          if (!closed) py("t", "", false, "", false, false);
+        }, ms);
+      }
+    },
+    close() {
+      closed = true;
+      if (timer !== null) { clearTimeout(timer); timer = null; }
+      dropPort();
+      if (listening) window.removeEventListener("message", onWindow);
+      listening = false;
+      py = null;
+    },
+    live() {
+      return JSON.stringify({
+        window_listeners: listening ? 1 : 0,
+        port_listeners: port ? 1 : 0,
+        timers: timer !== null ? 1 : 0,
+      });
+    },
+    counters() {
+      return JSON.stringify({ early_replayed: earlyReplayed, early_overflow: earlyOverflow });
+    },
+    targets() { return JSON.stringify([...targets]); },
+  };
+})
+"""
+
+_make_kit: Any = None
+
+
+def _kit_factory() -> Any:
+    global _make_kit
+    if _make_kit is None:  # compiled once per page, shared by every bridge on it
+        _make_kit = run_js(_KIT_SOURCE)
+    return _make_kit
+
+
+class BrowserAdapter:
+    """Implements ``hub.IO`` in the browser and feeds DOM events to a ``Driver``.
+
+    ``iframe`` is the game's ``<iframe>`` for a lobby, ``None`` for a game (peer:
+    ``window.parent``).
+    """
+
+    def __init__(self, iframe: Any | None) -> None:
+        self._driver: Driver | None = None
+        self._proxy: Any = create_proxy(self._on_event)
+        self._kit: Any = _kit_factory()(iframe, self._proxy)
+        self._in_event = 0
+        self._closed = False
+
+    def start(self, driver: Driver) -> None:
+        self._driver = driver
+        self._kit.start()
+
+    # ------------------------------------------------------------------ IO
+
+    def post_window(self, text: str, target_origin: str, transfer_port: bool) -> None:
+        self._kit.postWindow(text, target_origin, transfer_port)
+
+    def post_port(self, text: str) -> None:
+        self._kit.postPort(text)
+
+    def adopt_port(self) -> bool:
+        return bool(self._kit.adoptPort())
+
+    def close_port(self) -> None:
+        self._kit.closePort()
+
+    def schedule(self, delay_ms: float | None) -> None:
+        if not self._closed:
+            self._kit.schedule(-1 if delay_ms is None else delay_ms)
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        """Remove every listener and timer; destroy the proxy (later, if we are inside it)."""
+        if self._closed:
+            return
+        self._closed = True
+        self._kit.close()
+        if self._in_event == 0:
+            self._destroy_proxy()
+
+    def live_resources(self) -> dict[str, int]:
+        counts: dict[str, int] = json.loads(self._kit.live())
+        counts["proxies"] = 0 if self._proxy is None else 1
+        return counts
+
+    def counters(self) -> dict[str, int]:
+        """Early-buffer figures: events replayed after boot, events dropped when it was full."""
+        return dict(json.loads(self._kit.counters()))
+
+    def target_origins(self) -> list[str]:
+        return list(json.loads(self._kit.targets()))
+
+    def _destroy_proxy(self) -> None:
+        if self._proxy is not None:
+            self._proxy.destroy()
+            self._proxy = None
+
+    def _on_event(
+        self, kind: str, text: str, encoded: bool, origin: str, from_peer: bool, has_port: bool
+    ) -> None:
+        driver = self._driver
+        if driver is None or self._closed:
+            return
+        self._in_event += 1
+        try:
+            if kind == "t":
+                driver.poll()
+            else:
+                via = Transport.PORT if kind == "p" else Transport.WINDOW
+                driver.receive(Inbound(text, origin, from_peer, via, encoded, has_port))
+        except Exception as exc:  # never let an exception escape into the DOM listener
+            driver.counters["internal_errors"] += 1
+            console_error(f"hizi-bridge: internal error: {type(exc).__name__}: {exc}")
+        finally:
+            self._in_event -= 1
+            if self._closed and self._in_event == 0:
+                self._destroy_proxy()
+
+
+def console_error(text: str) -> None:
+    import js
+
+    js.console.error(text)

@@ -1,0 +1,332 @@
+"""Pure glue between a ``Channel`` and an application: handlers, requests, status.
+
+The browser adapter only moves bytes; everything that can be decided without a
+browser lives here so it runs (and is tested) under CPython:
+
+* ``Dispatcher`` keeps the application's handlers (per type, any, journal,
+  status); a handler that raises, or an async handler whose task fails, is
+  reported and counted, never propagated into the bridge.
+* ``Driver`` owns a ``Channel`` and carries out its effects in order through
+  an ``IO`` object (the adapter, or a fake in tests). Effects are queued and
+  drained by one loop, so a handler that sends from inside a delivery cannot
+  overtake messages the channel emitted before it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from .core.channel import Channel, State
+from .core.effects import (
+    AdoptPort,
+    ClosePort,
+    Connected,
+    Deliver,
+    Disconnected,
+    Effect,
+    Inbound,
+    Post,
+    Rejected,
+    RequestDone,
+    RequestFailed,
+    SendFailed,
+    Transport,
+)
+from .core.errors import ProtocolError
+from .core.journal import JournalEntry, entry_for
+from .core.messages import BY_TYPE, Message
+
+Handler = Callable[[Any], object]
+Unsubscribe = Callable[[], None]
+ErrorReporter = Callable[[str, BaseException], None]
+RequestCallback = Callable[[Message | None, ProtocolError | None], None]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusEvent:
+    """A status change: ``handshaking``, ``connected`` or ``closed``."""
+
+    status: str
+    mode: str | None = None  # "bridge" | "compat" once connected
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "mode": self.mode, "reason": self.reason}
+
+
+def type_key(key: str | type[Message]) -> str:
+    """The wire type name for ``on()``: a catalog class or its type name."""
+    if isinstance(key, type) and issubclass(key, Message):
+        name = key.type_name()
+    elif isinstance(key, str):
+        name = key
+    else:
+        raise TypeError(f"expected a message class or type name, got {key!r}")
+    if name not in BY_TYPE:
+        raise ValueError(f"unknown message type {name!r}")
+    return name
+
+
+def _print_error(where: str, exc: BaseException) -> None:
+    print(f"hizi-bridge: {where}: {type(exc).__name__}: {exc}")
+
+
+class Dispatcher:
+    """Handler registry. Every handler is isolated: its errors are counted, not raised."""
+
+    def __init__(self, report: ErrorReporter = _print_error) -> None:
+        self._report = report
+        self._by_type: dict[str, list[Handler]] = {}
+        self._any: list[Handler] = []
+        self._journal: list[Handler] = []
+        self._status: list[Handler] = []
+        self._tasks: set[asyncio.Future[Any]] = set()  # keeps async handlers from being GC'd
+        self.handler_errors = 0
+
+    def on(self, key: str | type[Message], handler: Handler) -> Unsubscribe:
+        return self._add(self._by_type.setdefault(type_key(key), []), handler)
+
+    def on_any(self, handler: Handler) -> Unsubscribe:
+        return self._add(self._any, handler)
+
+    def on_journal(self, handler: Handler) -> Unsubscribe:
+        return self._add(self._journal, handler)
+
+    def on_status(self, handler: Handler) -> Unsubscribe:
+        return self._add(self._status, handler)
+
+    @property
+    def wants_journal(self) -> bool:
+        return bool(self._journal)
+
+    def message(self, message: Message) -> None:
+        for handler in (*self._by_type.get(message.type, ()), *self._any):
+            self._call(handler, message, f"handler for {message.type!r}")
+
+    def journal(self, entry: JournalEntry) -> None:
+        for handler in tuple(self._journal):
+            self._call(handler, entry, "journal handler")
+
+    def status(self, event: StatusEvent) -> None:
+        for handler in tuple(self._status):
+            self._call(handler, event, "status handler")
+
+    def clear(self) -> None:
+        self._by_type.clear()
+        self._any.clear()
+        self._journal.clear()
+        self._status.clear()
+
+    def _add(self, handlers: list[Handler], handler: Handler) -> Unsubscribe:
+        if not callable(handler):
+            raise TypeError(f"handler must be callable, got {handler!r}")
+        handlers.append(handler)
+
+        def unsubscribe() -> None:
+            # Remove this registration only (the same function may be registered twice).
+            for i, h in enumerate(handlers):
+                if h is handler:
+                    del handlers[i]
+                    return
+
+        return unsubscribe
+
+    def _call(self, handler: Handler, arg: object, where: str) -> None:
+        try:
+            result = handler(arg)
+            if inspect.isawaitable(result):
+                self._watch(result, where)
+        except Exception as exc:
+            self._fail(where, exc)
+
+    def _watch(self, awaitable: Awaitable[Any], where: str) -> None:
+        task = asyncio.ensure_future(awaitable)
+        self._tasks.add(task)
+
+        def done(fut: asyncio.Future[Any]) -> None:
+            self._tasks.discard(fut)
+            if not fut.cancelled() and (exc := fut.exception()) is not None:
+                self._fail(where, exc)
+
+        task.add_done_callback(done)
+
+    def _fail(self, where: str, exc: BaseException) -> None:
+        self.handler_errors += 1
+        with contextlib.suppress(Exception):  # a broken reporter must not break the bridge
+            self._report(where, exc)
+
+
+class IO(Protocol):
+    """What the driver needs from its environment (the browser adapter, or a test fake)."""
+
+    def post_window(self, text: str, target_origin: str, transfer_port: bool) -> None: ...
+
+    def post_port(self, text: str) -> None: ...
+
+    def adopt_port(self) -> bool:
+        """Use the port carried by the inbound event being processed; False if it has none."""
+        ...
+
+    def close_port(self) -> None: ...
+
+    def schedule(self, delay_ms: float | None) -> None:
+        """Call ``Driver.poll`` after ``delay_ms`` (replacing any earlier timer); None cancels."""
+        ...
+
+
+class Driver:
+    """Runs a channel's effects through ``io`` and the dispatcher, in order."""
+
+    def __init__(
+        self,
+        channel: Channel,
+        io: IO,
+        *,
+        dispatcher: Dispatcher | None = None,
+        report: ErrorReporter = _print_error,
+        wall_ms: Callable[[], float] = lambda: time.time() * 1000,
+    ) -> None:
+        self.channel = channel
+        self.io = io
+        self.dispatcher = dispatcher or Dispatcher(report)
+        self._report = report
+        self._wall_ms = wall_ms
+        self._effects: deque[Effect] = deque()
+        self._draining = False
+        self._requests: dict[int, RequestCallback] = {}
+        self.status = "idle"
+        self.mode: str | None = None
+        self.counters: dict[str, int] = {"io_errors": 0, "internal_errors": 0}
+        self._connected_waiters: list[Callable[[], None]] = []
+
+    # ----------------------------------------------------------------- commands
+
+    def start(self) -> None:
+        self._set_status(StatusEvent("handshaking"))
+        self._run(self.channel.start())
+
+    def receive(self, inbound: Inbound) -> None:
+        self._run(self.channel.receive(inbound))
+
+    def send(self, message: Message) -> None:
+        """Raises ``InvalidOutboundMessage`` / ``ChannelClosedError`` at the call."""
+        self._run(self.channel.send(message))
+
+    def request(self, message: Message, timeout_ms: float | None, callback: RequestCallback) -> int:
+        request_id, effects = self.channel.request(message, timeout_ms)
+        self._requests[request_id] = callback
+        self._run(effects)
+        return request_id
+
+    def poll(self) -> None:
+        self._run(self.channel.poll())
+
+    def close(self, reason: str = "closed") -> None:
+        self._run(self.channel.close(reason))
+        self.io.schedule(None)
+        if self.status != "closed":
+            self._set_status(StatusEvent("closed", self.mode, reason))
+
+    def when_connected(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once connected (now, if already)."""
+        if self.status == "connected":
+            callback()
+        else:
+            self._connected_waiters.append(callback)
+
+    def stats(self) -> dict[str, Any]:
+        out = self.channel.stats.to_dict()
+        out.update(self.counters)
+        out["handler_errors"] = self.dispatcher.handler_errors
+        out["pending_requests"] = self.channel.pending_requests
+        out["status"] = self.status
+        out["mode"] = self.mode
+        return out
+
+    # ----------------------------------------------------------------- effects
+
+    def _run(self, effects: list[Effect]) -> None:
+        self._effects.extend(effects)
+        if self._draining:
+            return  # the outer loop picks them up, after what the channel emitted first
+        self._draining = True
+        try:
+            while self._effects:
+                effect = self._effects.popleft()
+                try:
+                    self._apply(effect)
+                except Exception as exc:  # e.g. the iframe went away under postMessage
+                    self.counters["io_errors"] += 1
+                    self._report(f"carrying out {type(effect).__name__}", exc)
+        finally:
+            self._draining = False
+        self._reschedule()
+
+    def _reschedule(self) -> None:
+        deadline = self.channel.next_deadline()
+        if deadline is None:
+            self.io.schedule(None)
+        else:
+            delay = (deadline - self.channel._clock()) * 1000
+            self.io.schedule(max(0.0, delay) + 1)  # +1 ms: never fire just before the deadline
+
+    def _apply(self, effect: Effect) -> None:
+        if isinstance(effect, Post):
+            if effect.via is Transport.WINDOW:
+                self.io.post_window(effect.text, effect.target_origin, effect.transfer_new_port)
+            else:
+                self.io.post_port(effect.text)
+            self._journal(effect)
+        elif isinstance(effect, Deliver):
+            self._journal(effect)
+            self.dispatcher.message(effect.message)
+        elif isinstance(effect, Rejected | SendFailed):
+            self._journal(effect)
+        elif isinstance(effect, RequestDone):
+            self._finish(effect.request_id, effect.response, None)
+        elif isinstance(effect, RequestFailed):
+            self._finish(effect.request_id, None, effect.error)
+        elif isinstance(effect, AdoptPort):
+            if not self.io.adopt_port():
+                self.counters["internal_errors"] += 1
+                self._report("adopting the port", RuntimeError("the welcome carried no port"))
+        elif isinstance(effect, ClosePort):
+            self.io.close_port()
+        elif isinstance(effect, Connected):
+            self._set_status(StatusEvent("connected", effect.mode.value))
+            waiters, self._connected_waiters = self._connected_waiters, []
+            for waiter in waiters:
+                waiter()
+        elif isinstance(effect, Disconnected) and self.channel.state is not State.CLOSED:
+            # The peer left (bye); we wait for its next hello.
+            self._set_status(StatusEvent("handshaking", None, effect.reason))
+
+    def _finish(
+        self, request_id: int, response: Message | None, error: ProtocolError | None
+    ) -> None:
+        callback = self._requests.pop(request_id, None)
+        if callback is None:
+            return
+        try:
+            callback(response, error)
+        except Exception as exc:
+            self.dispatcher._fail("request callback", exc)
+
+    def _journal(self, effect: Effect) -> None:
+        if not self.dispatcher.wants_journal:
+            return
+        entry = entry_for(effect, self._wall_ms())
+        if entry is not None:
+            self.dispatcher.journal(entry)
+
+    def _set_status(self, event: StatusEvent) -> None:
+        self.status = event.status
+        self.mode = event.mode
+        self.dispatcher.status(event)

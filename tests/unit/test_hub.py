@@ -1,0 +1,259 @@
+"""bridge.hub under CPython: handler isolation, effect order, requests, timers, status."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from bridge.core.channel import Channel, ChannelConfig
+from bridge.core.effects import Inbound, Transport
+from bridge.core.errors import InvalidOutboundMessage, RequestCancelled, RequestTimeout
+from bridge.core.journal import JournalEntry
+from bridge.core.messages import (
+    GamePaused,
+    GameReady,
+    Pause,
+    RealityCheckAnswer,
+    Role,
+    RoundStarted,
+    Spin,
+)
+from bridge.core.wire import dump
+from bridge.hub import Dispatcher, Driver, StatusEvent, type_key
+
+LOBBY = "https://casino.example.com"
+GAME = "https://games.hizi.example"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 50.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@dataclass
+class FakeIO:
+    window: list[tuple[str, str, bool]] = field(default_factory=list)
+    port: list[str] = field(default_factory=list)
+    timer: float | None = None
+    port_offered: bool = False
+    has_port: bool = False
+    fail_next_post: bool = False
+
+    def post_window(self, text: str, target_origin: str, transfer_port: bool) -> None:
+        if self.fail_next_post:
+            self.fail_next_post = False
+            raise RuntimeError("iframe gone")
+        self.window.append((text, target_origin, transfer_port))
+        if transfer_port:
+            self.has_port = True
+
+    def post_port(self, text: str) -> None:
+        self.port.append(text)
+
+    def adopt_port(self) -> bool:
+        self.has_port = self.port_offered
+        return self.port_offered
+
+    def close_port(self) -> None:
+        self.has_port = False
+
+    def schedule(self, delay_ms: float | None) -> None:
+        self.timer = delay_ms
+
+
+def make(role: Role = Role.LOBBY, **kw: Any) -> tuple[Driver, FakeIO, Clock]:
+    clock = Clock()
+    peer = GAME if role is Role.LOBBY else LOBBY
+    channel = Channel(ChannelConfig(role=role, peer_origin=peer, **kw), clock=clock)
+    io = FakeIO()
+    errors: list[str] = []
+    driver = Driver(channel, io, report=lambda where, exc: errors.append(where))
+    return driver, io, clock
+
+
+def wire(message: Any) -> Inbound:
+    return Inbound(dump(message), GAME, from_peer=True)
+
+
+def test_type_key_accepts_classes_and_names_and_refuses_typos() -> None:
+    assert type_key(RealityCheckAnswer) == "realityCheckAnswer"
+    assert type_key("gameReady") == "gameReady"
+    with pytest.raises(ValueError):
+        type_key("gameready")
+    with pytest.raises(TypeError):
+        type_key(42)  # type: ignore[arg-type]
+
+
+def test_handler_errors_are_counted_and_do_not_stop_other_handlers() -> None:
+    reported: list[str] = []
+    d = Dispatcher(lambda where, exc: reported.append(f"{where}: {exc}"))
+    seen: list[str] = []
+
+    def boom(msg: Any) -> None:
+        raise ValueError("bad handler")
+
+    d.on(GameReady, boom)
+    d.on("gameReady", lambda m: seen.append("typed"))
+    d.on_any(lambda m: seen.append("any"))
+    d.message(GameReady())
+    assert seen == ["typed", "any"]
+    assert d.handler_errors == 1
+    assert "bad handler" in reported[0]
+
+
+def test_unsubscribe_removes_one_registration_even_during_dispatch() -> None:
+    d = Dispatcher()
+    seen: list[int] = []
+    unsub_holder: list[Any] = []
+
+    def once(msg: Any) -> None:
+        seen.append(1)
+        unsub_holder[0]()
+
+    unsub_holder.append(d.on(GameReady, once))
+    d.on(GameReady, lambda m: seen.append(2))
+    d.message(GameReady())
+    d.message(GameReady())
+    assert seen == [1, 2, 2]
+
+
+def test_async_handler_failure_is_counted() -> None:
+    d = Dispatcher(lambda where, exc: None)
+    done: list[str] = []
+
+    async def ok(msg: Any) -> None:
+        done.append(msg.type)
+
+    async def bad(msg: Any) -> None:
+        raise RuntimeError("async boom")
+
+    d.on(GameReady, ok)
+    d.on(GameReady, bad)
+
+    async def run() -> None:
+        d.message(GameReady())
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+
+    asyncio.run(run())
+    assert done == ["gameReady"]
+    assert d.handler_errors == 1
+
+
+def test_compat_flow_delivers_journals_and_reports_status() -> None:
+    driver, io, _ = make()
+    statuses: list[StatusEvent] = []
+    journal: list[JournalEntry] = []
+    driver.dispatcher.on_status(statuses.append)
+    driver.dispatcher.on_journal(journal.append)
+    got: list[Any] = []
+    driver.dispatcher.on(GameReady, got.append)
+    driver.start()
+    driver.send(Spin())  # queued until connected
+    assert [json.loads(t)["type"] for t, _, _ in io.window] == ["hiziBridge.hello"]
+    driver.receive(wire(GameReady()))  # a plain game talks: compat mode
+    assert got == [GameReady()]
+    assert [s.status for s in statuses] == ["handshaking", "connected"]
+    assert statuses[-1].mode == "compat"
+    assert [json.loads(t)["type"] for t, _, _ in io.window] == ["hiziBridge.hello", "spin"]
+    assert all(origin == GAME for _, origin, _ in io.window)
+    assert [(e.direction, e.type) for e in journal] == [
+        ("out", "hiziBridge.hello"),
+        ("out", "spin"),  # the channel flushes its queue as it connects, then delivers
+        ("in", "gameReady"),
+    ]
+    driver.receive(Inbound(dump(GameReady()), "https://evil.example", from_peer=True))
+    assert journal[-1].status == "rejected" and journal[-1].reason == "origin"
+    assert driver.stats()["rejected"]["origin"] == 1
+
+
+def test_send_from_a_handler_does_not_overtake_queued_messages() -> None:
+    driver, io, _ = make()
+    driver.dispatcher.on_status(
+        lambda s: driver.send(Pause()) if s.status == "connected" else None
+    )
+    driver.start()
+    driver.send(Spin())
+    driver.receive(wire(GameReady()))
+    types = [json.loads(t)["type"] for t, _, _ in io.window]
+    assert types == ["hiziBridge.hello", "spin", "pause"]
+
+
+def test_request_done_timeout_and_cancel() -> None:
+    driver, io, clock = make(request_timeout_ms=1000)
+    results: list[tuple[Any, Any]] = []
+
+    def cb(resp: Any, err: Any) -> None:
+        results.append((resp, err))
+
+    driver.start()
+    driver.receive(wire(GameReady()))  # compat
+    driver.request(Pause(), None, cb)
+    assert io.timer is not None and 1000 <= io.timer <= 1002
+    driver.receive(wire(RoundStarted(data=1.0)))
+    assert results == []
+    driver.receive(wire(GamePaused()))
+    assert results == [(GamePaused(), None)]
+    assert io.timer is None  # nothing pending: timer cancelled
+
+    driver.request(Pause(), 200, cb)
+    clock.now += 0.3
+    driver.poll()
+    assert isinstance(results[-1][1], RequestTimeout)
+
+    driver.request(Pause(), None, cb)
+    driver.close()
+    assert isinstance(results[-1][1], RequestCancelled)
+    assert driver.status == "closed"
+    assert io.timer is None
+    assert driver.stats()["requests"] == {"ok": 1, "timed_out": 1, "cancelled": 1}
+
+
+def test_invalid_outbound_raises_at_the_call() -> None:
+    driver, _, _ = make()
+    driver.start()
+    with pytest.raises(InvalidOutboundMessage):
+        driver.send(GameReady())  # a lobby cannot send a game message
+
+
+def test_io_failure_is_counted_not_raised() -> None:
+    driver, io, _ = make()
+    driver.start()
+    driver.receive(wire(GameReady()))
+    io.fail_next_post = True
+    driver.send(Spin())
+    assert driver.stats()["io_errors"] == 1
+    driver.send(Spin())
+    assert json.loads(io.window[-1][0])["type"] == "spin"
+
+
+def test_bridge_handshake_adopts_port_and_waiters_fire() -> None:
+    game, io, _ = make(Role.GAME)
+    fired: list[str] = []
+    game.when_connected(lambda: fired.append("connected"))
+    game.start()
+    hello = json.loads(io.window[0][0])
+    welcome = {
+        "type": "hiziBridge.welcome",
+        "data": {"protocol": "hizi-bridge", "version": 1, "session": hello["data"]["session"]},
+    }
+    io.port_offered = True
+    game.receive(Inbound(welcome, LOBBY, from_peer=True, has_port=True))
+    assert io.has_port and game.mode == "bridge" and fired == ["connected"]
+    game.send(GameReady())
+    assert json.loads(io.port[-1]) == {"type": "gameReady", "id": 1}
+    spin = json.dumps({"type": "spin", "id": 1})
+    got: list[Any] = []
+    game.dispatcher.on(Spin, got.append)
+    game.receive(Inbound(spin, "", via=Transport.PORT))
+    assert got == [Spin()]
+    game.close()
+    assert json.loads(io.port[-1])["type"] == "hiziBridge.bye"
+    assert not io.has_port
