@@ -1,0 +1,385 @@
+/*! hizi-bridge.js: typed, origin-checked post messages between a hizi game and its lobby.
+ *
+ *   <script src="/hizi-bridge.js"></script>
+ *   const lobby = await HiziBridge.lobby({ iframe, gameOrigin: "https://games.example" });
+ *   const game  = await HiziBridge.game({ lobbyOrigin: "https://casino.example" });
+ *
+ * The protocol runs in Python (Pyodide) from vendor/ next to this file; nothing is fetched
+ * from another host. Bridge objects are handed out at once: calls made while Python boots
+ * are queued and run, in order, when it is up.
+ */
+(function () {
+  "use strict";
+  if (globalThis.HiziBridge) return; // the script tag was included twice
+
+  // ---------------------------------------------------------------- early buffer
+  // Installed at load: a peer may talk while Python boots. The first bridge's adapter
+  // replays these events through the normal origin/source checks, then stops this listener.
+  const EARLY_LIMIT = 10000;
+  const early = {
+    events: [],
+    overflow: 0,
+    taken: false,
+    stopped: false,
+    stop() {
+      window.removeEventListener("message", onEarly);
+      early.stopped = true;
+    },
+  };
+  function onEarly(ev) {
+    if (early.events.length >= EARLY_LIMIT) {
+      early.overflow += 1;
+      return;
+    }
+    early.events.push({ data: ev.data, origin: ev.origin, source: ev.source, ports: ev.ports });
+  }
+  window.addEventListener("message", onEarly);
+  globalThis.__hiziBridgeEarly = early;
+
+  // ---------------------------------------------------------------- boot (once per page)
+  const script = document.currentScript;
+  const scriptUrl = script && script.src ? script.src : new URL("/hizi-bridge.js", location.href).href;
+  const canon = (name) => String(name).toLowerCase().replace(/[-_.]+/g, "-");
+  const bootInfo = { startedMs: null, readyMs: null, error: null };
+  let booting = null;
+
+  function boot() {
+    if (booting) return booting;
+    booting = (async () => {
+      const t0 = performance.now();
+      bootInfo.startedMs = t0;
+      const vendor = new URL("vendor/", scriptUrl);
+      const res = await fetch(new URL("manifest.json", vendor));
+      if (!res.ok) throw new Error(`hizi-bridge: ${res.url}: HTTP ${res.status}`);
+      const manifest = await res.json();
+      const { loadPyodide } = await import(new URL(manifest.pyodide.module, vendor).href);
+      const failures = [];
+      const pyodide = await loadPyodide({
+        indexURL: new URL(manifest.pyodide.index, vendor).href,
+        lockFileURL: new URL(manifest.pyodide.lock, vendor).href, // must be absolute
+        packages: manifest.packages, // fetched while the interpreter boots
+        errorCallback: (msg) => failures.push(String(msg)),
+        messageCallback: () => {},
+      });
+      // loadPackage logs and resolves when a wheel fails: check every one explicitly.
+      const loaded = new Set(Object.keys(pyodide.loadedPackages).map(canon));
+      for (const wheel of manifest.wheels) {
+        if (!loaded.has(canon(wheel.name))) failures.push(`package ${wheel.name} did not load`);
+      }
+      if (failures.length) throw new Error("hizi-bridge: boot failed:\n" + failures.join("\n"));
+      // One owned proxy for the page's lifetime (an attribute of a pyimport'ed module would be
+      // a borrowed proxy, destroyed with the module proxy).
+      const open = pyodide.runPython("from bridge.browser.jsapi import open_bridge\nopen_bridge");
+      bootInfo.readyMs = performance.now() - t0;
+      return { pyodide, open };
+    })();
+    booting.catch((err) => {
+      bootInfo.error = String(err && err.message ? err.message : err);
+      console.error(err);
+    });
+    return booting;
+  }
+
+  // ---------------------------------------------------------------- catalog
+  const LOBBY_TO_GAME = [
+    "spin", "stop", "clearCookies", "stopAutoplay", "reload", "pause", "resume", "stakeUp",
+    "stakeDown", "turbo", "setAudio", "updateBalance", "showHelp", "realityCheck", "close",
+  ];
+  const GAME_TO_LOBBY = [
+    "onAppFrameReady", "gameDataLoaded", "gameReady", "roundStarted", "roundEnded", "balance",
+    "audioToggle", "cashier", "loadProgress", "error", "realityCheckAnswer", "playerActivity",
+    "closeRequest", "historyRequest", "autoplayStarted", "autoplayStopped", "gamePaused",
+    "gameResumed", "gameClosed",
+  ];
+  const MESSAGE_TYPES = new Set([...LOBBY_TO_GAME, ...GAME_TO_LOBBY]);
+
+  class HiziBridgeError extends Error {
+    constructor(info) {
+      super(info.message || info.code || "hizi-bridge error");
+      this.name = info.name || "HiziBridgeError";
+      this.code = info.code || "error";
+    }
+  }
+
+  // ---------------------------------------------------------------- bridge object
+  class Bridge {
+    constructor(role, options) {
+      this.role = role;
+      this._options = options;
+      this._byType = new Map();
+      this._any = [];
+      this._journal = [];
+      this._status = [];
+      this._queue = []; // calls made before Python was up
+      this._handle = null; // PyProxy of bridge.browser.jsapi.JsHandle
+      this._closed = false;
+      this._requests = new Map();
+      this._nextKey = 1;
+      this._handlerErrors = 0;
+      this._earlyCallErrors = 0;
+      this._state = { status: "booting", mode: null, reason: "" };
+      this._connected = [];
+      this._lastLive = null;
+      this._bootError = null;
+      this.ready = boot().then(({ open }) => this._open(open));
+      this.ready.catch((err) => this._bootFailed(err));
+    }
+
+    // ---- handlers (kept here, in JS: Python emits every event once)
+    on(type, handler) {
+      if (!MESSAGE_TYPES.has(type)) throw new TypeError(`hizi-bridge: unknown message type ${type}`);
+      if (!this._byType.has(type)) this._byType.set(type, []);
+      return this._add(this._byType.get(type), handler);
+    }
+    onAny(handler) { return this._add(this._any, handler); }
+    onJournal(handler) { return this._add(this._journal, handler); }
+    onStatus(handler) { return this._add(this._status, handler); }
+
+    _add(list, handler) {
+      if (typeof handler !== "function") throw new TypeError("hizi-bridge: handler must be a function");
+      list.push(handler);
+      return () => {
+        const i = list.indexOf(handler);
+        if (i >= 0) list.splice(i, 1);
+      };
+    }
+
+    // ---- commands
+    send(type, data) {
+      this._whenUp(() => this._call("send", { type, data }), (err) => {
+        this._earlyCallErrors += 1;
+        console.error("hizi-bridge: a send queued during boot failed:", err);
+      });
+    }
+
+    request(type, data, { timeoutMs } = {}) {
+      return new Promise((resolve, reject) => {
+        const key = this._nextKey++;
+        this._whenUp(() => {
+          this._requests.set(key, { resolve, reject });
+          try {
+            this._call("request", { type, data, timeoutMs, key });
+          } catch (err) {
+            this._requests.delete(key);
+            throw err;
+          }
+        }, reject);
+      });
+    }
+
+    connected() {
+      if (this._state.status === "connected") return Promise.resolve();
+      return new Promise((resolve, reject) => this._connected.push({ resolve, reject }));
+    }
+
+    get status() { return this._state.status; }
+    get mode() { return this._state.mode; }
+
+    stats() {
+      const base = this._handle ? this._call("stats") : { status: this._state.status, mode: null };
+      base.handler_errors = (base.handler_errors || 0) + this._handlerErrors;
+      base.early_call_errors = this._earlyCallErrors;
+      base.boot_ms = bootInfo.readyMs;
+      return base;
+    }
+
+    /** Listeners, timers and proxies this bridge still holds (all zero after close). */
+    liveResources() {
+      if (this._handle) return Object.assign(this._call("live"), { handle_proxies: 1 });
+      return Object.assign({}, this._lastLive || {}, { handle_proxies: 0 });
+    }
+
+    close(reason = "closed") {
+      if (this._closed) return;
+      this._closed = true;
+      const finish = () => {
+        if (!this._handle) return;
+        try {
+          this._call("close", reason); // pending requests are rejected ("cancelled") in here
+          this._lastLive = this._call("live");
+        } finally {
+          this._handle.destroy();
+          this._handle = null;
+          this._setState({ status: "closed", mode: this._state.mode, reason });
+          for (const { reject } of this._requests.values()) {
+            reject(new HiziBridgeError({ code: "cancelled", message: "bridge closed" }));
+          }
+          this._requests.clear();
+        }
+      };
+      if (this._handle) finish();
+      else this._queue.push(finish); // after the queued calls, once Python is up
+    }
+
+    // ---- plumbing
+    _whenUp(fn, onError) {
+      if (this._handle) {
+        fn(); // errors reach the caller at once (e.g. code "invalid_outbound")
+        return;
+      }
+      if (this._closed || this._bootError) {
+        onError(this._bootError || new HiziBridgeError({ code: "closed", message: "the bridge is closed" }));
+        return;
+      }
+      this._queue.push(() => {
+        try { fn(); } catch (err) { onError(err); }
+      });
+    }
+
+    _call(op, arg) {
+      if (this._bootError) throw this._bootError;
+      if (!this._handle) throw new HiziBridgeError({ code: "closed", message: "the bridge is closed" });
+      const out = JSON.parse(this._handle(op, JSON.stringify(arg === undefined ? null : arg)));
+      if (out.error) throw new HiziBridgeError(out.error);
+      return out.ok;
+    }
+
+    _open(open) {
+      const o = this._options;
+      const config = this.role === "lobby"
+        ? { gameOrigin: o.gameOrigin, allowedOrigins: o.allowedOrigins, requestTimeoutMs: o.requestTimeoutMs, dialect: o.dialect }
+        : { lobbyOrigin: o.lobbyOrigin, allowedOrigins: o.allowedOrigins, handshakeTimeoutMs: o.handshakeTimeoutMs, requestTimeoutMs: o.requestTimeoutMs, dialect: o.dialect };
+      const emit = (kind, text) => this._onEmit(kind, text);
+      try {
+        this._handle = open(this.role, JSON.stringify(config), emit, this.role === "lobby" ? o.iframe : undefined);
+      } catch (err) {
+        throw new HiziBridgeError({ code: "invalid_config", message: String(err && err.message || err) });
+      }
+      const queued = this._queue.splice(0);
+      for (const fn of queued) fn();
+      return this;
+    }
+
+    _bootFailed(err) {
+      this._bootError = err instanceof HiziBridgeError ? err
+        : new HiziBridgeError({ code: "boot_failed", message: String(err && err.message || err) });
+      this._setState({ status: "error", mode: null, reason: String(err && err.message || err) });
+      for (const fn of this._queue.splice(0)) {
+        try { fn(); } catch (e) { /* each queued call reports through its own onError */ }
+      }
+      for (const { reject } of this._connected.splice(0)) reject(err);
+    }
+
+    _onEmit(kind, text) {
+      const value = JSON.parse(text);
+      if (kind === "message") {
+        this._dispatch(this._byType.get(value.type) || [], value);
+        this._dispatch(this._any, value);
+      } else if (kind === "journal") {
+        this._dispatch(this._journal, value);
+      } else if (kind === "status") {
+        this._setState(value);
+      } else if (kind === "reply") {
+        const pending = this._requests.get(value.key);
+        if (!pending) return;
+        this._requests.delete(value.key);
+        if (value.error) pending.reject(new HiziBridgeError(value.error));
+        else pending.resolve(value.ok);
+      }
+    }
+
+    _setState(state) {
+      if (state.status === this._state.status && state.mode === this._state.mode) return;
+      this._state = state;
+      if (state.status === "connected") {
+        for (const { resolve } of this._connected.splice(0)) resolve();
+      } else if (state.status === "closed") {
+        for (const { reject } of this._connected.splice(0)) {
+          reject(new HiziBridgeError({ code: "closed", message: "the bridge is closed" }));
+        }
+      }
+      this._dispatch(this._status, Object.assign({}, state));
+    }
+
+    _dispatch(handlers, arg) {
+      for (const handler of handlers.slice()) {
+        try {
+          const result = handler(arg);
+          if (result && typeof result.then === "function") {
+            result.then(undefined, (err) => this._handlerError(err));
+          }
+        } catch (err) {
+          this._handlerError(err);
+        }
+      }
+    }
+
+    _handlerError(err) {
+      this._handlerErrors += 1;
+      console.error("hizi-bridge: a handler threw:", err);
+    }
+  }
+
+  // ---------------------------------------------------------------- named helpers
+  const plain = (type) => function () { return this.send(type); };
+  const withData = (type, shape) => function (...args) { return this.send(type, shape(...args)); };
+  const optional = (key) => (value) => (value === undefined || value === null ? {} : { [key]: value });
+
+  class LobbyBridge extends Bridge {
+    realityCheck(data, options) { return this.request("realityCheck", data, options); }
+    closeGame(reason, options) { return this.request("close", optional("reason")(reason), options); }
+  }
+  for (const name of ["spin", "stop", "pause", "resume", "stopAutoplay", "reload", "clearCookies",
+    "stakeUp", "stakeDown", "updateBalance", "showHelp"]) {
+    LobbyBridge.prototype[name] = plain(name);
+  }
+  LobbyBridge.prototype.turbo = withData("turbo", (on) => on);
+  LobbyBridge.prototype.setAudio = withData("setAudio", (on) => on);
+
+  class GameBridge extends Bridge {}
+  const gameHelpers = {
+    appFrameReady: plain("onAppFrameReady"),
+    gameDataLoaded: plain("gameDataLoaded"),
+    gameReady: plain("gameReady"),
+    loadProgress: withData("loadProgress", (percent) => ({ percent })),
+    roundStarted: withData("roundStarted", (balance) => balance),
+    roundEnded: plain("roundEnded"),
+    balance: withData("balance", (balance) => balance),
+    audioToggle: withData("audioToggle", (muted) => muted),
+    cashier: plain("cashier"),
+    error: withData("error", (err) => err),
+    playerActivity: withData("playerActivity", optional("action")),
+    closeRequest: plain("closeRequest"),
+    historyRequest: plain("historyRequest"),
+    autoplayStarted: withData("autoplayStarted", optional("rounds")),
+    autoplayStopped: withData("autoplayStopped", optional("reason")),
+    paused: plain("gamePaused"),
+    resumed: plain("gameResumed"),
+    closed: plain("gameClosed"),
+    realityCheckAnswer: withData("realityCheckAnswer", (choice) => ({ choice })),
+  };
+  Object.assign(GameBridge.prototype, gameHelpers);
+
+  // ---------------------------------------------------------------- entry points
+  function required(options, key) {
+    if (!options || options[key] === undefined || options[key] === null) {
+      throw new TypeError(`hizi-bridge: option ${key} is required`);
+    }
+  }
+
+  globalThis.HiziBridge = Object.freeze({
+    version: "0.1.0",
+    messageTypes: Object.freeze({ lobbyToGame: LOBBY_TO_GAME.slice(), gameToLobby: GAME_TO_LOBBY.slice() }),
+    HiziBridgeError,
+    bootInfo,
+    /** Start Python early (optional: lobby() / game() do it too). */
+    boot: () => boot().then(() => undefined),
+    lobby(options) {
+      try {
+        required(options, "iframe");
+        required(options, "gameOrigin");
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return Promise.resolve(new LobbyBridge("lobby", options));
+    },
+    game(options) {
+      try {
+        required(options, "lobbyOrigin");
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return Promise.resolve(new GameBridge("game", options));
+    },
+  });
+})();
