@@ -102,6 +102,19 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write via a temporary file and rename, so a concurrent reader never sees half a file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def copy_atomic(src: Path, dst: Path) -> None:
+    tmp = dst.with_name(f".{dst.name}.{os.getpid()}.tmp")
+    shutil.copy2(src, tmp)
+    os.replace(tmp, dst)
+
+
 def canonical_name(name: str) -> str:
     """PEP 503 normalised project name."""
     out = name.lower()
@@ -418,8 +431,6 @@ def build_own_wheel(root: Path, out_dir: Path) -> Path | None:
     if not (root / "bridge" / "__init__.py").exists():
         warn("bridge/__init__.py does not exist yet: skipping the hizi-bridge wheel")
         return None
-    for old in out_dir.glob("hizi_bridge-*.whl"):
-        old.unlink()
     with tempfile.TemporaryDirectory(prefix="hizi-wheel-") as tmp:
         stage = Path(tmp) / "src"
         stage.mkdir()
@@ -458,7 +469,7 @@ def build_own_wheel(root: Path, out_dir: Path) -> Path | None:
             raise BuildError(f"pip wheel produced {built}")
         out_dir.mkdir(parents=True, exist_ok=True)
         target = out_dir / built[0].name
-        shutil.copy2(built[0], target)
+        copy_atomic(built[0], target)
     return target
 
 
@@ -506,7 +517,7 @@ def build(
         src = fetch(art, cache, offline=offline)
         dst = wheels_dir / src.name
         if not dst.exists() or sha256_file(dst) != art.sha256:
-            shutil.copy2(src, dst)
+            copy_atomic(src, dst)
         wheel_paths[canonical_name(name)] = dst
     own = build_own_wheel(root, wheels_dir)
     if own is not None:
@@ -537,9 +548,7 @@ def build(
         for key in sorted(wheel_paths)
     }
     trimmed = {"info": info, "packages": packages}
-    (vendor / "pyodide" / TRIMMED_LOCK_NAME).write_text(
-        json.dumps(trimmed, indent=2) + "\n", encoding="utf-8"
-    )
+    write_text_atomic(vendor / "pyodide" / TRIMMED_LOCK_NAME, json.dumps(trimmed, indent=2) + "\n")
 
     top_level = [OWN_PROJECT] if own is not None else ["pydantic"]
     manifest: dict[str, Any] = {
@@ -570,7 +579,7 @@ def build(
         "packages": top_level,
         "bridge_wheel": f"wheels/{own.name}" if own is not None else None,
     }
-    (vendor / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    write_text_atomic(vendor / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     # A ready-made PyScript config. Paths are absolute from the site root, which is the same on
     # both origins, because PyScript resolves config paths against the page, not the config.
     pyscript_config = {
@@ -578,9 +587,7 @@ def build(
         "packages_cache": "passthrough",
         "packages": [f"/vendor/{w['file']}" for w in manifest["wheels"]],
     }
-    (vendor / "pyscript.json").write_text(
-        json.dumps(pyscript_config, indent=2) + "\n", encoding="utf-8"
-    )
+    write_text_atomic(vendor / "pyscript.json", json.dumps(pyscript_config, indent=2) + "\n")
 
     copy_static(root, site)
     write_page_configs(site, pyscript_config)

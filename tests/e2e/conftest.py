@@ -1,7 +1,8 @@
 """End-to-end fixtures: the built site on two origins, system Chromium, and a network guard.
 
-- ``e2e_site`` (session): runs ``build.build()`` once and serves ``build/site`` on a lobby origin
-  (``http://127.0.0.1:<port>``) and a game origin (``http://localhost:<port>``), free ports.
+- ``e2e_site`` (session): runs ``build.build()`` once into a private site directory and serves it
+  on a lobby origin (``http://127.0.0.1:<port>``) and a game origin (``http://localhost:<port>``),
+  free ports.
 - ``start_site_servers`` (session): factory for more servers on the same site, e.g. with a CSP
   header: ``start_site_servers([("127.0.0.1", 0, {"Content-Security-Policy": "..."})])``.
 - ``browser_type_launch_args``: uses /usr/bin/chromium when it exists (no Playwright download).
@@ -86,9 +87,16 @@ def build_module() -> ModuleType:
 
 
 @pytest.fixture(scope="session")
-def built_site(build_module: ModuleType) -> Any:
-    """The ``BuildResult`` of one build for the whole session."""
-    return build_module.build(ROOT)
+def built_site(build_module: ModuleType, tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The ``BuildResult`` of one build for the whole session.
+
+    The site goes to a private directory (``HIZI_E2E_SITE_DIR`` overrides it), so a concurrent
+    ``python build.py`` or ``serve`` in the work tree cannot change files under a running test;
+    downloads still come from the shared build/cache.
+    """
+    override = os.environ.get("HIZI_E2E_SITE_DIR")
+    site_dir = Path(override) if override else tmp_path_factory.mktemp("site")
+    return build_module.build(ROOT, site_dir=site_dir)
 
 
 ServerSpecLike = tuple[str, int] | tuple[str, int, Mapping[str, str]]
