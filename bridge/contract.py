@@ -224,7 +224,47 @@ def markdown() -> str:
             if rows:
                 out += [*rows, ""]
             out += ["```json", json.dumps(cls.example), "```", ""]
+    out += _dialects_section()
     return "\n".join(out)
+
+
+def _dialects_section() -> list[str]:
+    from .core.dialects import gamesglobal
+
+    every = [c.type_name() for c in LOBBY_TO_GAME + GAME_TO_LOBBY]
+    out = [
+        "## Dialects",
+        "",
+        "A dialect translates the typed messages above into one lobby's wire form; origin,",
+        "source, size and schema checks are the same for every dialect. Select one with",
+        '`GameBridge(..., dialect="gamesglobal")` or `HiziBridge.game({dialect: "gamesglobal"})`.',
+        "",
+        "| dialect | handshake / MessagePort | messages it can carry |",
+        "|---|---|---|",
+        f"| `appendix_a` (default) | yes, with hizi-bridge peers | all {len(every)} |",
+        f"| `gamesglobal` | no | {', '.join(f'`{t}`' for t in gamesglobal.MAPPING)} |",
+        "",
+        "### gamesglobal: GamesGlobal Bridge API",
+        "",
+        'Envelope `{Id, Name, Body, Type, Origin: "embeddedgame", SenderId}`; names are',
+        "accepted in either case and sent in lower case, as the docs' format example shows.",
+        "The game holds every message until it has sent BRIDGE_API_READY; a lobby in this",
+        'dialect refuses the game\'s messages before it (reason `"premature"`).',
+        "",
+        "| hizi-bridge type | Bridge API Name | Type | note |",
+        "|---|---|---|---|",
+    ]
+    for type_name, (name, kind, note) in gamesglobal.MAPPING.items():
+        out.append(f"| `{type_name}` | `{name}` | {kind} | {note} |")
+    missing = [t for t in every if t not in gamesglobal.MAPPING]
+    out += [
+        "",
+        "Not expressible (sending raises `UnsupportedInDialect`, code `unsupported_in_dialect`): "
+        + ", ".join(f"`{t}`" for t in missing)
+        + ".",
+        "",
+    ]
+    return out
 
 
 def _family(cls: type[Message]) -> str:

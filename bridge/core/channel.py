@@ -26,10 +26,11 @@ import secrets
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
-from .dialects import APPENDIX_A, Dialect
+from .dialects import Dialect, make_dialect
 from .effects import (
     AdoptPort,
     ClosePort,
@@ -105,7 +106,9 @@ class ChannelConfig:
     request_timeout_ms: float = 10_000
     limits: Limits = DEFAULT_LIMITS
     versions: tuple[int, ...] = PROTOCOL_VERSIONS
-    dialect: Dialect = APPENDIX_A
+    # A dialect name (fresh instance per channel) or a ready instance.
+    dialect: str | Dialect = "appendix_a"
+    dialect_options: Mapping[str, Any] = field(default_factory=dict)
     dedup_window: int = 4096  # remembered peer message ids per session
 
     def effective_handshake_timeout_ms(self) -> float | None:
@@ -142,6 +145,11 @@ class Channel:
         self.policy = OriginPolicy(config.allowed_origins or [config.peer_origin])
         self.target_origin = self.policy.target_origin_for(config.peer_origin)
         self.session = session or f"{config.role.value[0]}-{secrets.token_hex(8)}"
+        self.dialect: Dialect = (
+            make_dialect(config.dialect, config.role, **config.dialect_options)
+            if isinstance(config.dialect, str)
+            else config.dialect
+        )
         self.stats = Stats()
         self.state = State.IDLE
         self.mode: Mode | None = None
@@ -155,6 +163,8 @@ class Channel:
         )
         self._next_id = 1
         self._queue: deque[_Outgoing] = deque()
+        # Encoded but held back by the dialect (e.g. before GamesGlobal's ready signal).
+        self._held: deque[tuple[_Outgoing, dict[str, object]]] = deque()
         self._pending: OrderedDict[int, _Pending] = OrderedDict()
         self._awaiting_reply: dict[str, deque[int]] = {}
         self._seen: set[int] = set()
@@ -184,6 +194,9 @@ class Channel:
         """Begin the handshake: announce ourselves on the window."""
         if self.state is not State.IDLE:
             return []
+        if not self.dialect.handshake:
+            # An aggregator's own protocol: no hello, no port; its gate orders the start.
+            return self._connect_compat()
         self.state = State.HANDSHAKING
         timeout = self.config.effective_handshake_timeout_ms()
         if timeout is not None:
@@ -258,8 +271,9 @@ class Channel:
             effects.append(self._post_port(bye, self._take_id(), None))
             effects.append(ClosePort())
         effects += self._cancel_pending(f"bridge closed: {reason}")
-        self.stats.dropped_on_close += len(self._queue)
+        self.stats.dropped_on_close += len(self._queue) + len(self._held)
         self._queue.clear()
+        self._held.clear()
         self.stats.queued = 0
         self.state = State.CLOSED
         self._handshake_deadline = None
@@ -280,7 +294,7 @@ class Channel:
         return value
 
     def _receive_window(self, value: object, inbound: Inbound) -> list[Effect]:
-        if isinstance(value, Mapping):
+        if self.dialect.handshake and isinstance(value, Mapping):
             type_name = value.get("type")
             if isinstance(type_name, str) and type_name.startswith(_CONTROL_PREFIX):
                 control = parse_object(value, limits=None)
@@ -289,12 +303,14 @@ class Channel:
             raise TransportRejected(
                 "window message after the upgrade to a MessagePort; only the port is trusted"
             )
-        message = self.config.dialect.decode(value, self._inbound_direction)
+        message = self.dialect.decode(value, self._inbound_direction)
         effects: list[Effect] = []
         if self.state is not State.CONNECTED:
             # The peer talks without a hello: it is a plain Appendix A peer.
             effects += self._connect_compat()
-        effects += self._accept(message, None, Transport.WINDOW, None)
+        effects += self._accept(message, None, Transport.WINDOW, None, raw=value)
+        self.dialect.received(message)
+        effects += self._release_held()
         return effects
 
     def _receive_port(self, value: object) -> list[Effect]:
@@ -320,11 +336,16 @@ class Channel:
         return self._accept(message, msg_id, Transport.PORT, re)
 
     def _accept(
-        self, message: Message, msg_id: int | None, via: Transport, re: int | None
+        self,
+        message: Message,
+        msg_id: int | None,
+        via: Transport,
+        re: int | None,
+        raw: object = None,
     ) -> list[Effect]:
         self.stats.accepted += 1
         self.stats.accepted_by_type[message.type] += 1
-        effects: list[Effect] = [Deliver(message, msg_id, via)]
+        effects: list[Effect] = [Deliver(message, msg_id, via, raw)]
         if message.type in REPLIES:
             request_id = self._match_pending(message.type, re)
             if request_id is not None:
@@ -493,13 +514,27 @@ class Channel:
             self.stats.sent += 1
             return [self._post_port(out.message, out.id, out.re)]
         try:
-            wire = self.config.dialect.encode(out.message)
+            wire = self.dialect.encode(out.message)
         except UnsupportedInDialect as exc:
             if not flushing:
                 raise
             return self._fail_queued(out, exc)
+        if self.dialect.holds(out.message):
+            self._held.append((out, wire))
+            return []
+        return self._post_window(out, wire) + self._release_held()
+
+    def _post_window(self, out: _Outgoing, wire: dict[str, object]) -> list[Effect]:
         self.stats.sent += 1
+        self.dialect.sent(out.message)
         return [Post(_to_json(wire), Transport.WINDOW, self.target_origin, out.message)]
+
+    def _release_held(self) -> list[Effect]:
+        effects: list[Effect] = []
+        while self._held and not self.dialect.holds(self._held[0][0].message):
+            out, wire = self._held.popleft()
+            effects += self._post_window(out, wire)
+        return effects
 
     def _fail_queued(self, out: _Outgoing, error: ProtocolError) -> list[Effect]:
         # The caller's send() returned long ago; report instead of raising.

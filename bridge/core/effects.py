@@ -59,6 +59,7 @@ class Deliver:
     message: Message
     id: int | None = None
     via: Transport = Transport.WINDOW
+    raw: object = None  # the wire value as received, for logs that show the dialect's form
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,7 @@ class RejectReason(StrEnum):
     DIRECTION = "direction"  # a known type that only travels the other way
     SCHEMA = "schema"  # a known type whose data is invalid
     DUPLICATE = "duplicate"  # a message id seen already in this session
+    PREMATURE = "premature"  # the dialect's handshake does not allow it yet
     UNSUPPORTED = "unsupported"  # the dialect cannot express it
 
 
@@ -115,6 +116,12 @@ class SchemaViolation(RemoteProtocolError):
 
 class DuplicateMessage(RemoteProtocolError):
     reason = RejectReason.DUPLICATE
+
+
+class PrematureMessage(RemoteProtocolError):
+    """The peer sent a message its dialect forbids before its ready signal."""
+
+    reason = RejectReason.PREMATURE
 
 
 class UnsupportedInDialect(LocalProtocolError):

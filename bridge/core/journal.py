@@ -6,6 +6,7 @@ describes traffic the same way.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +25,7 @@ class JournalEntry:
     detail: str = ""  # human explanation for rejections
     origin: str = ""
     time: float = 0.0  # milliseconds, from the caller's clock
+    wire: Any = None  # the form on the wire when a dialect translated it, else None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -36,6 +38,7 @@ class JournalEntry:
             "detail": self.detail,
             "origin": self.origin,
             "time": self.time,
+            "wire": self.wire,
         }
 
 
@@ -44,22 +47,28 @@ def entry_for(effect: Effect, now_ms: float) -> JournalEntry | None:
     if isinstance(effect, Post):
         if effect.message is None:
             return None
+        payload = dump(effect.message)
+        sent = json.loads(effect.text)
         return JournalEntry(
             "out",
             effect.message.type,
             "accepted",
-            dump(effect.message),
+            payload,
             effect.via.value,
             time=now_ms,
+            wire=None if _same_form(sent, payload) else sent,
         )
     if isinstance(effect, Deliver):
+        payload = dump(effect.message)
+        raw = effect.raw
         return JournalEntry(
             "in",
             effect.message.type,
             "accepted",
-            dump(effect.message),
+            payload,
             effect.via.value,
             time=now_ms,
+            wire=None if raw is None or _same_form(raw, payload) else raw,
         )
     if isinstance(effect, Rejected):
         return JournalEntry(
@@ -85,3 +94,10 @@ def entry_for(effect: Effect, now_ms: float) -> JournalEntry | None:
             time=now_ms,
         )
     return None
+
+
+def _same_form(wire: Any, payload: dict[str, Any]) -> bool:
+    """Appendix A traffic is its own typed form; ids on the port are not a dialect."""
+    if not isinstance(wire, dict):
+        return False
+    return {k: v for k, v in wire.items() if k not in ("id", "re")} == payload
