@@ -57,9 +57,20 @@ def load_build_module() -> ModuleType:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark the tests here ``e2e`` and run them after all others.
+
+    pytest-playwright's sync API keeps an event loop running in the main thread for the rest of
+    the session once the browser starts, so a later test calling ``asyncio.run()`` would fail.
+    """
+    e2e: list[pytest.Item] = []
+    others: list[pytest.Item] = []
     for item in items:
         if _HERE in Path(str(item.path)).resolve().parents:
             item.add_marker(pytest.mark.e2e)
+            e2e.append(item)
+        else:
+            others.append(item)
+    items[:] = others + e2e
 
 
 # ------------------------------------------------------------------------------------------
