@@ -1,0 +1,439 @@
+"""The demo operator lobby: embeds a game, drives it, and shows every message both ways.
+
+Runs in PyScript. Session accounting and reality-check maths live in ``session.py`` (pure,
+unit-tested); this module is the view and the bridge wiring.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import session as sessionlib
+from pyscript import document, when, window
+
+from bridge import (
+    AudioToggle,
+    AutoplayStarted,
+    AutoplayStopped,
+    Balance,
+    Cashier,
+    ClearCookies,
+    Close,
+    CloseRequest,
+    GameError,
+    GameReady,
+    HistoryRequest,
+    LoadProgress,
+    LobbyBridge,
+    Message,
+    Pause,
+    RealityCheck,
+    RealityCheckAnswer,
+    RealityCheckData,
+    Reload,
+    RequestError,
+    Resume,
+    RoundEnded,
+    RoundStarted,
+    SetAudio,
+    ShowHelp,
+    Spin,
+    StakeDown,
+    StakeUp,
+    Stop,
+    StopAutoplay,
+    Turbo,
+    UpdateBalance,
+)
+
+DEFAULT_GAME_URL = "http://localhost:8001/demo_game/"
+LOG_LIMIT = 600
+NOTICE_LIMIT = 6
+REQUEST_TIMEOUT_MS = 10_000
+REALITY_CHECK_TIMEOUT_MS = 10 * 60_000  # the player may take a while to answer
+
+# Commands without data: button -> message class.
+SIMPLE_COMMANDS: dict[str, type[Message]] = {
+    "spin": Spin,
+    "stop": Stop,
+    "stakeUp": StakeUp,
+    "stakeDown": StakeDown,
+    "stopAutoplay": StopAutoplay,
+    "updateBalance": UpdateBalance,
+    "showHelp": ShowHelp,
+    "clearCookies": ClearCookies,
+    "reload": Reload,
+}
+# Commands that are requests: the game's reply is shown under the buttons.
+REQUEST_COMMANDS: dict[str, type[Message]] = {"pause": Pause, "resume": Resume, "close": Close}
+
+
+def _query(name: str) -> str | None:
+    value = window.URLSearchParams.new(window.location.search).get(name)
+    return value if isinstance(value, str) else None  # JS null may arrive as ``jsnull``
+
+
+def _el(element_id: str) -> Any:
+    return document.getElementById(element_id)
+
+
+def with_query(url: str, **params: str) -> str:
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k not in params]
+    query += list(params.items())
+    return urlunsplit(parts._replace(query=urlencode(query)))
+
+
+def _clock_ms() -> float:
+    return float(window.performance.now())
+
+
+class Lobby:
+    def __init__(self, bridge: LobbyBridge, iframe: Any, game_url: str) -> None:
+        self.bridge = bridge
+        self.iframe = iframe
+        self.game_url = game_url
+        self.session = sessionlib.Session(started_ms=_clock_ms())
+        self.timer = sessionlib.RealityCheckTimer()
+        self.turbo = False
+        self.audio_on = True
+        self._log_count = 0
+        self._tasks: set[asyncio.Future[Any]] = set()  # strong refs: the loop keeps weak ones
+
+    def spawn(self, coro: Awaitable[Any]) -> None:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # ------------------------------------------------------------------ game frame
+
+    def load_game(self) -> None:
+        _el("game-loader").hidden = False
+        _el("game-progress").style.width = "0%"
+        _el("game-loader-text").textContent = "Loading game\u2026"
+        _el("fatal-error").hidden = True
+        self.iframe.src = self.game_url
+
+    # ------------------------------------------------------------------ log
+
+    def log(self, entry: Any) -> None:
+        li = document.createElement("li")
+        li.dataset.type = entry.type
+        li.dataset.direction = entry.direction
+        li.dataset.status = entry.status
+        data = entry.payload.get("data") if isinstance(entry.payload, dict) else None
+        payload = json.dumps(data, separators=(",", ":")) if data is not None else ""
+        now = window.Date.new()
+        stamp = f"{now.toLocaleTimeString('en-GB')}.{int(now.getMilliseconds()):03d}"
+        li.innerHTML = (
+            '<time></time><span class="dir"></span><span class="type"></span>'
+            '<span class="data"></span><span class="status"></span>'
+        )
+        li.querySelector("time").textContent = stamp
+        arrow = "\u2190 in" if entry.direction == "in" else "out \u2192"
+        li.querySelector(".dir").textContent = arrow
+        li.querySelector(".type").textContent = entry.type
+        li.querySelector(".data").textContent = payload
+        status = li.querySelector(".status")
+        if entry.status == "rejected":
+            status.textContent = f"rejected: {entry.reason}"
+            status.title = entry.detail or entry.reason
+            if entry.detail:
+                li.querySelector(".data").textContent = entry.detail
+        else:
+            status.textContent = f"accepted{' via ' + entry.via if entry.via else ''}"
+        li.dataset.search = f"{entry.type} {payload} {entry.reason} {entry.detail}".lower()
+        log = _el("event-log")
+        log.prepend(li)
+        self.apply_filter(li)
+        while log.childElementCount > LOG_LIMIT:
+            log.lastElementChild.remove()
+        self._log_count += 1
+        _el("log-count").textContent = str(self._log_count)
+
+    def apply_filter(self, li: Any | None = None) -> None:
+        text = str(_el("log-filter").value).strip().lower()
+        direction = str(_el("log-direction").value)
+        rejected_only = bool(_el("log-rejected").checked)
+        items = [li] if li is not None else list(_el("event-log").children)
+        for item in items:
+            visible = (
+                (not text or text in str(item.dataset.search))
+                and (not direction or item.dataset.direction == direction)
+                and (not rejected_only or item.dataset.status == "rejected")
+            )
+            item.hidden = not visible
+
+    def notice(self, text: str, kind: str = "info") -> None:
+        li = document.createElement("li")
+        li.className = kind
+        li.textContent = text
+        notices = _el("notices")
+        notices.prepend(li)
+        while notices.childElementCount > NOTICE_LIMIT:
+            notices.lastElementChild.remove()
+
+    # ------------------------------------------------------------------ status and counters
+
+    def on_status(self, event: Any) -> None:
+        status = event if isinstance(event, str) else event.status
+        pill = _el("bridge-status")
+        pill.textContent = status
+        pill.dataset.status = status
+        _el("bridge-mode").textContent = self.bridge.mode or "\u2013"
+        if status == "connected":
+            document.body.classList.remove("booting")
+
+    def refresh(self) -> None:
+        """Once a second: counters, session clock, reality-check form and timer."""
+        now = _clock_ms()
+        stats = self.bridge.stats()
+        requests = stats.get("requests", {})
+        shown = {
+            "accepted": stats.get("accepted", 0),
+            "sent": stats.get("sent", 0),
+            "rejected": stats.get("rejected_total", 0),
+            "queued": stats.get("queued", 0),
+            "requests ok": requests.get("ok", 0),
+            "timed out": requests.get("timed_out", 0),
+            "cancelled": requests.get("cancelled", 0),
+            "handshakes": stats.get("handshakes", 0),
+        }
+        dl = _el("stats")
+        dl.innerHTML = ""
+        for label, value in shown.items():
+            box = document.createElement("div")
+            box.dataset.stat = label.replace(" ", "_")
+            box.innerHTML = "<dt></dt><dd></dd>"
+            box.querySelector("dt").textContent = label
+            box.querySelector("dd").textContent = str(value)
+            dl.appendChild(box)
+        s = self.session
+        _el("session-clock").textContent = sessionlib.format_duration(s.elapsed_seconds(now))
+        net = _el("session-net")
+        net.textContent = f"{s.net_result:+,.2f}"
+        net.dataset.sign = "neg" if s.net_result < 0 else "pos"
+        if s.balance is not None:
+            _el("game-balance").textContent = f"{s.balance:,.2f}"
+        form = _el("rc-form")
+        if form.elements.namedItem("live").checked:
+            form.elements.namedItem("elapsed").value = f"{s.elapsed_seconds(now) / 60:.1f}"
+            form.elements.namedItem("staked").value = f"{s.total_staked:.2f}"
+            form.elements.namedItem("won").value = f"{s.total_won:.2f}"
+        remaining = self.timer.remaining_seconds(now)
+        _el("rc-next").textContent = (
+            "" if remaining is None else f"next in {sessionlib.format_duration(remaining)}"
+        )
+        if self.timer.due(now):
+            self.spawn(self.send_reality_check())
+
+    async def ticker(self) -> None:
+        while self.bridge.status != "closed":
+            try:
+                self.refresh()
+            except Exception as exc:  # a view glitch must not stop the timer
+                window.console.error(f"lobby refresh: {exc!r}")
+            await asyncio.sleep(1)
+
+    # ------------------------------------------------------------------ commands
+
+    def reply(self, text: str, kind: str = "") -> None:
+        el = _el("command-reply")
+        el.textContent = text
+        el.dataset.kind = kind
+
+    def command(self, name: str, button: Any) -> None:
+        if name in SIMPLE_COMMANDS:
+            self.bridge.send(SIMPLE_COMMANDS[name]())
+            self.reply(f"sent {name}")
+        elif name == "turbo":
+            self.turbo = not self.turbo
+            self.bridge.send(Turbo(data=self.turbo))
+            button.setAttribute("aria-pressed", str(self.turbo).lower())
+            self.reply(f"sent turbo({str(self.turbo).lower()})")
+        elif name == "setAudio":
+            self.audio_on = not self.audio_on
+            self.bridge.send(SetAudio(data=self.audio_on))
+            button.setAttribute("aria-pressed", str(self.audio_on).lower())
+            self.reply(f"sent setAudio({str(self.audio_on).lower()})")
+        elif name in REQUEST_COMMANDS:
+            self.spawn(self.request(name))
+
+    async def request(self, name: str) -> None:
+        self.reply(f"{name}: waiting for the game\u2026")
+        try:
+            answer = await self.bridge.request(
+                REQUEST_COMMANDS[name](), timeout_ms=REQUEST_TIMEOUT_MS
+            )
+        except RequestError as exc:
+            self.reply(f"{name}: {type(exc).__name__}: {exc}", "error")
+            return
+        self.reply(f"{name} \u2192 {answer.type}", "ok")
+        if name == "close":
+            self.notice("The game closed. Use reload to open it again.", "warn")
+
+    def reality_check_message(self) -> RealityCheck:
+        form = _el("rc-form")
+
+        def number(field: str) -> float:
+            raw = str(form.elements.namedItem(field).value or "0")
+            return float(raw)
+
+        payload = sessionlib.reality_check_payload(
+            elapsed_seconds=number("elapsed") * 60,
+            total_staked=number("staked"),
+            total_won=number("won"),
+            currency=str(form.elements.namedItem("currency").value or "EUR"),
+        )
+        return RealityCheck(data=RealityCheckData.model_validate(payload))
+
+    async def send_reality_check(self) -> None:
+        answer_el = _el("rc-answer")
+        try:
+            message = self.reality_check_message()
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError
+            answer_el.textContent = f"invalid figures: {exc}".splitlines()[0]
+            answer_el.dataset.choice = ""
+            return
+        answer_el.textContent = "waiting for the player\u2026"
+        answer_el.dataset.choice = ""
+        try:
+            answer = await self.bridge.request(message, timeout_ms=REALITY_CHECK_TIMEOUT_MS)
+        except RequestError as exc:
+            answer_el.textContent = f"no answer ({type(exc).__name__})"
+            return
+        assert isinstance(answer, RealityCheckAnswer)
+        choice = answer.data.choice.value
+        answer_el.textContent = choice
+        answer_el.dataset.choice = choice
+        if choice == "quit":
+            self.notice("Player chose to quit at the reality check.", "warn")
+        elif choice == "history":
+            self.notice("Player asked for the game history at the reality check.")
+
+    def set_timer(self) -> None:
+        form = _el("rc-form")
+        if form.elements.namedItem("timer").checked:
+            try:
+                minutes = float(form.elements.namedItem("interval").value)
+            except ValueError:
+                minutes = sessionlib.DEFAULT_INTERVAL_MINUTES
+            self.timer.interval_minutes = max(0.1, minutes)
+            self.timer.start(_clock_ms())
+        else:
+            self.timer.stop()
+        self.refresh()
+
+
+def wire_game_events(lobby: Lobby) -> None:
+    """React to what the game reports."""
+    s = lobby.session
+
+    def on_progress(msg: LoadProgress) -> None:
+        _el("game-progress").style.width = f"{msg.data.percent:.0f}%"
+
+    def on_ready(_: GameReady) -> None:
+        _el("game-loader").hidden = True
+
+    def on_round_started(msg: RoundStarted) -> None:
+        s.on_round_started(msg.data)
+
+    def on_balance(msg: Balance) -> None:
+        s.on_balance(msg.data)
+        _el("game-balance").textContent = f"{msg.data:,.2f}"
+
+    def on_round_ended(_: RoundEnded) -> None:
+        s.on_round_ended()
+
+    def on_error(msg: GameError) -> None:
+        d = msg.data
+        if d.fatal:
+            _el("fatal-error-text").textContent = f"[{d.code.value}] {d.message}"
+            _el("fatal-error").hidden = False
+        else:
+            lobby.notice(f"Game error (recoverable) [{d.code.value}]: {d.message}", "warn")
+
+    def on_cashier(_: Cashier) -> None:
+        lobby.notice("Cashier: the player is short of funds (updateBalance credits a deposit).")
+
+    def on_audio(msg: AudioToggle) -> None:
+        lobby.audio_on = not msg.data
+        button = document.querySelector('[data-command="setAudio"]')
+        button.setAttribute("aria-pressed", str(lobby.audio_on).lower())
+
+    handlers: dict[type[Message], Any] = {
+        LoadProgress: on_progress,
+        GameReady: on_ready,
+        RoundStarted: on_round_started,
+        Balance: on_balance,
+        RoundEnded: on_round_ended,
+        GameError: on_error,
+        Cashier: on_cashier,
+        AudioToggle: on_audio,
+        CloseRequest: lambda _: lobby.notice("The player asked to leave the game."),
+        HistoryRequest: lambda _: lobby.notice("The player asked for the game history."),
+        AutoplayStarted: lambda m: lobby.notice(f"Autoplay started ({m.data.rounds} rounds)."),
+        AutoplayStopped: lambda m: lobby.notice(f"Autoplay stopped ({m.data.reason})."),
+    }
+    for cls, handler in handlers.items():
+        lobby.bridge.on(cls, handler)
+
+
+def wire_controls(lobby: Lobby) -> None:
+    @when("click", "#commands [data-command]")
+    def _command(event: Any) -> None:
+        button = event.currentTarget
+        lobby.command(str(button.dataset.command), button)
+
+    @when("submit", "#rc-form")
+    async def _reality_check(event: Any) -> None:
+        event.preventDefault()
+        await lobby.send_reality_check()
+
+    @when("change", "#rc-form [name=timer], #rc-form [name=interval]")
+    def _timer(_: Any) -> None:
+        lobby.set_timer()
+
+    @when("input", "#rc-form [name=elapsed], #rc-form [name=staked], #rc-form [name=won]")
+    def _edited(_: Any) -> None:
+        # The operator typed a figure: stop overwriting the form with live session values.
+        _el("rc-form").elements.namedItem("live").checked = False
+
+    @when("input", "#log-filter")
+    def _filter_text(_: Any) -> None:
+        lobby.apply_filter()
+
+    @when("change", "#log-direction, #log-rejected")
+    def _filter_other(_: Any) -> None:
+        lobby.apply_filter()
+
+    @when("click", "#fatal-reload")
+    def _reload(_: Any) -> None:
+        lobby.load_game()
+
+
+async def main() -> None:
+    game_url, game_origin = sessionlib.parse_game_url(_query("game"), DEFAULT_GAME_URL)
+    # Tell the game who embeds it (a real game checks this against its operator list) and
+    # pass the demo seed through.
+    params = {"lobby": str(window.location.origin)}
+    if seed := _query("seed"):
+        params["seed"] = seed
+    iframe = _el("game-frame")
+    # The bridge listens before the frame starts loading, so the game's first hello is heard.
+    bridge = LobbyBridge(iframe, game_origin=game_origin)
+    lobby = Lobby(bridge, iframe, with_query(game_url, **params))
+    bridge.on_journal(lobby.log)
+    bridge.on_status(lobby.on_status)
+    lobby.on_status(bridge.status)
+    wire_game_events(lobby)
+    wire_controls(lobby)
+    lobby.load_game()
+    lobby.spawn(lobby.ticker())
+
+
+await main()  # noqa: F704  (PyScript runs the module with top-level await)
