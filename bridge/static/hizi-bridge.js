@@ -218,8 +218,8 @@
         return;
       }
       if (this._closed || this._bootError) {
-        onError(this._bootError || new HiziBridgeError({ code: "closed", message: "the bridge is closed" }));
-        return;
+        // Thrown to the caller (a request's Promise executor turns it into a rejection).
+        throw this._bootError || new HiziBridgeError({ code: "closed", message: "the bridge is closed" });
       }
       this._queue.push(() => {
         try { fn(); } catch (err) { onError(err); }

@@ -1,0 +1,377 @@
+"""The JavaScript API (one script tag, ``HiziBridge``) in real Chromium, two origins.
+
+One lobby + game pair (examples/js_lobby.html embedding examples/js_game.html) is booted
+once for the module and shared by the tests that talk over it; the close test runs last
+on it. Plain Appendix A peers (a few lines of raw postMessage) get their own pages.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Frame, Page
+
+from .conftest import ROOT, BrowserLog, E2ESite
+
+pytestmark = pytest.mark.e2e
+
+BOOT_TIMEOUT_MS = int(os.environ.get("HIZI_BOOT_TIMEOUT_MS", "120000"))
+REPORT = ROOT / "build" / "reports" / "js_api.json"
+
+# Runs in every frame before any page script: counts live "message" listeners on window
+# and on MessagePorts, and records the targetOrigin of every same-realm window.postMessage.
+# (A cross-origin WindowProxy's postMessage cannot be wrapped from either side; the
+# adapter's own record of target origins, stats().target_origins, covers those posts.)
+INIT_SCRIPT = r"""
+(() => {
+  const counts = { window: 0, port: 0 };
+  const live = new Map();
+  const kind = (t) => (t === window ? "window" : t instanceof MessagePort ? "port" : null);
+  const add = EventTarget.prototype.addEventListener;
+  const remove = EventTarget.prototype.removeEventListener;
+  EventTarget.prototype.addEventListener = function (type, fn, opts) {
+    const k = type === "message" && fn ? kind(this) : null;
+    if (k) {
+      let set = live.get(this);
+      if (!set) live.set(this, (set = new Set()));
+      if (!set.has(fn)) { set.add(fn); counts[k] += 1; }
+    }
+    return add.call(this, type, fn, opts);
+  };
+  EventTarget.prototype.removeEventListener = function (type, fn, opts) {
+    const k = type === "message" && fn ? kind(this) : null;
+    const set = k && live.get(this);
+    if (set && set.delete(fn)) counts[k] -= 1;
+    return remove.call(this, type, fn, opts);
+  };
+  window.__messageListeners = counts;
+  window.__postTargets = [];
+  const post = window.postMessage;
+  window.postMessage = function (message, target) {
+    const origin = typeof target === "string" ? target : (target && target.targetOrigin) || "/";
+    window.__postTargets.push(origin);
+    return post.apply(this, arguments);
+  };
+})();
+"""
+
+STATUS_IS = "s => document.getElementById('bridge-status').textContent === s"
+LOG_JS = """() => [...document.querySelectorAll('#event-log li')].map(li => ({
+    type: li.dataset.type, direction: li.dataset.direction,
+    status: li.dataset.status, via: li.dataset.via }))"""
+RC_DATA = {
+    "elapsedSeconds": 3600,
+    "totalStaked": 120,
+    "totalWon": 95.5,
+    "netResult": -24.5,
+    "currency": "EUR",
+}
+
+
+def _record(data: dict[str, Any]) -> None:
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    report = json.loads(REPORT.read_text()) if REPORT.exists() else {}
+    report.update(data)
+    REPORT.write_text(json.dumps(report, indent=2) + "\n")
+
+
+def _log(target: Page | Frame) -> list[dict[str, str]]:
+    return list(target.evaluate(LOG_JS))
+
+
+def _has(
+    target: Page | Frame, type_: str, direction: str, status: str = "accepted", via: str = ""
+) -> bool:
+    return any(
+        e["type"] == type_
+        and e["direction"] == direction
+        and e["status"] == status
+        and (not via or e["via"] == via)
+        for e in _log(target)
+    )
+
+
+def _wait_log(
+    target: Page | Frame, type_: str, direction: str, status: str = "accepted", via: str = ""
+) -> None:
+    target.wait_for_function(
+        """([t, d, s, v]) => [...document.querySelectorAll('#event-log li')].some(li =>
+            li.dataset.type === t && li.dataset.direction === d && li.dataset.status === s
+            && (!v || li.dataset.via === v))""",
+        arg=[type_, direction, status, via],
+        timeout=10_000,
+    )
+
+
+def _game_frame(page: Page, path_part: str) -> Frame:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if frame.parent_frame is not None and path_part in frame.url:
+                return frame
+        page.wait_for_timeout(50)
+    raise AssertionError(f"no frame with {path_part!r} in its URL")
+
+
+def _stats(target: Page | Frame) -> dict[str, Any]:
+    return dict(target.evaluate("() => bridge.stats()"))
+
+
+@pytest.fixture(scope="module")
+def js_context(browser: Browser) -> Generator[tuple[BrowserContext, BrowserLog], None, None]:
+    log = BrowserLog()
+    context = browser.new_context()
+    log.guard(context)
+    context.add_init_script(INIT_SCRIPT)
+    yield context, log
+    context.close()
+    assert not log.blocked, f"non-local requests: {log.blocked}"
+
+
+@dataclass
+class Pair:
+    page: Page
+    game: Frame
+    site: E2ESite
+    log: BrowserLog
+    boot_s: float
+
+
+@pytest.fixture(scope="module")
+def pair(js_context: tuple[BrowserContext, BrowserLog], e2e_site: E2ESite) -> Pair:
+    context, log = js_context
+    page = context.new_page()
+    t0 = time.perf_counter()
+    page.goto(e2e_site.lobby_url(f"examples/js_lobby.html?game={e2e_site.game_origin}"))
+    page.wait_for_function(STATUS_IS, arg="connected", timeout=BOOT_TIMEOUT_MS)
+    game = _game_frame(page, "js_game.html")
+    game.wait_for_function(STATUS_IS, arg="connected", timeout=BOOT_TIMEOUT_MS)
+    boot_s = time.perf_counter() - t0
+    _record({"boot_to_connected_s": round(boot_s, 2)})
+    print(f"\n[js_api] page load to both connected: {boot_s:.2f} s")
+    return Pair(page, game, e2e_site, log, boot_s)
+
+
+# ------------------------------------------------------------------------------ bridge mode
+
+
+def test_handshake_reaches_bridge_mode_over_a_message_port(pair: Pair) -> None:
+    lobby, game = pair.page, pair.game
+    assert lobby.evaluate("bridge.mode") == "bridge"
+    assert game.evaluate("bridge.mode") == "bridge"
+    assert _has(lobby, "hiziBridge.hello", "out", via="window")
+    assert _has(lobby, "hiziBridge.welcome", "out", via="window")
+    assert _has(game, "hiziBridge.hello", "out", via="window")
+    lobby_stats, game_stats = _stats(lobby), _stats(game)
+    assert lobby_stats["handshakes"] == 1
+    assert lobby_stats["rejected_total"] == 0 and game_stats["rejected_total"] == 0
+    # Exactly the peer's origin as targetOrigin, never "*".
+    assert lobby_stats["target_origins"] == [pair.site.game_origin]
+    assert game_stats["target_origins"] == [pair.site.lobby_origin]
+    live = lobby.evaluate("bridge.liveResources()")
+    assert live == {
+        "window_listeners": 1,
+        "port_listeners": 1,
+        "timers": 0,
+        "proxies": 1,
+        "handle_proxies": 1,
+    }
+    # The early buffer listener is gone (Pyodide keeps window listeners of its own).
+    assert lobby.evaluate("__hiziBridgeEarly.stopped") is True
+    assert lobby.evaluate("__messageListeners.port") == 1
+
+
+def test_calls_made_before_boot_are_not_lost(pair: Pair) -> None:
+    assert pair.game.evaluate("window.callsBeforeBoot") is True
+    for type_ in ("onAppFrameReady", "loadProgress", "gameReady"):
+        _wait_log(pair.page, type_, "in", via="port")
+    entries = [e["type"] for e in _log(pair.page) if e["direction"] == "in"]
+    assert entries[:3] == ["onAppFrameReady", "loadProgress", "gameReady"]
+
+
+def test_events_flow_both_ways(pair: Pair) -> None:
+    lobby, game = pair.page, pair.game
+    lobby.evaluate("bridge.turbo(true); bridge.spin()")
+    _wait_log(game, "turbo", "in", via="port")
+    _wait_log(game, "spin", "in", via="port")
+    _wait_log(lobby, "roundStarted", "in", via="port")
+    _wait_log(lobby, "roundEnded", "in", via="port")
+    # A handler receives the plain {type, data} wire object.
+    # (A function body: a bare expression that yields a function would be called by evaluate.)
+    lobby.evaluate("() => { window.balances = []; bridge.on('balance', (m) => balances.push(m)); }")
+    game.evaluate("bridge.balance(101.5); bridge.audioToggle(true)")
+    lobby.wait_for_function("balances.length === 1")
+    assert lobby.evaluate("balances") == [{"type": "balance", "data": 101.5}]
+    _wait_log(lobby, "audioToggle", "in", via="port")
+
+
+def test_reality_check_request_is_answered_by_the_game(pair: Pair) -> None:
+    answer = pair.page.evaluate("(data) => bridge.realityCheck(data)", RC_DATA)
+    assert answer == {"type": "realityCheckAnswer", "data": {"choice": "continue"}}
+    _wait_log(pair.game, "realityCheck", "in", via="port")
+    # Rough round trip: sequential requests through both Pythons and the MessagePort.
+    n = 100
+    ms = pair.page.evaluate(
+        """async ([data, n]) => {
+            const t0 = performance.now();
+            for (let i = 0; i < n; i++) await bridge.realityCheck(data);
+            return (performance.now() - t0) / n;
+        }""",
+        [RC_DATA, n],
+    )
+    _record({"reality_check_round_trip_ms": round(ms, 3)})
+    print(f"\n[js_api] reality-check round trip: {ms:.2f} ms (mean of {n})")
+    assert _stats(pair.page)["requests"]["ok"] >= n + 1
+
+
+def test_request_without_an_answer_times_out(pair: Pair) -> None:
+    code = pair.page.evaluate(
+        """() => bridge.request("pause", undefined, { timeoutMs: 300 })
+                .then(() => "resolved", (err) => err.code)"""
+    )
+    assert code == "timeout"
+    assert _stats(pair.page)["requests"]["timed_out"] == 1
+
+
+def test_invalid_outbound_values_fail_at_the_call(pair: Pair) -> None:
+    codes = pair.page.evaluate(
+        """() => {
+            const codes = [];
+            try { bridge.send("turbo", "yes"); } catch (e) { codes.push(e.code); }
+            try { bridge.send("gameReady"); } catch (e) { codes.push(e.code); }
+            try { bridge.on("noSuchType", () => {}); } catch (e) { codes.push(e.name); }
+            return bridge.request("spin").then(() => codes, (e) => [...codes, e.code]);
+        }"""
+    )
+    assert codes == ["invalid_outbound", "invalid_outbound", "TypeError", "invalid_outbound"]
+
+
+def test_messages_from_a_wrong_origin_are_rejected_and_counted(pair: Pair) -> None:
+    lobby, game = pair.page, pair.game
+    before = _stats(lobby)["rejected"]["origin"]
+    # The lobby page posts to itself: right shape, but the origin is not the game's.
+    # Origin is checked before the value is read, so the journal says type "?".
+    rejected = "document.querySelectorAll('#event-log li[data-reason=origin]').length"
+    lobby.evaluate("window.postMessage({ type: 'gameReady' }, location.origin)")
+    lobby.wait_for_function(f"{rejected} === 1")
+    assert _stats(lobby)["rejected"]["origin"] == before + 1
+    assert _stats(lobby)["accepted_by_type"]["gameReady"] == 1
+    game.evaluate("window.postMessage({ type: 'spin' }, location.origin)")
+    game.wait_for_function(f"{rejected} === 1")
+    assert _stats(game)["rejected"]["origin"] == 1
+
+
+def test_a_throwing_handler_is_counted_and_does_not_break_the_bridge(pair: Pair) -> None:
+    lobby = pair.page
+    lobby.evaluate(
+        """() => {
+            window.after = 0;
+            bridge.on("roundEnded", () => { throw new Error("handler bug (expected in test)"); });
+            bridge.on("roundEnded", () => { after += 1; });
+            bridge.spin();
+        }"""
+    )
+    lobby.wait_for_function("after === 1")
+    assert _stats(lobby)["handler_errors"] == 1
+    assert lobby.evaluate("bridge.status") == "connected"
+
+
+def test_no_wildcard_target_origin_anywhere(pair: Pair) -> None:
+    for target in (pair.page, pair.game):
+        posts = target.evaluate("__postTargets")
+        assert "*" not in posts
+        assert "*" not in _stats(target)["target_origins"]
+
+
+def test_close_cancels_pending_requests_and_leaves_nothing_behind(pair: Pair) -> None:
+    lobby, game = pair.page, pair.game
+    listeners_before = lobby.evaluate("__messageListeners")
+    code = lobby.evaluate(
+        """() => {
+            const pending = bridge.request("resume", undefined, { timeoutMs: 10000 })
+                .then(() => "resolved", (err) => err.code);
+            bridge.close();
+            return pending;
+        }"""
+    )
+    assert code == "cancelled"
+    assert lobby.evaluate("bridge.status") == "closed"
+    assert lobby.evaluate("bridge.liveResources()") == {
+        "window_listeners": 0,
+        "port_listeners": 0,
+        "timers": 0,
+        "proxies": 0,
+        "handle_proxies": 0,
+    }
+    # Independent count (addEventListener/removeEventListener wrapped): our window
+    # listener and our port listener are gone; Pyodide's own listeners stay.
+    assert lobby.evaluate("__messageListeners") == {
+        "window": listeners_before["window"] - 1,
+        "port": 0,
+    }
+    closed = lobby.evaluate("() => { try { bridge.send('spin'); } catch (e) { return e.code; } }")
+    assert closed == "closed"
+    # The game heard the bye: its bridge waits for a new lobby.
+    game.wait_for_function(STATUS_IS, arg="handshaking")
+    errors = [e for e in pair.log.errors() if "expected in test" not in e]
+    assert not errors, errors
+
+
+# ------------------------------------------------------------------------------ plain peers
+
+
+def test_plain_appendix_a_game_with_the_js_lobby(
+    js_context: tuple[BrowserContext, BrowserLog], e2e_site: E2ESite
+) -> None:
+    context, _ = js_context
+    page = context.new_page()
+    page.goto(
+        e2e_site.lobby_url(
+            f"examples/js_lobby.html?game={e2e_site.game_origin}&gamePath=/examples/plain_game.html"
+        )
+    )
+    page.wait_for_function(STATUS_IS, arg="connected", timeout=BOOT_TIMEOUT_MS)
+    assert page.evaluate("bridge.mode") == "compat"
+    _wait_log(page, "onAppFrameReady", "in", via="window")
+    _wait_log(page, "gameReady", "in", via="window")
+    stats = _stats(page)
+    # The plain game talked while the lobby's Python booted: replayed from the early buffer.
+    assert stats["early_replayed"] >= 1 and stats["early_overflow"] == 0
+    page.evaluate("bridge.spin()")
+    _wait_log(page, "roundStarted", "in", via="window")
+    plain = _game_frame(page, "plain_game.html")
+    received = plain.evaluate("received")
+    assert {"type": "spin"} in received
+    assert stats["target_origins"] == [e2e_site.game_origin]
+    page.close()
+
+
+def test_plain_appendix_a_lobby_with_the_js_game(
+    js_context: tuple[BrowserContext, BrowserLog], e2e_site: E2ESite
+) -> None:
+    context, _ = js_context
+    page = context.new_page()
+    page.goto(
+        e2e_site.lobby_url(
+            f"examples/plain_lobby.html?game={e2e_site.game_origin}&handshakeTimeoutMs=1000"
+        )
+    )
+    game = _game_frame(page, "js_game.html")
+    game.wait_for_function(STATUS_IS, arg="connected", timeout=BOOT_TIMEOUT_MS)
+    assert game.evaluate("bridge.mode") == "compat"
+    page.wait_for_function(
+        "received.filter(m => m && m.type === 'gameReady').length === 1", timeout=10_000
+    )
+    types = [m.get("type") for m in page.evaluate("received")]
+    assert types[-3:] == ["onAppFrameReady", "loadProgress", "gameReady"]
+    page.evaluate("sendToGame({ type: 'spin' })")
+    _wait_log(game, "spin", "in", via="window")
+    page.wait_for_function("received.some(m => m && m.type === 'roundStarted')")
+    assert _stats(game)["target_origins"] == [e2e_site.lobby_origin]
+    page.close()
