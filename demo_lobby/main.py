@@ -208,6 +208,7 @@ class Lobby:
         for label, value in shown.items():
             box = document.createElement("div")
             box.dataset.stat = label.replace(" ", "_")
+            box.dataset.nonzero = "1" if value else "0"
             box.innerHTML = "<dt></dt><dd></dd>"
             box.querySelector("dt").textContent = label
             box.querySelector("dd").textContent = str(value)
@@ -250,6 +251,11 @@ class Lobby:
         if name in SIMPLE_COMMANDS:
             self.bridge.send(SIMPLE_COMMANDS[name]())
             self.reply(f"sent {name}")
+            if name == "clearCookies":  # the game is back to its defaults: turbo off, sound on
+                self.turbo, self.audio_on = False, True
+                for command, pressed in (("turbo", "false"), ("setAudio", "true")):
+                    toggle = document.querySelector(f'[data-command="{command}"]')
+                    toggle.setAttribute("aria-pressed", pressed)
         elif name == "turbo":
             self.turbo = not self.turbo
             self.bridge.send(Turbo(data=self.turbo))
@@ -338,6 +344,7 @@ def wire_game_events(lobby: Lobby) -> None:
 
     def on_ready(_: GameReady) -> None:
         _el("game-loader").hidden = True
+        _el("fatal-error").hidden = True  # a (re)loaded game starts clean
 
     def on_round_started(msg: RoundStarted) -> None:
         s.on_round_started(msg.data)
@@ -390,9 +397,11 @@ def wire_controls(lobby: Lobby) -> None:
         lobby.command(str(button.dataset.command), button)
 
     @when("submit", "#rc-form")
-    async def _reality_check(event: Any) -> None:
+    def _reality_check(event: Any) -> None:
+        # Synchronous on purpose: preventDefault must run before the event returns, or the
+        # browser submits the form and navigates the lobby away.
         event.preventDefault()
-        await lobby.send_reality_check()
+        lobby.spawn(lobby.send_reality_check())
 
     @when("change", "#rc-form [name=timer], #rc-form [name=interval]")
     def _timer(_: Any) -> None:
