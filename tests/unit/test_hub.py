@@ -176,9 +176,7 @@ def test_compat_flow_delivers_journals_and_reports_status() -> None:
 
 def test_send_from_a_handler_does_not_overtake_queued_messages() -> None:
     driver, io, _ = make()
-    driver.dispatcher.on_status(
-        lambda s: driver.send(Pause()) if s.status == "connected" else None
-    )
+    driver.dispatcher.on_status(lambda s: driver.send(Pause()) if s.status == "connected" else None)
     driver.start()
     driver.send(Spin())
     driver.receive(wire(GameReady()))
