@@ -77,6 +77,8 @@ from .messages import (
     Hello,
     HelloData,
     Message,
+    Ready,
+    ReadyData,
     Role,
     Welcome,
     WelcomeData,
@@ -170,6 +172,7 @@ class Channel:
         self._seen: set[int] = set()
         self._seen_order: deque[int] = deque()
         self._handshake_deadline: float | None = None
+        self._peer_on_port = False  # the game's Ready came: its window traffic is over
 
     # ------------------------------------------------------------------ queries
 
@@ -299,7 +302,7 @@ class Channel:
             if isinstance(type_name, str) and type_name.startswith(_CONTROL_PREFIX):
                 control = parse_object(value, limits=None)
                 return self._on_control(control, inbound)
-        if self.mode is Mode.BRIDGE:
+        if self.mode is Mode.BRIDGE and (self.role is Role.GAME or self._peer_on_port):
             raise TransportRejected(
                 "window message after the upgrade to a MessagePort; only the port is trusted"
             )
@@ -331,6 +334,9 @@ class Channel:
         self._remember(msg_id)
         if isinstance(message, Bye):
             return self._on_peer_bye(message)
+        if isinstance(message, Ready):
+            self._peer_on_port = True
+            return []
         if isinstance(message, Hello | Welcome):
             raise MalformedMessage("handshake messages travel on the window, not the port")
         return self._accept(message, msg_id, Transport.PORT, re)
@@ -422,7 +428,8 @@ class Channel:
             effects += self._reset_peer("the lobby restarted its bridge")
         self.version = welcome.version
         effects.append(AdoptPort())
-        effects += self._connect_bridge()
+        ready = Ready(data=ReadyData(session=self.session))
+        effects += self._connect_bridge(announce=ready)
         return effects
 
     def _on_peer_bye(self, bye: Bye) -> list[Effect]:
@@ -449,12 +456,15 @@ class Channel:
             effects.append(RequestFailed(request_id, RequestCancelled(why)))
         return effects
 
-    def _connect_bridge(self) -> list[Effect]:
+    def _connect_bridge(self, announce: Ready | None = None) -> list[Effect]:
         self.state = State.CONNECTED
         self.mode = Mode.BRIDGE
+        self._peer_on_port = False
         self._handshake_deadline = None
         self.stats.handshakes += 1
         effects: list[Effect] = [Connected(Mode.BRIDGE, self.version, self.peer_session)]
+        if announce is not None:
+            effects.append(self._post_port(announce, self._take_id(), None))
         return effects + self._flush()
 
     def _connect_compat(self) -> list[Effect]:

@@ -573,6 +573,25 @@ class Welcome(Message):
     data: WelcomeData
 
 
+class ReadyData(Data):
+    session: SessionId
+
+
+class Ready(Message):
+    """Control. The game's first message on the new port: it has left the window.
+
+    Until it arrives the lobby still accepts the game's window messages, which a
+    game that had given up waiting (compatibility mode) may have sent before it
+    saw the welcome; after it, only the port is trusted.
+    """
+
+    direction = Direction.CONTROL
+    family = Family.CONTROL
+    example = {"type": "hiziBridge.ready", "data": {"session": "g-1f3a"}}
+    type: Literal["hiziBridge.ready"] = "hiziBridge.ready"
+    data: ReadyData
+
+
 class ByeData(Data):
     reason: ShortText = "closed"
 
@@ -627,7 +646,7 @@ GAME_TO_LOBBY: tuple[type[Message], ...] = (
     GameClosed,
 )
 
-CONTROL: tuple[type[Message], ...] = (Hello, Welcome, Bye)
+CONTROL: tuple[type[Message], ...] = (Hello, Welcome, Ready, Bye)
 
 ALL_MESSAGES: tuple[type[Message], ...] = LOBBY_TO_GAME + GAME_TO_LOBBY + CONTROL
 

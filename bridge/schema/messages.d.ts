@@ -224,6 +224,23 @@ export interface PlayerActivityData {
 }
 
 /**
+ * Control. The game's first message on the new port: it has left the window.
+ *
+ * Until it arrives the lobby still accepts the game's window messages, which a
+ * game that had given up waiting (compatibility mode) may have sent before it
+ * saw the welcome; after it, only the port is trusted.
+ */
+export interface Ready {
+  type: "hiziBridge.ready";
+  data: ReadyData;
+}
+
+export interface ReadyData {
+  /** max length 200 */
+  session: string;
+}
+
+/**
  * Extension. Show the reality-check dialog: session time and net result.
  *
  * A request: the game answers with ``realityCheckAnswer`` once the player chose.
@@ -392,7 +409,7 @@ export interface WelcomeData {
 
 export type LobbyToGameMessage = Spin | Stop | ClearCookies | StopAutoplay | Reload | Pause | Resume | StakeUp | StakeDown | Turbo | SetAudio | UpdateBalance | ShowHelp | RealityCheck | Close;
 export type GameToLobbyMessage = OnAppFrameReady | GameDataLoaded | GameReady | RoundStarted | RoundEnded | Balance | AudioToggle | Cashier | LoadProgress | GameError | RealityCheckAnswer | PlayerActivity | CloseRequest | HistoryRequest | AutoplayStarted | AutoplayStopped | GamePaused | GameResumed | GameClosed;
-export type ControlMessage = Hello | Welcome | Bye;
+export type ControlMessage = Hello | Welcome | Ready | Bye;
 export type AnyMessage = LobbyToGameMessage | GameToLobbyMessage | ControlMessage;
 export type LobbyToGameType = LobbyToGameMessage["type"];
 export type GameToLobbyType = GameToLobbyMessage["type"];

@@ -341,3 +341,34 @@ def test_wildcard_peer_origin_is_refused() -> None:
                 Role.GAME, "https://*.casino.example", allowed_origins=["https://*.casino.example"]
             )
         )
+
+
+def test_window_messages_of_a_game_that_gave_up_waiting_are_not_lost() -> None:
+    """The lobby's Python boots late: the game fell back to compat and talked on the
+    window; the lobby's replayed buffer then holds the hello *and* those messages."""
+    net = Loopback(game_handshake_timeout_ms=1000)
+    net.apply(net.game, net.game.channel.start())
+    net.apply(net.game, net.game.channel.send(m.OnAppFrameReady()))
+    net.clock.advance(1000)
+    net.apply(net.game, net.game.channel.poll())
+    assert net.game.channel.mode is Mode.COMPAT
+    net.apply(net.game, net.game.channel.send(m.GameReady()))
+    buffered, net.in_flight = net.in_flight, []
+    assert [i.data["type"] for _, i, _ in buffered] == [
+        "hiziBridge.hello",
+        "onAppFrameReady",
+        "gameReady",
+    ]
+    # the lobby boots and replays what its early listener buffered
+    net.apply(net.lobby, net.lobby.channel.start())
+    net.in_flight = buffered + net.in_flight
+    net.run()
+    assert net.lobby.types == ["onAppFrameReady", "gameReady"]
+    assert net.lobby.rejected == []
+    assert net.game.channel.mode is Mode.BRIDGE and net.lobby.channel.mode is Mode.BRIDGE
+    # once the game's Ready came over the port, the window is closed to it
+    net.inject(net.lobby, Inbound({"type": "balance", "data": 1}, GAME_ORIGIN, from_peer=True))
+    assert reasons(net.lobby.rejected) == ["transport"]
+    net.apply(net.game, net.game.channel.send(m.Balance(data=2)))
+    net.run()
+    assert net.lobby.delivered[-1] == m.Balance(data=2)

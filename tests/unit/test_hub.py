@@ -245,8 +245,9 @@ def test_bridge_handshake_adopts_port_and_waiters_fire() -> None:
     io.port_offered = True
     game.receive(Inbound(welcome, LOBBY, from_peer=True, has_port=True))
     assert io.has_port and game.mode == "bridge" and fired == ["connected"]
+    assert json.loads(io.port[0])["type"] == "hiziBridge.ready"  # first on the new port
     game.send(GameReady())
-    assert json.loads(io.port[-1]) == {"type": "gameReady", "id": 1}
+    assert json.loads(io.port[-1]) == {"type": "gameReady", "id": 2}
     spin = json.dumps({"type": "spin", "id": 1})
     got: list[Any] = []
     game.dispatcher.on(Spin, got.append)
