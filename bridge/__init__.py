@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .core.channel import Channel, ChannelConfig, State
+from .core.dialects import DIALECT_NAMES
 from .core.effects import Inbound, Mode, Transport
 from .core.errors import (
     ChannelClosedError,
@@ -22,6 +23,7 @@ from .core.errors import (
     RequestTimeout,
     UnsupportedInDialect,
 )
+from .core.journal import JournalEntry
 from .core.limits import Limits
 from .core.messages import *  # noqa: F403  (the catalog is the public vocabulary)
 from .core.messages import Direction, Message, Role
@@ -45,12 +47,14 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "DIALECT_NAMES",
     "Channel",
     "ChannelClosedError",
     "ChannelConfig",
     "Direction",
     "GameBridge",
     "Inbound",
+    "JournalEntry",
     "Limits",
     "LobbyBridge",
     "LocalProtocolError",

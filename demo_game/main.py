@@ -16,6 +16,7 @@ import slot as slotlib
 from pyscript import document, when, window
 
 from bridge import (
+    DIALECT_NAMES,
     AudioToggle,
     AutoplayStarted,
     AutoplayStartedData,
@@ -36,6 +37,7 @@ from bridge import (
     GameReady,
     GameResumed,
     HistoryRequest,
+    JournalEntry,
     LoadProgress,
     LoadProgressData,
     Message,
@@ -43,6 +45,7 @@ from bridge import (
     Pause,
     PlayerActivity,
     PlayerActivityData,
+    ProtocolError,
     RealityCheck,
     RealityCheckAnswer,
     RealityCheckAnswerData,
@@ -59,6 +62,7 @@ from bridge import (
     StopAutoplay,
     Turbo,
     UpdateBalance,
+    dump,
 )
 
 DEFAULT_LOBBY_ORIGIN = "http://127.0.0.1:8000"
@@ -108,7 +112,21 @@ class Game:
         task.add_done_callback(self._tasks.discard)
 
     def send(self, message: Message) -> None:
-        self.bridge.send(message)
+        try:
+            self.bridge.send(message)
+        except ProtocolError as exc:
+            # e.g. a dialect with no form for this message: show it, keep playing.
+            self.log(
+                JournalEntry(
+                    "out",
+                    message.type,
+                    "rejected",
+                    dump(message),
+                    "",
+                    reason=exc.code,
+                    detail=exc.message,
+                )
+            )
 
     def activity(self, action: str) -> None:
         self.send(PlayerActivity(data=PlayerActivityData(action=action)))
@@ -615,7 +633,11 @@ async def main() -> None:
     # A real game would check ?lobby= against its operator allow-list; the demo trusts it so
     # the tests can run on any ports.
     lobby_origin = _query("lobby") or DEFAULT_LOBBY_ORIGIN
-    bridge = GameBridge(lobby_origin=lobby_origin)
+    dialect = _query("dialect") or "appendix_a"
+    bridge = GameBridge(
+        lobby_origin=lobby_origin,
+        dialect=dialect if dialect in DIALECT_NAMES else "appendix_a",
+    )
     game = Game(bridge, slotlib.Slot(seed=slotlib.parse_seed(_query("seed"))))
     bridge.on_journal(game.log)
     bridge.on_status(game.on_status)

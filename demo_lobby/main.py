@@ -16,6 +16,7 @@ import session as sessionlib
 from pyscript import document, when, window
 
 from bridge import (
+    DIALECT_NAMES,
     AudioToggle,
     AutoplayStarted,
     AutoplayStopped,
@@ -27,15 +28,17 @@ from bridge import (
     GameError,
     GameReady,
     HistoryRequest,
+    JournalEntry,
     LoadProgress,
     LobbyBridge,
+    LocalProtocolError,
     Message,
     Pause,
+    ProtocolError,
     RealityCheck,
     RealityCheckAnswer,
     RealityCheckData,
     Reload,
-    RequestError,
     Resume,
     RoundEnded,
     RoundStarted,
@@ -48,6 +51,7 @@ from bridge import (
     StopAutoplay,
     Turbo,
     UpdateBalance,
+    dump,
 )
 
 DEFAULT_GAME_URL = "http://localhost:8001/demo_game/"
@@ -138,6 +142,12 @@ class Lobby:
         li.querySelector(".dir").textContent = arrow
         li.querySelector(".type").textContent = entry.type
         li.querySelector(".data").textContent = payload
+        if entry.wire is not None:
+            # A dialect translated it: show the aggregator's own form beside the typed one.
+            wire = document.createElement("code")
+            wire.className = "wire"
+            wire.textContent = "wire " + json.dumps(entry.wire, separators=(",", ":"))
+            li.querySelector(".data").append(wire)
         status = li.querySelector(".status")
         if entry.status == "rejected":
             status.textContent = f"rejected: {entry.reason}"
@@ -247,9 +257,26 @@ class Lobby:
         el.textContent = text
         el.dataset.kind = kind
 
+    def send(self, message: Message) -> bool:
+        """Send, or log why the bridge refused (e.g. the dialect has no form for it)."""
+        try:
+            self.bridge.send(message)
+        except ProtocolError as exc:
+            self.refused(message, exc)
+            return False
+        return True
+
+    def refused(self, message: Message, exc: ProtocolError) -> None:
+        entry = JournalEntry(
+            "out", message.type, "rejected", dump(message), "", reason=exc.code, detail=exc.message
+        )
+        self.log(entry)
+        self.reply(f"{message.type}: {exc.message}", "error")
+
     def command(self, name: str, button: Any) -> None:
         if name in SIMPLE_COMMANDS:
-            self.bridge.send(SIMPLE_COMMANDS[name]())
+            if not self.send(SIMPLE_COMMANDS[name]()):
+                return
             self.reply(f"sent {name}")
             if name == "clearCookies":  # the game is back to its defaults: turbo off, sound on
                 self.turbo, self.audio_on = False, True
@@ -258,12 +285,12 @@ class Lobby:
                     toggle.setAttribute("aria-pressed", pressed)
         elif name == "turbo":
             self.turbo = not self.turbo
-            self.bridge.send(Turbo(data=self.turbo))
+            self.send(Turbo(data=self.turbo))
             button.setAttribute("aria-pressed", str(self.turbo).lower())
             self.reply(f"sent turbo({str(self.turbo).lower()})")
         elif name == "setAudio":
             self.audio_on = not self.audio_on
-            self.bridge.send(SetAudio(data=self.audio_on))
+            self.send(SetAudio(data=self.audio_on))
             button.setAttribute("aria-pressed", str(self.audio_on).lower())
             self.reply(f"sent setAudio({str(self.audio_on).lower()})")
         elif name in REQUEST_COMMANDS:
@@ -271,11 +298,13 @@ class Lobby:
 
     async def request(self, name: str) -> None:
         self.reply(f"{name}: waiting for the game\u2026")
+        message = REQUEST_COMMANDS[name]()
         try:
-            answer = await self.bridge.request(
-                REQUEST_COMMANDS[name](), timeout_ms=REQUEST_TIMEOUT_MS
-            )
-        except RequestError as exc:
+            answer = await self.bridge.request(message, timeout_ms=REQUEST_TIMEOUT_MS)
+        except LocalProtocolError as exc:  # e.g. not expressible in the dialect
+            self.refused(message, exc)
+            return
+        except ProtocolError as exc:  # timeout, cancelled
             self.reply(f"{name}: {type(exc).__name__}: {exc}", "error")
             return
         self.reply(f"{name} \u2192 {answer.type}", "ok")
@@ -309,7 +338,7 @@ class Lobby:
         answer_el.dataset.choice = ""
         try:
             answer = await self.bridge.request(message, timeout_ms=REALITY_CHECK_TIMEOUT_MS)
-        except RequestError as exc:
+        except ProtocolError as exc:
             answer_el.textContent = f"no answer ({type(exc).__name__})"
             return
         assert isinstance(answer, RealityCheckAnswer)
@@ -396,6 +425,12 @@ def wire_controls(lobby: Lobby) -> None:
         button = event.currentTarget
         lobby.command(str(button.dataset.command), button)
 
+    @when("change", "#dialect")
+    def _dialect(event: Any) -> None:
+        # A dialect is chosen at launch: reload lobby and game speaking the new one.
+        here = str(window.location.href)
+        window.location.href = with_query(here, dialect=str(event.target.value))
+
     @when("submit", "#rc-form")
     def _reality_check(event: Any) -> None:
         # Synchronous on purpose: preventDefault must run before the event returns, or the
@@ -429,12 +464,16 @@ async def main() -> None:
     game_url, game_origin = sessionlib.parse_game_url(_query("game"), DEFAULT_GAME_URL)
     # Tell the game who embeds it (a real game checks this against its operator list) and
     # pass the demo seed through.
-    params = {"lobby": str(window.location.origin)}
+    dialect = _query("dialect") or "appendix_a"
+    if dialect not in DIALECT_NAMES:
+        dialect = "appendix_a"
+    _el("dialect").value = dialect
+    params = {"lobby": str(window.location.origin), "dialect": dialect}
     if seed := _query("seed"):
         params["seed"] = seed
     iframe = _el("game-frame")
     # The bridge listens before the frame starts loading, so the game's first hello is heard.
-    bridge = LobbyBridge(iframe, game_origin=game_origin)
+    bridge = LobbyBridge(iframe, game_origin=game_origin, dialect=dialect)
     lobby = Lobby(bridge, iframe, with_query(game_url, **params))
     bridge.on_journal(lobby.log)
     bridge.on_status(lobby.on_status)
