@@ -40,7 +40,9 @@ export interface StatusEvent {
 
 export interface JournalEntry {
   direction: "in" | "out";
-  type: MessageType | "hiziBridge.hello" | "hiziBridge.welcome" | "hiziBridge.bye" | "?";
+  type:
+    | MessageType
+    | "hiziBridge.hello" | "hiziBridge.welcome" | "hiziBridge.ready" | "hiziBridge.bye" | "?";
   status: "accepted" | "rejected";
   payload: WireMessage | null;
   via: "window" | "port" | "";
@@ -48,6 +50,8 @@ export interface JournalEntry {
   detail: string;
   origin: string;
   time: number; // ms since the epoch
+  /** The aggregator's own wire form when a dialect translated the message, else null. */
+  wire: unknown;
 }
 
 export interface BridgeStats {
