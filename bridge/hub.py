@@ -19,7 +19,7 @@ import contextlib
 import inspect
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -76,6 +76,23 @@ def type_key(key: str | type[Message]) -> str:
 
 def _print_error(where: str, exc: BaseException) -> None:
     print(f"hizi-bridge: {where}: {type(exc).__name__}: {exc}")
+
+
+def add_fast_rejections(stats: dict[str, Any], fast: Mapping[str, int]) -> dict[str, Any]:
+    """Fold rejections the browser kit counted without Python into a ``stats()`` dict.
+
+    The kit reports the first event of each (reason, origin) to the channel (counted and
+    journaled there) and only counts the repeats; ``rejected`` and ``rejected_total`` then
+    hold every rejection, and ``rejected_fast`` the part that was counted in the kit.
+    """
+    rejected = dict(stats.get("rejected", {}))
+    extra = {reason: int(n) for reason, n in fast.items() if n}
+    for reason, n in extra.items():
+        rejected[reason] = rejected.get(reason, 0) + n
+    stats["rejected"] = rejected
+    stats["rejected_total"] = int(stats.get("rejected_total", 0)) + sum(extra.values())
+    stats["rejected_fast"] = {reason: int(n) for reason, n in fast.items()}
+    return stats
 
 
 class Dispatcher:
@@ -208,9 +225,13 @@ class Driver:
 
     # ----------------------------------------------------------------- commands
 
-    def start(self) -> None:
+    def start(self, *, announce: bool = True) -> None:
         self._set_status(StatusEvent("handshaking"))
-        self._run(self.channel.start())
+        self._run(self.channel.start(announce=announce))
+
+    def peer_loaded(self) -> None:
+        """The peer's page (re)loaded: the channel says hello if it still waits for one."""
+        self._run(self.channel.peer_loaded())
 
     def receive(self, inbound: Inbound) -> None:
         self._run(self.channel.receive(inbound))

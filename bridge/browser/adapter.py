@@ -10,6 +10,13 @@ Inbound values are handed over as JSON text (``JSON.stringify`` in the kit),
 never converted with ``to_py``: that is cheaper, avoids ``jsnull``, and a value
 that cannot be stringified (BigInt, cycles) arrives as text that is not JSON,
 which the channel rejects as malformed.
+
+Cheap rejection: a flood from a wrong origin or a wrong window must not cost a
+trip into Python per event. The kit asks Python once per ``event.origin`` for the
+policy's verdict (cached), and forwards the first event of each (reason, origin)
+to Python, which counts and journals it. Later events with the same reason and
+origin are counted in the kit only (``rejected_fast`` in ``stats()``), without
+reading ``event.data``; the totals per reason stay exact.
 """
 
 from __future__ import annotations
@@ -33,7 +40,14 @@ _KIT_SOURCE = r"""
   let eventPorts = null;    // ports of the window event being handled (for AdoptPort)
   let timer = null;
   let listening = false;
+  let loadListening = false;
   let closed = false;
+  // Cheap rejection (see the module docstring). Both maps are bounded: an attacker
+  // cannot grow them, past the bound every event simply takes the full Python path.
+  const LIMIT = 256;
+  const verdicts = new Map();  // event.origin -> the Python policy's verdict
+  const reported = new Set();  // "reason origin" already counted and journaled in Python
+  const fast = { origin: 0, source: 0 };
   let earlyReplayed = 0, earlyOverflow = 0;
   const targets = new Set(); // every targetOrigin used, for stats and tests
 
@@ -46,18 +60,41 @@ _KIT_SOURCE = r"""
       return [UNSERIALISABLE, true];
     }
   }
+  function originAllowed(origin) {
+    let verdict = verdicts.get(origin);
+    if (verdict === undefined) {
+      verdict = py("o", "", false, origin, false, false) === true;
+      if (verdicts.size < LIMIT) verdicts.set(origin, verdict);
+    }
+    return verdict;
+  }
   function windowEvent(data, origin, source, ports) {
     if (closed) return;
+    origin = String(origin);
+    // Compared here, in JS: a WindowProxy never crosses into Python.
+    const fromPeer = source != null && source === paired();
+    const reason = !originAllowed(origin) ? "origin" : !fromPeer ? "source" : null;
+    if (reason !== null) {
+      const key = reason + " " + origin;
+      if (reported.has(key) || reported.size >= LIMIT) {
+        fast[reason] += 1; // counted, never read: event.data is not even serialised
+        return;
+      }
+      reported.add(key);
+      py("w", "", false, origin, fromPeer, false); // Python rejects it before the data
+      return;
+    }
     const [text, encoded] = encode(data);
     eventPorts = ports || null;
     try {
-      // Compared here, in JS: a WindowProxy never crosses into Python.
-      const fromPeer = source != null && source === paired();
-      py("w", text, encoded, String(origin), fromPeer, !!(ports && ports.length));
+      py("w", text, encoded, origin, fromPeer, !!(ports && ports.length));
     } finally {
       eventPorts = null;
     }
   }
+  const onLoad = () => {
+    if (!closed) py("l", "", false, "", false, false);
+  };
   const onWindow = (ev) => windowEvent(ev.data, ev.origin, ev.source, ev.ports);
   const onPort = (ev) => {
     if (closed) return;
@@ -78,9 +115,25 @@ _KIT_SOURCE = r"""
     port.start();
   }
   return {
+    peerLoaded() {
+      // A lobby's iframe first shows an about:blank of the lobby's own origin; a post to
+      // the game's origin would be dropped (with a console error). Cross-origin: loaded.
+      if (!iframe) return true;
+      const w = iframe.contentWindow;
+      if (!w) return false;
+      try {
+        return w.location.href !== "about:blank";
+      } catch (err) {
+        return true;
+      }
+    },
     start() {
       window.addEventListener("message", onWindow);
       listening = true;
+      if (iframe) {
+        iframe.addEventListener("load", onLoad);
+        loadListening = true;
+      }
       // Replay what the page's early listener (hizi-bridge.js) caught while Python booted.
       // The early listener stops in this same JS task, so nothing slips between the two;
       // the replay waits for a microtask so that handlers registered right after the
@@ -144,12 +197,15 @@ _KIT_SOURCE = r"""
       dropPort();
       if (listening) window.removeEventListener("message", onWindow);
       listening = false;
+      if (loadListening) iframe.removeEventListener("load", onLoad);
+      loadListening = false;
       py = null;
     },
     live() {
       return JSON.stringify({
         window_listeners: listening ? 1 : 0,
         port_listeners: port ? 1 : 0,
+        load_listeners: loadListening ? 1 : 0,
         timers: timer !== null ? 1 : 0,
       });
     },
@@ -157,6 +213,7 @@ _KIT_SOURCE = r"""
       return JSON.stringify({ early_replayed: earlyReplayed, early_overflow: earlyOverflow });
     },
     targets() { return JSON.stringify([...targets]); },
+    fastRejected() { return JSON.stringify(fast); },
   };
 })
 """
@@ -184,6 +241,10 @@ class BrowserAdapter:
         self._kit: Any = _kit_factory()(iframe, self._proxy)
         self._in_event = 0
         self._closed = False
+
+    def peer_loaded(self) -> bool:
+        """False while a lobby's iframe still shows its initial about:blank."""
+        return bool(self._kit.peerLoaded())
 
     def start(self, driver: Driver) -> None:
         self._driver = driver
@@ -230,6 +291,10 @@ class BrowserAdapter:
     def target_origins(self) -> list[str]:
         return list(json.loads(self._kit.targets()))
 
+    def fast_rejections(self) -> dict[str, int]:
+        """Rejections counted in the kit only (repeats of a reported reason and origin)."""
+        return dict(json.loads(self._kit.fastRejected()))
+
     def _destroy_proxy(self) -> None:
         if self._proxy is not None:
             self._proxy.destroy()
@@ -237,14 +302,18 @@ class BrowserAdapter:
 
     def _on_event(
         self, kind: str, text: str, encoded: bool, origin: str, from_peer: bool, has_port: bool
-    ) -> None:
+    ) -> bool | None:
         driver = self._driver
         if driver is None or self._closed:
-            return
+            return None
+        if kind == "o":  # the kit asks for the policy's verdict on an origin, once
+            return driver.channel.policy.check(origin).allowed
         self._in_event += 1
         try:
             if kind == "t":
                 driver.poll()
+            elif kind == "l":
+                driver.peer_loaded()
             else:
                 via = Transport.PORT if kind == "p" else Transport.WINDOW
                 driver.receive(Inbound(text, origin, from_peer, via, encoded, has_port))
@@ -255,6 +324,7 @@ class BrowserAdapter:
             self._in_event -= 1
             if self._closed and self._in_event == 0:
                 self._destroy_proxy()
+        return None
 
 
 def console_error(text: str) -> None:

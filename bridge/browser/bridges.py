@@ -15,7 +15,7 @@ from ..core.dialects import Dialect
 from ..core.errors import InvalidOutboundMessage
 from ..core.messages import Message, Role
 from ..core.wire import build
-from ..hub import Dispatcher, Driver, Handler, Unsubscribe
+from ..hub import Dispatcher, Driver, Handler, Unsubscribe, add_fast_rejections
 from .adapter import BrowserAdapter, console_error
 
 _NO_DATA: Any = object()
@@ -70,7 +70,9 @@ class _Bridge:
             self._start()
 
     def _start(self) -> None:
-        self._driver.start()  # our hello goes out first, then the early buffer is replayed
+        # Our hello goes out first (a lobby waits for its iframe's load if it is still
+        # about:blank), then the early buffer is replayed.
+        self._driver.start(announce=self._adapter.peer_loaded())
         self._adapter.start(self._driver)
 
     # ----------------------------------------------------------------- handlers
@@ -154,6 +156,7 @@ class _Bridge:
     def stats(self) -> dict[str, Any]:
         out = self._driver.stats()
         out.update(self._adapter.counters())
+        add_fast_rejections(out, self._adapter.fast_rejections())
         out["target_origins"] = self._adapter.target_origins()
         return out
 

@@ -193,8 +193,13 @@ class Channel:
 
     # ------------------------------------------------------------------ commands
 
-    def start(self) -> list[Effect]:
-        """Begin the handshake: announce ourselves on the window."""
+    def start(self, *, announce: bool = True) -> list[Effect]:
+        """Begin the handshake: announce ourselves on the window.
+
+        ``announce=False`` starts listening without the hello, for a lobby whose iframe
+        still shows its initial ``about:blank`` (a post to it would be dropped by the
+        browser, with a console error); call ``peer_loaded`` when the game page loads.
+        """
         if self.state is not State.IDLE:
             return []
         if not self.dialect.handshake:
@@ -204,6 +209,14 @@ class Channel:
         timeout = self.config.effective_handshake_timeout_ms()
         if timeout is not None:
             self._handshake_deadline = self._clock() + timeout / 1000
+        return [self._hello()] if announce else []
+
+    def peer_loaded(self) -> list[Effect]:
+        """The peer's document (re)loaded (the iframe's ``load`` event): say hello if we
+        still wait for a handshake. Connected channels stay as they are: a reloaded game
+        introduces itself with its own hello, which resets the old session."""
+        if self.state is not State.HANDSHAKING or not self.dialect.handshake:
+            return []
         return [self._hello()]
 
     def send(self, message: Message) -> list[Effect]:

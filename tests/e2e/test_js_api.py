@@ -178,6 +178,7 @@ def test_handshake_reaches_bridge_mode_over_a_message_port(pair: Pair) -> None:
     assert live == {
         "window_listeners": 1,
         "port_listeners": 1,
+        "load_listeners": 1,
         "timers": 0,
         "proxies": 1,
         "handle_proxies": 1,
@@ -305,6 +306,7 @@ def test_close_cancels_pending_requests_and_leaves_nothing_behind(pair: Pair) ->
     assert lobby.evaluate("bridge.liveResources()") == {
         "window_listeners": 0,
         "port_listeners": 0,
+        "load_listeners": 0,
         "timers": 0,
         "proxies": 0,
         "handle_proxies": 0,

@@ -67,6 +67,32 @@ def test_game_that_loads_after_the_lobby_still_connects() -> None:
     assert net.lobby.channel.mode is Mode.BRIDGE and net.game.channel.mode is Mode.BRIDGE
 
 
+def test_lobby_waits_for_the_iframe_load_before_its_hello() -> None:
+    """No hello into the initial about:blank (Chromium logs a targetOrigin mismatch)."""
+    net = Loopback()
+    net.game_loaded = False
+    assert net.lobby.channel.start(announce=False) == []
+    assert net.lobby.channel.state is State.HANDSHAKING
+    net.game_loaded = True
+    hello = net.lobby.channel.peer_loaded()
+    assert [type(e) for e in hello] == [Post]
+    assert json.loads(hello[0].text)["type"] == "hiziBridge.hello"  # type: ignore[union-attr]
+    net.apply(net.lobby, hello)
+    net.run()  # the game's early buffer answered with its own hello
+    assert net.lobby.channel.mode is Mode.BRIDGE and net.game.channel.mode is Mode.BRIDGE
+    # A later load event (the game reloads) while connected says nothing: the new game's
+    # own hello restarts the session.
+    assert net.lobby.channel.peer_loaded() == []
+
+
+def test_peer_loaded_before_start_and_after_close_is_silent() -> None:
+    lobby = Channel(ChannelConfig(Role.LOBBY, GAME_ORIGIN))
+    assert lobby.peer_loaded() == []
+    lobby.start(announce=False)
+    lobby.close()
+    assert lobby.peer_loaded() == []
+
+
 def test_messages_sent_before_the_handshake_are_queued_and_flushed_in_order() -> None:
     net = Loopback()
     for balance in (10.0, 9.0, 8.0):

@@ -23,7 +23,7 @@ from bridge.core.messages import (
     Spin,
 )
 from bridge.core.wire import dump
-from bridge.hub import Dispatcher, Driver, StatusEvent, type_key
+from bridge.hub import Dispatcher, Driver, StatusEvent, add_fast_rejections, type_key
 
 LOBBY = "https://casino.example.com"
 GAME = "https://games.hizi.example"
@@ -256,3 +256,25 @@ def test_bridge_handshake_adopts_port_and_waiters_fire() -> None:
     game.close()
     assert json.loads(io.port[-1])["type"] == "hiziBridge.bye"
     assert not io.has_port
+
+
+def test_lobby_start_without_announce_says_hello_on_peer_loaded_only() -> None:
+    driver, io, _ = make()
+    driver.start(announce=False)
+    assert io.window == [] and driver.status == "handshaking"
+    driver.peer_loaded()
+    assert [json.loads(text)["type"] for text, _, _ in io.window] == ["hiziBridge.hello"]
+    assert io.window[0][1] == GAME  # the exact game origin, never "*"
+
+
+def test_fast_rejections_fold_into_exact_totals() -> None:
+    driver, _, _ = make()
+    driver.start()
+    driver.receive(Inbound("{}", "https://evil.example", from_peer=False))
+    driver.receive(Inbound("{}", GAME, from_peer=False))
+    stats = add_fast_rejections(driver.stats(), {"origin": 41, "source": 9})
+    assert stats["rejected"]["origin"] == 42 and stats["rejected"]["source"] == 10
+    assert stats["rejected_total"] == 52
+    assert stats["rejected_fast"] == {"origin": 41, "source": 9}
+    untouched = add_fast_rejections(driver.stats(), {"origin": 0, "source": 0})
+    assert untouched["rejected_total"] == 2 and untouched["rejected"]["origin"] == 1
