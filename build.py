@@ -6,6 +6,7 @@ Stdlib only. Usage::
     python build.py [build]      # vendor everything into build/site (reuses build/cache)
     python build.py lock         # re-download every pinned artefact and rewrite vendor.lock.json
     python build.py serve        # build, then serve the lobby and the game origins until Ctrl-C
+    python build.py bench        # build, serve, benchmark in headless Chromium (bench/)
 
 Every downloaded artefact (npm tarballs, wheels) is pinned in ``vendor.lock.json`` with its
 sha256; a mismatch stops the build. Downloads go through ``npm pack`` and ``pip download`` by
@@ -54,6 +55,7 @@ OWN_IMPORTS = ("bridge",)
 NPM_PINS: dict[str, str] = {
     "pyodide": "314.0.7",
     "@pyscript/core": "0.7.31",
+    "penpal": "7.0.6",  # benchmark baseline only (bench/pages); never loaded by the bridge
 }
 WASM_PLATFORM = f"pyemscripten_{PYODIDE_ABI}_wasm32"
 WASM_PIP_ARGS = (
@@ -80,6 +82,9 @@ WASM_WHEELS = frozenset({"pydantic-core"})
 MUTABLE_VENDOR_FILES = frozenset({TRIMMED_LOCK_NAME, "manifest.json", "pyscript.json"})
 
 STATIC_DIRS = ("demo_lobby", "demo_game", "examples")
+# Extra static trees copied under another name: source (relative to the repo) -> site path.
+STATIC_MOUNTS = {"bench/pages": "bench"}
+PENPAL_FILES = ("penpal.min.js",)
 
 
 class BuildError(RuntimeError):
@@ -378,6 +383,16 @@ def vendor_npm(lock_: Lock, cache: Path, vendor: Path, *, offline: bool) -> None
             raise BuildError(f"{tgz.name}: dist/core.js or dist/core.css missing")
         stamp.write_text(pyscript.sha256, encoding="utf-8")
 
+    penpal = lock_.npm["penpal"]
+    tgz = fetch(penpal, cache, offline=offline)
+    dest = vendor / "penpal"
+    stamp = dest / ".source-sha256"
+    if not _stamp_ok(stamp, penpal.sha256, (dest / f for f in PENPAL_FILES)):
+        if dest.exists():
+            shutil.rmtree(dest)
+        _extract_members(tgz, "package/dist/", dest, PENPAL_FILES)
+        stamp.write_text(penpal.sha256, encoding="utf-8")
+
 
 def _wheel_metadata(whl: Path) -> dict[str, Any]:
     """Name, version, top-level imports and unconditional requirements of a wheel."""
@@ -605,6 +620,12 @@ def copy_static(root: Path, site: Path) -> None:
             shutil.rmtree(dst)
         if src.is_dir():
             shutil.copytree(src, dst, ignore=ignore)
+    for src_rel, dst_rel in STATIC_MOUNTS.items():
+        src, dst = root / src_rel, site / dst_rel
+        if dst.exists():
+            shutil.rmtree(dst)
+        if src.is_dir():
+            shutil.copytree(src, dst, ignore=ignore)
     static = root / "bridge" / "static"
     if static.is_dir():
         for item in static.iterdir():
@@ -784,12 +805,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     p_serve.add_argument("--game-port", type=int, default=8001)
     p_serve.add_argument("--offline", action="store_true", help="use build/cache only")
     p_serve.add_argument("--verbose", action="store_true", help="log every request")
+    p_bench = sub.add_parser("bench", help="browser benchmark; writes bench/results.json")
+    p_bench.add_argument("--quick", action="store_true", help="small N (CI smoke test)")
+    p_bench.add_argument("--runs", type=int, default=None, help="page loads to take medians of")
+    p_bench.add_argument("--out", type=Path, default=None, help="default bench/results.json")
+    p_bench.add_argument("--site-dir", type=Path, default=None, help="default build/site")
+    p_bench.add_argument("--offline", action="store_true", help="use build/cache only")
     args = parser.parse_args(argv)
     command = args.command or "build"
     try:
         if command == "lock":
             lock()
             return 0
+        if command == "bench":
+            return run_bench(args)
         result = build(offline=getattr(args, "offline", False))
         if command == "build":
             return 0
@@ -816,6 +845,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BuildError as exc:
         print(f"[build] ERROR: {exc}", file=sys.stderr)
         return 1
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    """``python build.py bench``: the runner lives in bench/browser_bench.py."""
+    spec = importlib.util.spec_from_file_location(
+        "hizi_browser_bench", ROOT / "bench" / "browser_bench.py"
+    )
+    if spec is None or spec.loader is None:
+        raise BuildError("bench/browser_bench.py is missing")
+    runner = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = runner  # dataclasses look their module up while it loads
+    spec.loader.exec_module(runner)
+    kwargs: dict[str, Any] = {"quick": args.quick, "runs": args.runs, "offline": args.offline}
+    if args.out is not None:
+        kwargs["out"] = args.out
+    if args.site_dir is not None:
+        kwargs["site_dir"] = args.site_dir
+    runner.run(sys.modules[__name__], **kwargs)
+    return 0
 
 
 if __name__ == "__main__":

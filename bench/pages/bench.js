@@ -1,0 +1,216 @@
+/* Benchmark helpers shared by bench/pages/*.html (served under /bench/ by build.py).
+ *
+ * Loaded after hizi-bridge.js (when a page uses it). Exposes globalThis.bench, which
+ * bench/browser_bench.py drives through Playwright in the lobby frame and the game frame.
+ * Measures only: no assertions here.
+ */
+(function () {
+  "use strict";
+  const params = new URLSearchParams(location.search);
+  const B = (globalThis.bench = {
+    role: document.documentElement.dataset.role,
+    params,
+    longTasks: [],
+    marks: {},
+    errors: [],
+  });
+
+  // ------------------------------------------------------------------ measuring tools
+  try {
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) B.longTasks.push([e.startTime, e.duration]);
+    }).observe({ type: "longtask", buffered: true });
+    B.longTasksSupported = true;
+  } catch (err) {
+    B.longTasksSupported = false;
+  }
+  performance.setResourceTimingBufferSize(1000);
+  B.epoch = () => performance.timeOrigin + performance.now();
+  B.mark = (name) => (B.marks[name] = B.epoch());
+  /** Longest long task (>= 50 ms, else 0) that overlaps [fromEpoch, toEpoch]. */
+  B.longest = (fromEpoch, toEpoch) => {
+    let worst = 0;
+    for (const [start, duration] of B.longTasks) {
+      const s = performance.timeOrigin + start;
+      if (s + duration >= fromEpoch && s <= toEpoch) worst = Math.max(worst, duration);
+    }
+    return worst;
+  };
+  /** Bytes this frame fetched (navigation + resources): over the wire and decoded. */
+  B.bytes = () => {
+    const out = { transfer: 0, encoded: 0, decoded: 0, requests: 0, from_cache: 0 };
+    const entries = [...performance.getEntriesByType("navigation"), ...performance.getEntriesByType("resource")];
+    for (const e of entries) {
+      out.requests += 1;
+      out.transfer += e.transferSize || 0;
+      out.encoded += e.encodedBodySize || 0;
+      out.decoded += e.decodedBodySize || 0;
+      if (e.transferSize === 0 && e.decodedBodySize > 0) out.from_cache += 1;
+    }
+    return out;
+  };
+  window.addEventListener("error", (ev) => B.errors.push(String(ev.message)));
+
+  // ------------------------------------------------------------------ shared payloads
+  const RC = { elapsedSeconds: 3600, totalStaked: 120, totalWon: 95.5, netResult: -24.5, currency: "EUR" };
+  const REQUEST = { type: "realityCheck", data: RC };
+  const REPLY = { type: "realityCheckAnswer", data: { choice: "continue" } };
+  B.RC = RC;
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = () => reject(new Error(`cannot load ${src}`));
+      document.head.append(s);
+    });
+  }
+  const loadPenpal = () => (globalThis.Penpal ? Promise.resolve() : loadScript("/vendor/penpal/penpal.min.js"));
+
+  async function timeLoop(n, call) {
+    const out = new Array(n);
+    for (let i = 0; i < n; i += 1) {
+      const t0 = performance.now();
+      await call(i);
+      out[i] = performance.now() - t0;
+    }
+    return out;
+  }
+
+  if (B.role === "game") {
+    // ---------------------------------------------------------------- game: responders
+    const lobbyOrigin = params.get("lobby");
+    // Raw window echo and the raw port offer; every other window message is ignored.
+    window.addEventListener("message", (ev) => {
+      if (ev.origin !== lobbyOrigin || ev.source !== window.parent) return;
+      const d = ev.data;
+      if (!d || typeof d !== "object" || typeof d.bench !== "string") return;
+      if (d.bench === "echo") {
+        window.parent.postMessage({ bench: "echo-reply", re: d.id, msg: REPLY }, lobbyOrigin);
+      } else if (d.bench === "port" && ev.ports[0]) {
+        const port = ev.ports[0];
+        port.onmessage = (e) => port.postMessage({ re: e.data.id, msg: REPLY });
+      } else if (d.bench === "penpal") {
+        loadPenpal().then(() => {
+          const messenger = new Penpal.WindowMessenger({ remoteWindow: window.parent, allowedOrigins: [lobbyOrigin] });
+          Penpal.connect({ messenger, methods: { realityCheck: () => REPLY } });
+        });
+      }
+    });
+
+    /** Send n balance events (data = 0..n-1) in chunks of `chunk` per task. */
+    B.sendBurst = (n, chunk) =>
+      new Promise((resolve, reject) => {
+        const game = B.bridge;
+        const mc = new MessageChannel(); // setImmediate-like yield without timer clamping
+        let i = 0;
+        const started = B.epoch();
+        const step = () => {
+          try {
+            const end = Math.min(n, i + chunk);
+            for (; i < end; i += 1) game.balance(i);
+          } catch (err) {
+            mc.port1.close();
+            reject(err);
+            return;
+          }
+          if (i < n) mc.port2.postMessage(0);
+          else {
+            mc.port1.close();
+            resolve({ started, sent: B.epoch() });
+          }
+        };
+        mc.port1.onmessage = step;
+        step();
+      });
+  } else {
+    // ---------------------------------------------------------------- lobby: callers
+    const gameOrigin = params.get("game");
+    const iframe = () => document.getElementById("game");
+    const setups = {
+      async bridge() {
+        const bridge = B.bridge;
+        return () => bridge.request("realityCheck", RC);
+      },
+      async raw_window() {
+        const waiting = new Map();
+        window.addEventListener("message", (ev) => {
+          if (ev.origin !== gameOrigin || !ev.data || ev.data.bench !== "echo-reply") return;
+          const done = waiting.get(ev.data.re);
+          if (done) { waiting.delete(ev.data.re); done(ev.data.msg); }
+        });
+        let next = 1;
+        return () => new Promise((resolve) => {
+          const id = next++;
+          waiting.set(id, resolve);
+          iframe().contentWindow.postMessage({ bench: "echo", id, msg: REQUEST }, gameOrigin);
+        });
+      },
+      async raw_port() {
+        const mc = new MessageChannel();
+        const waiting = new Map();
+        mc.port1.onmessage = (ev) => {
+          const done = waiting.get(ev.data.re);
+          if (done) { waiting.delete(ev.data.re); done(ev.data.msg); }
+        };
+        iframe().contentWindow.postMessage({ bench: "port" }, gameOrigin, [mc.port2]);
+        let next = 1;
+        return () => new Promise((resolve) => {
+          const id = next++;
+          waiting.set(id, resolve);
+          mc.port1.postMessage({ id, msg: REQUEST });
+        });
+      },
+      async penpal() {
+        await loadPenpal();
+        const messenger = new Penpal.WindowMessenger({ remoteWindow: iframe().contentWindow, allowedOrigins: [gameOrigin] });
+        const connection = Penpal.connect({ messenger, methods: {}, timeout: 20000 });
+        iframe().contentWindow.postMessage({ bench: "penpal" }, gameOrigin);
+        const remote = await connection.promise;
+        return () => remote.realityCheck(REQUEST);
+      },
+    };
+    const calls = {};
+    B.setup = async (kind) => {
+      if (!calls[kind]) {
+        calls[kind] = await setups[kind]();
+        const reply = await calls[kind]();
+        const data = reply && reply.data;
+        if (!data || data.choice !== "continue") throw new Error(`${kind}: unexpected reply ${JSON.stringify(reply)}`);
+      }
+      return kind;
+    };
+    /** n timed round trips (ms each) after `warm` untimed ones. */
+    B.roundTrips = async (kind, n, warm) => {
+      await B.setup(kind);
+      await timeLoop(warm || 0, calls[kind]);
+      return timeLoop(n, calls[kind]);
+    };
+
+    // Burst receiver: counts balance events, checks order.
+    B.armBurst = (n) => {
+      const st = (B.burst = { expected: n, received: 0, outOfOrder: 0, last: -1, first: null, done: null });
+      st.promise = new Promise((resolve) => (st.resolve = resolve));
+      if (!B.burstOff) {
+        B.burstOff = B.bridge.on("balance", (msg) => {
+          const s = B.burst;
+          if (!s) return;
+          const now = B.epoch();
+          if (s.first === null) s.first = now;
+          if (msg.data !== s.last + 1) s.outOfOrder += 1;
+          s.last = msg.data;
+          s.received += 1;
+          if (s.received === s.expected) { s.done = now; s.resolve(); }
+        });
+      }
+    };
+    B.burstResult = async (timeoutMs) => {
+      const st = B.burst;
+      await Promise.race([st.promise, new Promise((r) => setTimeout(r, timeoutMs))]);
+      // Anything after the last expected event would be a duplicate: wait a little for it.
+      await new Promise((r) => setTimeout(r, 50));
+      return { expected: st.expected, received: st.received, outOfOrder: st.outOfOrder, first: st.first, done: st.done };
+    };
+  }
+})();
