@@ -110,3 +110,19 @@ def test_trimmed_lock_matches_vendored_wheels(e2e_site: E2ESite) -> None:
     config = json.loads((vendor / "pyscript.json").read_text())
     assert config["packages_cache"] == "passthrough"
     assert sorted(config["packages"]) == sorted(f"/vendor/{f}" for f in manifest_files)
+
+
+def test_bridge_wheel_is_pure_and_needs_only_pydantic(e2e_site: E2ESite) -> None:
+    """The wheel the browser loads is what pip and micropip install anywhere."""
+    import zipfile
+
+    wheel = e2e_site.site_dir / "vendor" / e2e_site.manifest["bridge_wheel"]
+    assert wheel.name.endswith("-py3-none-any.whl"), wheel.name
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        meta_name = next(n for n in names if n.endswith(".dist-info/METADATA"))
+        metadata = zf.read(meta_name).decode()
+    requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
+    assert [r for r in requires if "extra ==" not in r] == ["Requires-Dist: pydantic>=2.12"]
+    assert "bridge/core/channel.py" in names and "bridge/static/hizi-bridge.js" in names
+    assert not any(n.startswith("tests/") for n in names)
