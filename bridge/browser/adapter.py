@@ -222,9 +222,14 @@ _make_kit: Any = None
 
 
 def _kit_factory() -> Any:
+    """The kit constructor: hizi-bridge.js defines it (the same source, kept identical by a
+    unit test), so a page under a strict CSP needs no ``'unsafe-eval'``; only a page without
+    that script tag compiles ``_KIT_SOURCE`` here, which needs eval."""
     global _make_kit
-    if _make_kit is None:  # compiled once per page, shared by every bridge on it
-        _make_kit = run_js(_KIT_SOURCE)
+    if _make_kit is None:  # looked up (or compiled) once per page, shared by every bridge
+        import js
+
+        _make_kit = getattr(js.globalThis, "__hiziBridgeMakeKit", None) or run_js(_KIT_SOURCE)
     return _make_kit
 
 

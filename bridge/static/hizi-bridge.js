@@ -36,6 +36,202 @@
   window.addEventListener("message", onEarly);
   globalThis.__hiziBridgeEarly = early;
 
+  // ---------------------------------------------------------------- adapter kit
+  // The DOM half of the Python adapter: listeners, posts, ports, timers. The same source is
+  // _KIT_SOURCE in bridge/browser/adapter.py (tests/unit/test_js_catalog.py keeps the two
+  // identical). Defined here, in a static script, so a page under a strict CSP needs no
+  // 'unsafe-eval'; the adapter compiles its own copy only when this script is missing.
+  const makeKit =
+/* kit:begin */
+(function makeKit(iframe, py) {
+  "use strict";
+  // Not JSON: a value JSON.stringify cannot handle becomes a "malformed" rejection.
+  const UNSERIALISABLE = "\u0000unserialisable";
+  const paired = iframe ? () => iframe.contentWindow : () => window.parent;
+  let port = null;          // the active MessagePort (bridge mode)
+  let eventPorts = null;    // ports of the window event being handled (for AdoptPort)
+  let timer = null;
+  let listening = false;
+  let loadListening = false;
+  let closed = false;
+  // Cheap rejection (see the module docstring). Both maps are bounded: an attacker
+  // cannot grow them, past the bound every event simply takes the full Python path.
+  const LIMIT = 256;
+  const verdicts = new Map();  // event.origin -> the Python policy's verdict
+  const reported = new Set();  // "reason origin" already counted and journaled in Python
+  const fast = { origin: 0, source: 0 };
+  let earlyReplayed = 0, earlyOverflow = 0;
+  const targets = new Set(); // every targetOrigin used, for stats and tests
+
+  function encode(data) {
+    if (typeof data === "string") return [data, false];
+    try {
+      const text = JSON.stringify(data);
+      return [text === undefined ? UNSERIALISABLE : text, true];
+    } catch (err) {
+      return [UNSERIALISABLE, true];
+    }
+  }
+  function originAllowed(origin) {
+    let verdict = verdicts.get(origin);
+    if (verdict === undefined) {
+      verdict = py("o", "", false, origin, false, false) === true;
+      if (verdicts.size < LIMIT) verdicts.set(origin, verdict);
+    }
+    return verdict;
+  }
+  function windowEvent(data, origin, source, ports) {
+    if (closed) return;
+    origin = String(origin);
+    // Compared here, in JS: a WindowProxy never crosses into Python.
+    const fromPeer = source != null && source === paired();
+    const reason = !originAllowed(origin) ? "origin" : !fromPeer ? "source" : null;
+    if (reason !== null) {
+      const key = reason + " " + origin;
+      if (reported.has(key) || reported.size >= LIMIT) {
+        fast[reason] += 1; // counted, never read: event.data is not even serialised
+        return;
+      }
+      reported.add(key);
+      py("w", "", false, origin, fromPeer, false); // Python rejects it before the data
+      return;
+    }
+    const [text, encoded] = encode(data);
+    eventPorts = ports || null;
+    try {
+      py("w", text, encoded, origin, fromPeer, !!(ports && ports.length));
+    } finally {
+      eventPorts = null;
+    }
+  }
+  const onLoad = () => {
+    if (!closed) py("l", "", false, "", false, false);
+  };
+  const onWindow = (ev) => windowEvent(ev.data, ev.origin, ev.source, ev.ports);
+  const onPort = (ev) => {
+    if (closed) return;
+    const [text, encoded] = encode(ev.data);
+    py("p", text, encoded, "", false, false);
+  };
+  function dropPort() {
+    if (port) {
+      port.removeEventListener("message", onPort);
+      port.close();
+      port = null;
+    }
+  }
+  function usePort(p) {
+    dropPort();
+    port = p;
+    port.addEventListener("message", onPort);
+    port.start();
+  }
+  return {
+    peerLoaded() {
+      // A lobby's iframe first shows an about:blank of the lobby's own origin; a post to
+      // the game's origin would be dropped (with a console error). Cross-origin: loaded.
+      if (!iframe) return true;
+      const w = iframe.contentWindow;
+      if (!w) return false;
+      try {
+        return w.location.href !== "about:blank";
+      } catch (err) {
+        return true;
+      }
+    },
+    start() {
+      window.addEventListener("message", onWindow);
+      listening = true;
+      if (iframe) {
+        iframe.addEventListener("load", onLoad);
+        loadListening = true;
+      }
+      // Replay what the page's early listener (hizi-bridge.js) caught while Python booted.
+      // The early listener stops in this same JS task, so nothing slips between the two;
+      // the replay waits for a microtask so that handlers registered right after the
+      // constructor see it, and still runs before any newer event (those are tasks).
+      const early = globalThis.__hiziBridgeEarly;
+      if (early && !early.taken) {
+        early.taken = true;
+        early.stop();
+        earlyOverflow = early.overflow;
+        const events = early.events.splice(0);
+        if (events.length) {
+          queueMicrotask(() => {
+            for (const e of events) {
+              if (closed) break;
+              windowEvent(e.data, e.origin, e.source, e.ports);
+              earlyReplayed += 1;
+            }
+          });
+        }
+      }
+    },
+    postWindow(text, targetOrigin, transfer) {
+      if (!targetOrigin || targetOrigin === "*") {
+        throw new Error("refusing a wildcard targetOrigin");
+      }
+      const target = paired();
+      if (!target) throw new Error("the peer window is gone");
+      targets.add(targetOrigin);
+      const value = JSON.parse(text);
+      if (transfer) {
+        const mc = new MessageChannel();
+        usePort(mc.port1);
+        target.postMessage(value, targetOrigin, [mc.port2]);
+      } else {
+        target.postMessage(value, targetOrigin);
+      }
+    },
+    postPort(text) {
+      if (!port) throw new Error("no MessagePort to post on");
+      port.postMessage(text);
+    },
+    adoptPort() {
+      const p = eventPorts && eventPorts[0];
+      if (!p) return false;
+      usePort(p);
+      return true;
+    },
+    closePort: dropPort,
+    schedule(ms) {
+      if (timer !== null) { clearTimeout(timer); timer = null; }
+      if (ms >= 0 && !closed) {
+        timer = setTimeout(() => {
+          timer = null;
+          if (!closed) py("t", "", false, "", false, false);
+        }, ms);
+      }
+    },
+    close() {
+      closed = true;
+      if (timer !== null) { clearTimeout(timer); timer = null; }
+      dropPort();
+      if (listening) window.removeEventListener("message", onWindow);
+      listening = false;
+      if (loadListening) iframe.removeEventListener("load", onLoad);
+      loadListening = false;
+      py = null;
+    },
+    live() {
+      return JSON.stringify({
+        window_listeners: listening ? 1 : 0,
+        port_listeners: port ? 1 : 0,
+        load_listeners: loadListening ? 1 : 0,
+        timers: timer !== null ? 1 : 0,
+      });
+    },
+    counters() {
+      return JSON.stringify({ early_replayed: earlyReplayed, early_overflow: earlyOverflow });
+    },
+    targets() { return JSON.stringify([...targets]); },
+    fastRejected() { return JSON.stringify(fast); },
+  };
+})
+/* kit:end */
+  ;
+  Object.defineProperty(globalThis, "__hiziBridgeMakeKit", { value: makeKit });
+
   // ---------------------------------------------------------------- boot (once per page)
   const script = document.currentScript;
   const scriptUrl = script && script.src ? script.src : new URL("/hizi-bridge.js", location.href).href;

@@ -38,3 +38,14 @@ def test_no_wildcard_target_origin_in_the_browser_layer() -> None:
     for path in [STATIC / "hizi-bridge.js", *browser.glob("*.py")]:
         text = path.read_text()
         assert not re.search(r"postMessage\([^)]*['\"]\*['\"]", text), path
+
+
+def test_js_kit_is_the_adapters_kit() -> None:
+    """hizi-bridge.js carries the adapter's kit verbatim (a strict CSP forbids compiling it)."""
+    adapter = (STATIC.parent / "browser" / "adapter.py").read_text()
+    py_kit = re.search(r'_KIT_SOURCE = r"""\n(.*?)\n"""', adapter, re.S)
+    js_kit = re.search(
+        r"/\* kit:begin \*/\n(.*?)\n/\* kit:end \*/", (STATIC / "hizi-bridge.js").read_text(), re.S
+    )
+    assert py_kit and js_kit
+    assert js_kit.group(1) == py_kit.group(1)

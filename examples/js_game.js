@@ -1,0 +1,52 @@
+// Page script of js_game.html (external, so the page runs under a strict CSP: no inline script).
+// ?lobby=<lobby origin>; handshakeTimeoutMs=<ms> (how long to wait for a hizi-bridge lobby
+// before talking plain Appendix A); rc=continue|quit|history|none (reality-check answer).
+const params = new URLSearchParams(location.search);
+const lobbyOrigin = params.get("lobby") || "http://127.0.0.1:8000";
+const rcChoice = params.get("rc") || "continue";
+
+const logEl = document.getElementById("event-log");
+function logEntry(e) {
+  const li = document.createElement("li");
+  li.dataset.type = e.type;
+  li.dataset.direction = e.direction;
+  li.dataset.status = e.status;
+  li.dataset.via = e.via;
+  if (e.reason) li.dataset.reason = e.reason;
+  li.textContent = `${e.direction} ${e.status} ${e.via || "-"} ${e.type}` +
+    (e.payload && "data" in e.payload ? " " + JSON.stringify(e.payload.data) : "") +
+    (e.reason ? ` (${e.reason}: ${e.detail})` : "");
+  logEl.append(li);
+}
+
+// ?lobbyBootDelayMs= (lobby) / ?bootDelayMs= (game) <ms>: create the bridge (and so boot Python) that much later, e.g. to test a
+// peer that talks first; the early buffer of hizi-bridge.js holds its messages meanwhile.
+const BOOT_DELAY_PARAM = "bootDelayMs";
+const bootDelayMs = Number(params.get(BOOT_DELAY_PARAM)) || 0;
+const delayed = (start) =>
+  bootDelayMs > 0 ? new Promise((resolve) => setTimeout(resolve, bootDelayMs)).then(start) : start();
+window.bridgeReady = delayed(() => HiziBridge.game({
+  lobbyOrigin,
+  handshakeTimeoutMs: Number(params.get("handshakeTimeoutMs")) || 5000,
+}).then((game) => {
+  window.bridge = game;
+  game.onJournal(logEntry);
+  game.onStatus((s) => {
+    document.getElementById("bridge-status").textContent = s.status;
+    document.getElementById("bridge-mode").textContent = s.mode || "";
+  });
+  // Called at once, while Python still boots: queued, never lost.
+  window.callsBeforeBoot = HiziBridge.bootInfo.readyMs === null;
+  game.appFrameReady();
+  game.loadProgress(100);
+  game.gameReady();
+  let balance = 100;
+  game.on("spin", () => {
+    balance -= 1;
+    game.roundStarted(balance);
+    game.roundEnded();
+  });
+  if (rcChoice !== "none") game.on("realityCheck", () => game.realityCheckAnswer(rcChoice));
+  game.on("close", () => game.closed());
+  return game;
+}));

@@ -1,0 +1,51 @@
+// Page script of js_lobby.html (external, so the page runs under a strict CSP: no inline script).
+// ?game=<game origin>&gamePath=<path on it>; other params are passed on to the game page.
+const params = new URLSearchParams(location.search);
+const gameOrigin = params.get("game") || "http://localhost:8001";
+const gameUrl = new URL(params.get("gamePath") || "/examples/js_game.html", gameOrigin);
+for (const [k, v] of params) if (k !== "game" && k !== "gamePath") gameUrl.searchParams.set(k, v);
+gameUrl.searchParams.set("lobby", location.origin);
+const iframe = document.getElementById("game");
+iframe.src = gameUrl.href;
+
+const logEl = document.getElementById("event-log");
+function logEntry(e) {
+  const li = document.createElement("li");
+  li.dataset.type = e.type;
+  li.dataset.direction = e.direction;
+  li.dataset.status = e.status;
+  li.dataset.via = e.via;
+  if (e.reason) li.dataset.reason = e.reason;
+  li.textContent = `${e.direction} ${e.status} ${e.via || "-"} ${e.type}` +
+    (e.payload && "data" in e.payload ? " " + JSON.stringify(e.payload.data) : "") +
+    (e.reason ? ` (${e.reason}: ${e.detail})` : "");
+  logEl.append(li);
+}
+
+// ?lobbyBootDelayMs= (lobby) / ?bootDelayMs= (game) <ms>: create the bridge (and so boot Python) that much later, e.g. to test a
+// peer that talks first; the early buffer of hizi-bridge.js holds its messages meanwhile.
+const BOOT_DELAY_PARAM = "lobbyBootDelayMs";
+const bootDelayMs = Number(params.get(BOOT_DELAY_PARAM)) || 0;
+const delayed = (start) =>
+  bootDelayMs > 0 ? new Promise((resolve) => setTimeout(resolve, bootDelayMs)).then(start) : start();
+window.bridgeReady = delayed(() => HiziBridge.lobby({
+  iframe,
+  gameOrigin,
+  requestTimeoutMs: Number(params.get("requestTimeoutMs")) || undefined,
+}).then((bridge) => {
+  window.bridge = bridge;
+  bridge.onJournal(logEntry);
+  bridge.onStatus((s) => {
+    document.getElementById("bridge-status").textContent = s.status;
+    document.getElementById("bridge-mode").textContent = s.mode || "";
+  });
+  bridge.on("closeRequest", () => bridge.closeGame("player asked"));
+  document.getElementById("spin").onclick = () => bridge.spin();
+  document.getElementById("pause").onclick = () => bridge.pause();
+  document.getElementById("reality-check").onclick = () =>
+    bridge.realityCheck({ elapsedSeconds: 3600, totalStaked: 120, totalWon: 95.5,
+                          netResult: -24.5, currency: "EUR" })
+      .then((answer) => console.log("reality check:", answer.data.choice),
+            (err) => console.warn("reality check failed:", err.code));
+  return bridge;
+}));
