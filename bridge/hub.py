@@ -218,6 +218,7 @@ class Driver:
         self._effects: deque[Effect] = deque()
         self._draining = False
         self._requests: dict[int, RequestCallback] = {}
+        self._armed: float | None = None  # the deadline the io's timer is set for
         self.status = "idle"
         self.mode: str | None = None
         self.counters: dict[str, int] = {"io_errors": 0, "internal_errors": 0}
@@ -247,10 +248,13 @@ class Driver:
         return request_id
 
     def poll(self) -> None:
+        """The timer fired (it is not armed any more): expire what is due, re-arm."""
+        self._armed = None
         self._run(self.channel.poll())
 
     def close(self, reason: str = "closed") -> None:
         self._run(self.channel.close(reason))
+        self._armed = None
         self.io.schedule(None)
         if self.status != "closed":
             self._set_status(StatusEvent("closed", self.mode, reason))
@@ -291,10 +295,17 @@ class Driver:
         self._reschedule()
 
     def _reschedule(self) -> None:
+        # Each schedule() is a crossing into JavaScript (and a setTimeout), so the timer is
+        # only touched when it must change: armed for a later deadline is left alone (it
+        # fires early, poll() finds nothing due and re-arms), an idle channel costs nothing.
         deadline = self.channel.next_deadline()
+        armed = self._armed
         if deadline is None:
-            self.io.schedule(None)
-        else:
+            if armed is not None:
+                self._armed = None
+                self.io.schedule(None)
+        elif armed is None or deadline < armed:
+            self._armed = deadline
             delay = (deadline - self.channel._clock()) * 1000
             self.io.schedule(max(0.0, delay) + 1)  # +1 ms: never fire just before the deadline
 

@@ -244,6 +244,9 @@ class BrowserAdapter:
         self._driver: Driver | None = None
         self._proxy: Any = create_proxy(self._on_event)
         self._kit: Any = _kit_factory()(iframe, self._proxy)
+        # Looked up once: each attribute access on a JsProxy makes a new proxy (hot path).
+        self._post_port: Any = self._kit.postPort
+        self._schedule: Any = self._kit.schedule
         self._in_event = 0
         self._closed = False
 
@@ -261,7 +264,7 @@ class BrowserAdapter:
         self._kit.postWindow(text, target_origin, transfer_port)
 
     def post_port(self, text: str) -> None:
-        self._kit.postPort(text)
+        self._post_port(text)
 
     def adopt_port(self) -> bool:
         return bool(self._kit.adoptPort())
@@ -271,7 +274,7 @@ class BrowserAdapter:
 
     def schedule(self, delay_ms: float | None) -> None:
         if not self._closed:
-            self._kit.schedule(-1 if delay_ms is None else delay_ms)
+            self._schedule(-1 if delay_ms is None else delay_ms)
 
     # ------------------------------------------------------------------ lifecycle
 

@@ -31,12 +31,25 @@ def _error(exc: BaseException) -> dict[str, str]:
 class JsHandle:
     """One bridge as seen from JavaScript."""
 
-    def __init__(self, bridge: _Bridge, emit: Emit) -> None:
+    def __init__(self, bridge: _Bridge, emit: Emit, *, journal: bool = True) -> None:
         self._bridge = bridge
         self._emit: Emit | None = emit
+        self._unjournal: Callable[[], None] | None = None
         bridge.on_any(self._on_message)
-        bridge.on_journal(self._on_journal)
         bridge.on_status(self._on_status)
+        self._set_journal(journal)
+
+    def _set_journal(self, on: bool) -> None:
+        """Emit journal entries only while JavaScript has journal handlers.
+
+        Building, encoding and crossing into JS for every message in and out costs about as
+        much as the message itself, so the entries are made only when someone reads them.
+        """
+        if on and self._unjournal is None:
+            self._unjournal = self._bridge.on_journal(self._on_journal)
+        elif not on and self._unjournal is not None:
+            self._unjournal()
+            self._unjournal = None
 
     def __call__(self, op: str, arg: str = "null") -> str:
         try:
@@ -51,6 +64,9 @@ class JsHandle:
             return None
         if op == "request":
             return self._request(arg)
+        if op == "journal":
+            self._set_journal(bool(arg))
+            return None
         if op == "stats":
             return bridge.stats()
         if op == "state":
@@ -112,6 +128,6 @@ def open_bridge(role: str, config_json: str, emit: Emit, iframe: Any = None) -> 
         bridge = GameBridge(cfg["lobbyOrigin"], **common, _start=False)
     else:
         raise ValueError(f"role must be 'lobby' or 'game', not {role!r}")
-    handle = JsHandle(bridge, emit)
+    handle = JsHandle(bridge, emit, journal=bool(cfg.get("journal", True)))
     bridge._start()
     return handle

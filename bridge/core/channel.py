@@ -85,7 +85,7 @@ from .messages import (
 )
 from .origin import OriginPolicy
 from .stats import Stats
-from .wire import dump, parse_object
+from .wire import dump, dump_json, parse_object
 
 _CONTROL_PREFIX = "hiziBridge."
 
@@ -568,11 +568,11 @@ class Channel:
         return effects
 
     def _post_port(self, message: Message, msg_id: int, re: int | None) -> Post:
-        wire = dump(message)
-        wire["id"] = msg_id
-        if re is not None:
-            wire["re"] = re
-        return Post(_to_json(wire), Transport.PORT, self.target_origin, message)
+        # pydantic's JSON serializer, then the envelope's ids spliced in before the closing
+        # brace: about 3x cheaper in Pyodide than model_dump() + json.dumps().
+        text = dump_json(message)
+        ids = f',"id":{msg_id}' if re is None else f',"id":{msg_id},"re":{re}'
+        return Post(text[:-1] + ids + "}", Transport.PORT, self.target_origin, message)
 
 
 def _is_id(value: object) -> bool:

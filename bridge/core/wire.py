@@ -6,7 +6,6 @@ caller can wrap it in one ``except`` and count the reason.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -96,7 +95,8 @@ def dump(message: Message) -> dict[str, Any]:
 
 
 def dump_json(message: Message) -> str:
-    return json.dumps(dump(message), separators=(",", ":"), allow_nan=False)
+    """``dump(message)`` as compact JSON text (an object: it always ends with ``}``)."""
+    return message.model_dump_json(by_alias=True, exclude_none=True)
 
 
 def build(type_name: str, data: object = None) -> Message:

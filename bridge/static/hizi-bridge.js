@@ -328,7 +328,15 @@
       return this._add(this._byType.get(type), handler);
     }
     onAny(handler) { return this._add(this._any, handler); }
-    onJournal(handler) { return this._add(this._journal, handler); }
+    onJournal(handler) {
+      // Python builds journal entries only while someone listens (they cost a crossing each).
+      const off = this._add(this._journal, handler);
+      if (this._journal.length === 1 && this._handle) this._call("journal", true);
+      return () => {
+        off();
+        if (this._journal.length === 0 && this._handle && !this._closed) this._call("journal", false);
+      };
+    }
     onStatus(handler) { return this._add(this._status, handler); }
 
     _add(list, handler) {
@@ -435,6 +443,7 @@
       const config = this.role === "lobby"
         ? { gameOrigin: o.gameOrigin, allowedOrigins: o.allowedOrigins, requestTimeoutMs: o.requestTimeoutMs, dialect: o.dialect }
         : { lobbyOrigin: o.lobbyOrigin, allowedOrigins: o.allowedOrigins, handshakeTimeoutMs: o.handshakeTimeoutMs, requestTimeoutMs: o.requestTimeoutMs, dialect: o.dialect };
+      config.journal = this._journal.length > 0; // handlers added before boot
       const emit = (kind, text) => this._onEmit(kind, text);
       try {
         this._handle = open(this.role, JSON.stringify(config), emit, this.role === "lobby" ? o.iframe : undefined);

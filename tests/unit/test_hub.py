@@ -278,3 +278,49 @@ def test_fast_rejections_fold_into_exact_totals() -> None:
     assert stats["rejected_fast"] == {"origin": 41, "source": 9}
     untouched = add_fast_rejections(driver.stats(), {"origin": 0, "source": 0})
     assert untouched["rejected_total"] == 2 and untouched["rejected"]["origin"] == 1
+
+
+class CountingIO(FakeIO):
+    def __init__(self) -> None:
+        super().__init__()
+        self.schedules: list[float | None] = []
+
+    def schedule(self, delay_ms: float | None) -> None:
+        self.schedules.append(delay_ms)
+        super().schedule(delay_ms)
+
+
+def test_timer_is_touched_only_when_it_must_change() -> None:
+    clock = Clock()
+    channel = Channel(
+        ChannelConfig(role=Role.LOBBY, peer_origin=GAME, request_timeout_ms=1000), clock=clock
+    )
+    io = CountingIO()
+    driver = Driver(channel, io)
+    driver.start()
+    driver.receive(wire(GameReady()))  # compat, nothing pending
+    for _ in range(5):
+        driver.receive(wire(RoundStarted(data=1.0)))
+    assert io.schedules == []  # an idle channel never crosses into the timer
+
+    driver.request(Pause(), None, lambda r, e: None)
+    assert len(io.schedules) == 1 and io.schedules[0] is not None
+    clock.now += 0.1
+    driver.request(Pause(), None, lambda r, e: None)  # later deadline: the armed timer stays
+    driver.receive(wire(RoundStarted(data=1.0)))
+    assert len(io.schedules) == 1
+    driver.request(Pause(), 50, lambda r, e: None)  # earlier deadline: re-armed
+    assert len(io.schedules) == 2 and io.schedules[-1] is not None and io.schedules[-1] <= 52
+
+    clock.now += 0.06
+    driver.poll()  # the 50 ms request expires; the timer is re-armed for the next one
+    assert len(io.schedules) == 3 and io.schedules[-1] is not None
+    driver.receive(wire(GamePaused()))
+    driver.receive(wire(GamePaused()))
+    assert io.schedules[-1] is None  # nothing pending: cancelled once
+    driver.receive(wire(RoundStarted(data=1.0)))
+    assert io.schedules.count(None) == 1
+
+    clock.now += 5
+    driver.poll()  # a stale timer fires with nothing due: nothing to arm
+    assert io.schedules.count(None) == 1
