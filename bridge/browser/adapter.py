@@ -51,10 +51,26 @@ _KIT_SOURCE = r"""
   let earlyReplayed = 0, earlyOverflow = 0;
   const targets = new Set(); // every targetOrigin used, for stats and tests
 
+  // JSON.stringify silently turns NaN and Infinity into null, a Date into a string, a Map,
+  // Set, Blob or typed array into {}, undefined in an array into null: a value that would
+  // change on the way is refused (as malformed) instead of being "repaired" into a valid one.
+  const CHANGED = new Error("not plain JSON data");
+  function strictJson(key, value) {
+    const raw = this[key];
+    if (typeof raw === "number") {
+      if (!Number.isFinite(raw)) throw CHANGED;
+    } else if (raw === undefined) {
+      if (Array.isArray(this)) throw CHANGED;
+    } else if (raw !== null && typeof raw === "object" && !Array.isArray(raw)) {
+      const proto = Object.getPrototypeOf(raw);
+      if (proto !== Object.prototype && proto !== null) throw CHANGED;
+    }
+    return value;
+  }
   function encode(data) {
     if (typeof data === "string") return [data, false];
     try {
-      const text = JSON.stringify(data);
+      const text = JSON.stringify(data, strictJson);
       return [text === undefined ? UNSERIALISABLE : text, true];
     } catch (err) {
       return [UNSERIALISABLE, true];
