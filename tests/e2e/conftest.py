@@ -10,12 +10,17 @@
   request to a host other than 127.0.0.1/localhost, records it, and fails the test at teardown.
 - ``browser_log``: requests, blocked requests, console messages and page errors of the test's
   contexts (all pages and frames); ``browser_log.errors()`` / ``assert_no_errors()``.
+- ``hostile_site`` (session): the site plus attacker origins (``evil.localhost``, ``127.0.0.2``,
+  the game host on another port) and the test pages of tests/e2e/pages under /hostile/.
+- ``FIGURES``: what the hostile-environment tests measured, printed at the end of the run.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import ipaddress
 import os
+import shutil
 import sys
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -40,6 +45,18 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 _HERE = Path(__file__).resolve().parent
+
+
+def is_local_host(host: str | None) -> bool:
+    """Loopback only: localhost, *.localhost (Chromium resolves it to loopback), 127.0.0.0/8."""
+    if not host:
+        return False
+    if host in LOCAL_HOSTS or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def load_build_module() -> ModuleType:
@@ -190,7 +207,7 @@ class BrowserLog:
     def guard(self, context: BrowserContext) -> None:
         def on_route(route: Route) -> None:
             url = route.request.url
-            if urlsplit(url).hostname in LOCAL_HOSTS:
+            if urlsplit(url).hostname in LOCAL_HOSTS or is_local_host(urlsplit(url).hostname):
                 route.fallback()
             else:
                 self.blocked.append(url)
@@ -229,3 +246,43 @@ def new_context(
         return context
 
     return _new_context
+
+
+# ------------------------------------------------------------------------------------------
+# Hostile environment: attacker origins, figures
+# ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HostileSite:
+    site: E2ESite
+    evil_origin: str  # http://evil.localhost:<port>: a look-alike of the game host
+    ip2_origin: str  # http://127.0.0.2:<port>: a look-alike of the lobby host
+    other_port_origin: str  # http://localhost:<other port>: the game host, another port
+
+
+@pytest.fixture(scope="session")
+def hostile_site(
+    build_module: ModuleType,
+    built_site: Any,
+    e2e_site: E2ESite,
+    start_site_servers: Callable[[Iterable[Any]], list[Any]],
+) -> HostileSite:
+    shutil.copytree(_HERE / "pages", Path(built_site.site_dir) / "hostile", dirs_exist_ok=True)
+    spec = build_module.ServerSpec
+    evil, ip2, other = start_site_servers(
+        [spec("evil.localhost", 0), spec("127.0.0.2", 0, {}, "127.0.0.2"), spec("localhost", 0)]
+    )
+    return HostileSite(e2e_site, evil.origin, ip2.origin, other.origin)
+
+
+# Filled by tests/e2e/test_hostile_*.py; printed by pytest_terminal_summary.
+FIGURES: dict[str, Any] = {}
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if not FIGURES:
+        return
+    terminalreporter.section("hostile environment: figures")
+    for key, value in FIGURES.items():
+        terminalreporter.write_line(f"{key}: {value}")
