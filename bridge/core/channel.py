@@ -173,6 +173,7 @@ class Channel:
         self._seen_order: deque[int] = deque()
         self._handshake_deadline: float | None = None
         self._peer_on_port = False  # the game's Ready came: its window traffic is over
+        self._handshake_since_load = False  # see peer_loaded
 
     # ------------------------------------------------------------------ queries
 
@@ -212,12 +213,26 @@ class Channel:
         return [self._hello()] if announce else []
 
     def peer_loaded(self) -> list[Effect]:
-        """The peer's document (re)loaded (the iframe's ``load`` event): say hello if we
-        still wait for a handshake. Connected channels stay as they are: a reloaded game
-        introduces itself with its own hello, which resets the old session."""
-        if self.state is not State.HANDSHAKING or not self.dialect.handshake:
+        """The peer's document (re)loaded (the iframe's ``load`` event).
+
+        Say hello if we still wait for a handshake. A reloaded hizi-bridge game says
+        hello itself, before or after this event; if no hello came since the last load
+        while we were on a port, the document holding the other end is gone (say, the
+        frame now shows a plain game): forget it and start over, so the new page's
+        window messages are not refused as stale-port traffic and our sends are queued.
+        """
+        if self.state is State.CLOSED or not self.dialect.handshake:
             return []
-        return [self._hello()]
+        effects: list[Effect] = []
+        if self.mode is Mode.BRIDGE and not self._handshake_since_load:
+            why = "the game page was replaced"
+            effects += self._reset_peer(why)
+            self.state = State.HANDSHAKING
+            effects.append(Disconnected(why))
+        self._handshake_since_load = False
+        if self.state is State.HANDSHAKING:
+            effects.append(self._hello())
+        return effects
 
     def send(self, message: Message) -> list[Effect]:
         """Send an event. Before the peer is ready it is queued and flushed in order."""
@@ -473,6 +488,7 @@ class Channel:
         self.state = State.CONNECTED
         self.mode = Mode.BRIDGE
         self._peer_on_port = False
+        self._handshake_since_load = True
         self._handshake_deadline = None
         self.stats.handshakes += 1
         effects: list[Effect] = [Connected(Mode.BRIDGE, self.version, self.peer_session)]

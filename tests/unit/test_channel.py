@@ -10,6 +10,7 @@ from bridge.core import messages as m
 from bridge.core.channel import Channel, ChannelConfig, State
 from bridge.core.effects import (
     Connected,
+    Deliver,
     Inbound,
     Mode,
     Post,
@@ -80,9 +81,47 @@ def test_lobby_waits_for_the_iframe_load_before_its_hello() -> None:
     net.apply(net.lobby, hello)
     net.run()  # the game's early buffer answered with its own hello
     assert net.lobby.channel.mode is Mode.BRIDGE and net.game.channel.mode is Mode.BRIDGE
-    # A later load event (the game reloads) while connected says nothing: the new game's
-    # own hello restarts the session.
+    # The load event of the page we are connected to says nothing.
     assert net.lobby.channel.peer_loaded() == []
+
+
+def test_reload_whose_hello_beats_the_load_event_keeps_the_new_session() -> None:
+    net = Loopback()
+    net.connect()
+    net.apply(net.lobby, net.lobby.channel.peer_loaded())
+    fresh = Channel(ChannelConfig(Role.GAME, LOBBY_ORIGIN), clock=net.clock)
+    net.game.channel, net.game.port = fresh, None
+    net.apply(net.game, fresh.start())
+    net.run()  # the new game's hello arrives before the frame's load event
+    assert net.lobby.channel.stats.handshakes == 2
+    assert net.lobby.channel.peer_loaded() == []
+    assert net.lobby.channel.mode is Mode.BRIDGE
+
+
+def test_frame_navigating_to_a_plain_game_drops_the_dead_port() -> None:
+    net = Loopback()
+    net.connect()
+    net.apply(net.lobby, net.lobby.channel.peer_loaded())
+    rid, effects = net.lobby.channel.request(CHECK)
+    net.apply(net.lobby, effects)
+    net.in_flight.clear()  # the old game is gone before it could answer
+    # The frame now shows a plain Appendix A game: a load event and no hello.
+    effects = net.lobby.channel.peer_loaded()
+    assert [type(e).__name__ for e in effects] == [
+        "ClosePort",
+        "RequestFailed",
+        "Disconnected",
+        "Post",
+    ]
+    assert isinstance(effects[1], RequestFailed) and effects[1].request_id == rid
+    assert net.lobby.channel.state is State.HANDSHAKING
+    net.lobby.channel.send(m.Pause())  # queued for whoever the new page is, not lost
+    plain = Inbound({"type": "gameReady"}, GAME_ORIGIN, from_peer=True)
+    after = net.lobby.channel.receive(plain)
+    assert net.lobby.channel.mode is Mode.COMPAT
+    posts = [json.loads(e.text) for e in after if isinstance(e, Post)]
+    assert posts == [{"type": "pause"}]
+    assert any(isinstance(e, Deliver) and e.message == m.GameReady() for e in after)
 
 
 def test_peer_loaded_before_start_and_after_close_is_silent() -> None:
