@@ -16,6 +16,9 @@
   // Installed at load: a peer may talk while Python boots. The first bridge's adapter
   // replays these events through the normal origin/source checks, then stops this listener.
   const EARLY_LIMIT = 10000;
+  // Per sending window, so one flooding frame cannot push the peer's first messages out.
+  const EARLY_PER_SENDER = 1000;
+  const earlyBySender = new WeakMap();
   const early = {
     events: [],
     overflow: 0,
@@ -27,10 +30,13 @@
     },
   };
   function onEarly(ev) {
-    if (early.events.length >= EARLY_LIMIT) {
+    const sender = ev.source || early; // no source (e.g. a closed window): one shared budget
+    const sent = earlyBySender.get(sender) || 0;
+    if (early.events.length >= EARLY_LIMIT || sent >= EARLY_PER_SENDER) {
       early.overflow += 1;
       return;
     }
+    earlyBySender.set(sender, sent + 1);
     early.events.push({ data: ev.data, origin: ev.origin, source: ev.source, ports: ev.ports });
   }
   window.addEventListener("message", onEarly);
