@@ -24,10 +24,27 @@ function logEntry(e) {
 
 // ?lobbyBootDelayMs= (lobby) / ?bootDelayMs= (game) <ms>: create the bridge (and so boot Python) that much later, e.g. to test a
 // peer that talks first; the early buffer of hizi-bridge.js holds its messages meanwhile.
+// ?lobbyBootAfterEvents=<n>: boot only once the early buffer holds n messages, so a test of
+// "the game talked first" does not depend on which Pyodide boot wins the race.
 const BOOT_DELAY_PARAM = "lobbyBootDelayMs";
 const bootDelayMs = Number(params.get(BOOT_DELAY_PARAM)) || 0;
-const delayed = (start) =>
-  bootDelayMs > 0 ? new Promise((resolve) => setTimeout(resolve, bootDelayMs)).then(start) : start();
+const bootAfterEvents = Number(params.get("lobbyBootAfterEvents")) || 0;
+function waitForEarlyEvents(n) {
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const check = () => {
+      const early = globalThis.__hiziBridgeEarly;
+      if ((early && early.events.length >= n) || performance.now() - t0 > 120000) resolve();
+      else setTimeout(check, 25);
+    };
+    check();
+  });
+}
+const delayed = (start) => {
+  if (bootAfterEvents > 0) return waitForEarlyEvents(bootAfterEvents).then(start);
+  if (bootDelayMs > 0) return new Promise((resolve) => setTimeout(resolve, bootDelayMs)).then(start);
+  return start();
+};
 window.bridgeReady = delayed(() => HiziBridge.lobby({
   iframe,
   gameOrigin,

@@ -93,12 +93,13 @@ def _csp_violations(log: BrowserLog) -> list[str]:
 @pytest.fixture(scope="module")
 def late_lobby(life_context: tuple[BrowserContext, BrowserLog], csp: CspPair) -> tuple[Page, Frame]:
     """The game boots first, gives up waiting after 300 ms and talks plain Appendix A on the
-    window; the lobby's Python comes up 2.5 s later and replays it from the early buffer."""
+    window; the lobby's Python starts only once its early buffer holds the game's hello and
+    three window messages, and replays them."""
     context, _ = life_context
     page = context.new_page()
     page.goto(
         f"{csp.lobby}/examples/js_lobby.html?game={csp.game}"
-        "&lobbyBootDelayMs=2500&handshakeTimeoutMs=300"
+        "&lobbyBootAfterEvents=4&handshakeTimeoutMs=300"
     )
     page.wait_for_function(STATUS_IS, arg="connected", timeout=BOOT_TIMEOUT_MS)
     game = frame_by_url(page, "js_game.html")
