@@ -105,6 +105,8 @@ class Dispatcher:
         self._journal: list[Handler] = []
         self._status: list[Handler] = []
         self._tasks: set[asyncio.Future[Any]] = set()  # keeps async handlers from being GC'd
+        self._flush: list[Callable[[], object]] = []
+        self._batch_depth = 0
         self.handler_errors = 0
 
     def on(self, key: str | type[Message], handler: Handler) -> Unsubscribe:
@@ -119,9 +121,30 @@ class Dispatcher:
     def on_status(self, handler: Handler) -> Unsubscribe:
         return self._add(self._status, handler)
 
+    def on_flush(self, handler: Callable[[], object]) -> Unsubscribe:
+        """Called (no argument) when a batch of inbound messages has been handled."""
+        return self._add(self._flush, handler)
+
     @property
     def wants_journal(self) -> bool:
         return bool(self._journal)
+
+    @property
+    def batching(self) -> bool:
+        """True while a batch is being handled: a handler may hold its output until flush."""
+        return self._batch_depth > 0
+
+    def begin_batch(self) -> None:
+        self._batch_depth += 1
+
+    def end_batch(self) -> None:
+        self._batch_depth -= 1
+        if self._batch_depth == 0:
+            for handler in tuple(self._flush):
+                try:
+                    handler()
+                except Exception as exc:
+                    self._fail("flush handler", exc)
 
     def message(self, message: Message) -> None:
         for handler in (*self._by_type.get(message.type, ()), *self._any):
@@ -141,7 +164,7 @@ class Dispatcher:
         self._journal.clear()
         self._status.clear()
 
-    def _add(self, handlers: list[Handler], handler: Handler) -> Unsubscribe:
+    def _add(self, handlers: list[Any], handler: Callable[..., object]) -> Unsubscribe:
         if not callable(handler):
             raise TypeError(f"handler must be callable, got {handler!r}")
         handlers.append(handler)
@@ -237,6 +260,25 @@ class Driver:
     def receive(self, inbound: Inbound) -> None:
         self._run(self.channel.receive(inbound))
 
+    def receive_batch(self, inbounds: list[Inbound]) -> None:
+        """Several inbound events at once (a coalesced port frame), in order.
+
+        Each is received on its own (limits, validation, counters, rejections); one that
+        fails in an unexpected way is counted and does not cost the others. Handlers that
+        buffer their output (``Dispatcher.batching``) flush once, after the last one.
+        """
+        self.dispatcher.begin_batch()
+        try:
+            for inbound in inbounds:
+                try:
+                    self._run(self.channel.receive(inbound), reschedule=False)
+                except Exception as exc:
+                    self.counters["internal_errors"] += 1
+                    self._report("receiving a batched message", exc)
+        finally:
+            self._reschedule()
+            self.dispatcher.end_batch()
+
     def send(self, message: Message) -> None:
         """Raises ``InvalidOutboundMessage`` / ``ChannelClosedError`` at the call."""
         self._run(self.channel.send(message))
@@ -277,7 +319,7 @@ class Driver:
 
     # ----------------------------------------------------------------- effects
 
-    def _run(self, effects: list[Effect]) -> None:
+    def _run(self, effects: list[Effect], *, reschedule: bool = True) -> None:
         self._effects.extend(effects)
         if self._draining:
             return  # the outer loop picks them up, after what the channel emitted first
@@ -292,7 +334,8 @@ class Driver:
                     self._report(f"carrying out {type(effect).__name__}", exc)
         finally:
             self._draining = False
-        self._reschedule()
+        if reschedule:
+            self._reschedule()
 
     def _reschedule(self) -> None:
         # Each schedule() is a crossing into JavaScript (and a setTimeout), so the timer is

@@ -30,6 +30,8 @@ from pyodide.ffi import create_proxy
 from ..core.effects import Inbound, Transport
 from ..hub import Driver
 
+BATCH_VERSION = 2  # the protocol version from which a port frame may be an array of texts
+
 _KIT_SOURCE = r"""
 (function makeKit(iframe, py) {
   "use strict";
@@ -37,6 +39,11 @@ _KIT_SOURCE = r"""
   const UNSERIALISABLE = "\u0000unserialisable";
   const paired = iframe ? () => iframe.contentWindow : () => window.parent;
   let port = null;          // the active MessagePort (bridge mode)
+  // Port texts posted in this task (protocol version 2): flushed as ONE postMessage of an
+  // array at the next microtask, so a burst of sends costs one structured clone and one
+  // event (and one call into Python) on the other side instead of one per message.
+  let outbox = null;
+  const BATCH = 512; // texts per port post, at most; a longer array is refused as malformed
   let eventPorts = null;    // ports of the window event being handled (for AdoptPort)
   let timer = null;
   let listening = false;
@@ -114,10 +121,24 @@ _KIT_SOURCE = r"""
   const onWindow = (ev) => windowEvent(ev.data, ev.origin, ev.source, ev.ports);
   const onPort = (ev) => {
     if (closed) return;
-    const [text, encoded] = encode(ev.data);
+    const data = ev.data;
+    if (Array.isArray(data) && data.length > 0 && data.length <= BATCH &&
+        data.every((t) => typeof t === "string")) {
+      // A batch: JSON text never holds a raw U+0000, so it frames the texts; Python
+      // splits them and checks, validates and counts each one on its own, in order.
+      py("b", data.join("\u0000"), false, "", false, false);
+      return;
+    }
+    const [text, encoded] = encode(data);
     py("p", text, encoded, "", false, false);
   };
+  function flushPort() {
+    const texts = outbox;
+    outbox = null;
+    if (texts !== null && port) port.postMessage(texts.length === 1 ? texts[0] : texts);
+  }
   function dropPort() {
+    flushPort(); // what was posted before the close goes out first (e.g. a bye)
     if (port) {
       port.removeEventListener("message", onPort);
       port.close();
@@ -187,9 +208,22 @@ _KIT_SOURCE = r"""
         target.postMessage(value, targetOrigin);
       }
     },
-    postPort(text) {
+    postPort(text, batch) {
       if (!port) throw new Error("no MessagePort to post on");
-      port.postMessage(text);
+      if (!batch) {
+        flushPort();
+        port.postMessage(text);
+        return;
+      }
+      if (outbox === null) {
+        outbox = [];
+        queueMicrotask(flushPort);
+      } else if (outbox.length >= BATCH) {
+        flushPort();
+        outbox = [];
+        queueMicrotask(flushPort);
+      }
+      outbox.push(text);
     },
     adoptPort() {
       const p = eventPorts && eventPorts[0];
@@ -280,7 +314,9 @@ class BrowserAdapter:
         self._kit.postWindow(text, target_origin, transfer_port)
 
     def post_port(self, text: str) -> None:
-        self._post_port(text)
+        # Coalesced per task only when the peer reads batches (protocol version 2).
+        driver = self._driver
+        self._post_port(text, driver is not None and (driver.channel.version or 0) >= BATCH_VERSION)
 
     def adopt_port(self) -> bool:
         return bool(self._kit.adoptPort())
@@ -338,6 +374,10 @@ class BrowserAdapter:
                 driver.poll()
             elif kind == "l":
                 driver.peer_loaded()
+            elif kind == "b":  # a batch of port texts, framed by U+0000 (see the kit)
+                driver.receive_batch(
+                    [Inbound(t, origin, False, Transport.PORT) for t in text.split("\x00")]
+                )
             else:
                 via = Transport.PORT if kind == "p" else Transport.WINDOW
                 driver.receive(Inbound(text, origin, from_peer, via, encoded, has_port))

@@ -21,6 +21,10 @@ from .bridges import GameBridge, LobbyBridge, _Bridge, to_message
 
 Emit = Callable[[str, str], object]
 
+# One-letter codes of the emit kinds inside a "batch" emit (pieces framed by U+0000).
+_CODES = {"message": "m", "journal": "j", "status": "s", "reply": "r"}
+_KINDS = {code: kind for kind, code in _CODES.items()}
+
 
 def _error(exc: BaseException) -> dict[str, str]:
     if isinstance(exc, ProtocolError):
@@ -35,6 +39,11 @@ class JsHandle:
         self._bridge = bridge
         self._emit: Emit | None = emit
         self._unjournal: Callable[[], None] | None = None
+        # While the driver handles a batch of inbound messages, emits are collected here and
+        # cross into JavaScript once, as one "batch" emit, when the batch is done.
+        self._dispatcher = bridge._driver.dispatcher
+        self._outbox: list[str] = []
+        self._dispatcher.on_flush(self._flush)
         bridge.on_any(self._on_message)
         bridge.on_status(self._on_status)
         self._set_journal(journal)
@@ -97,7 +106,19 @@ class JsHandle:
 
     def _send(self, kind: str, text: str) -> None:
         if self._emit is not None:
-            self._emit(kind, text)
+            if self._dispatcher.batching:
+                self._outbox.append(_CODES[kind] + text)
+            else:
+                self._emit(kind, text)
+
+    def _flush(self) -> None:
+        out, self._outbox = self._outbox, []
+        if not out or self._emit is None:
+            return
+        if len(out) == 1:
+            self._emit(_KINDS[out[0][0]], out[0][1:])
+        else:
+            self._emit("batch", "\x00".join(out))
 
     def _on_message(self, message: Message) -> None:
         self._send("message", dump_json(message))

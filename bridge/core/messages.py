@@ -523,7 +523,8 @@ class GameClosed(GameMessage):
 # --------------------------------------------------------------------------
 
 PROTOCOL_NAME: Final = "hizi-bridge"
-PROTOCOL_VERSIONS: tuple[int, ...] = (1,)
+# 2: a port frame may be an array of message texts (posts coalesced per task).
+PROTOCOL_VERSIONS: tuple[int, ...] = (1, 2)
 
 
 class Role(StrEnum):

@@ -55,6 +55,11 @@
   const UNSERIALISABLE = "\u0000unserialisable";
   const paired = iframe ? () => iframe.contentWindow : () => window.parent;
   let port = null;          // the active MessagePort (bridge mode)
+  // Port texts posted in this task (protocol version 2): flushed as ONE postMessage of an
+  // array at the next microtask, so a burst of sends costs one structured clone and one
+  // event (and one call into Python) on the other side instead of one per message.
+  let outbox = null;
+  const BATCH = 512; // texts per port post, at most; a longer array is refused as malformed
   let eventPorts = null;    // ports of the window event being handled (for AdoptPort)
   let timer = null;
   let listening = false;
@@ -132,10 +137,24 @@
   const onWindow = (ev) => windowEvent(ev.data, ev.origin, ev.source, ev.ports);
   const onPort = (ev) => {
     if (closed) return;
-    const [text, encoded] = encode(ev.data);
+    const data = ev.data;
+    if (Array.isArray(data) && data.length > 0 && data.length <= BATCH &&
+        data.every((t) => typeof t === "string")) {
+      // A batch: JSON text never holds a raw U+0000, so it frames the texts; Python
+      // splits them and checks, validates and counts each one on its own, in order.
+      py("b", data.join("\u0000"), false, "", false, false);
+      return;
+    }
+    const [text, encoded] = encode(data);
     py("p", text, encoded, "", false, false);
   };
+  function flushPort() {
+    const texts = outbox;
+    outbox = null;
+    if (texts !== null && port) port.postMessage(texts.length === 1 ? texts[0] : texts);
+  }
   function dropPort() {
+    flushPort(); // what was posted before the close goes out first (e.g. a bye)
     if (port) {
       port.removeEventListener("message", onPort);
       port.close();
@@ -205,9 +224,22 @@
         target.postMessage(value, targetOrigin);
       }
     },
-    postPort(text) {
+    postPort(text, batch) {
       if (!port) throw new Error("no MessagePort to post on");
-      port.postMessage(text);
+      if (!batch) {
+        flushPort();
+        port.postMessage(text);
+        return;
+      }
+      if (outbox === null) {
+        outbox = [];
+        queueMicrotask(flushPort);
+      } else if (outbox.length >= BATCH) {
+        flushPort();
+        outbox = [];
+        queueMicrotask(flushPort);
+      }
+      outbox.push(text);
     },
     adoptPort() {
       const p = eventPorts && eventPorts[0];
@@ -310,6 +342,8 @@
     "gameResumed", "gameClosed",
   ];
   const MESSAGE_TYPES = new Set([...LOBBY_TO_GAME, ...GAME_TO_LOBBY]);
+
+  const EMIT_KINDS = { m: "message", j: "journal", s: "status", r: "reply" };
 
   class HiziBridgeError extends Error {
     constructor(info) {
@@ -488,6 +522,15 @@
     }
 
     _onEmit(kind, text) {
+      if (kind === "batch") {
+        // What Python emitted while it handled a batch of port messages, in order, framed by
+        // U+0000 (never raw in JSON text), each piece led by a one-letter kind code.
+        for (const piece of text.split("\u0000")) {
+          if (this._closed) break; // a handler closed the bridge: deliver nothing after that
+          this._onEmit(EMIT_KINDS[piece[0]], piece.slice(1));
+        }
+        return;
+      }
       const value = JSON.parse(text);
       if (kind === "message") {
         this._dispatch(this._byType.get(value.type) || [], value);

@@ -24,7 +24,7 @@ from bridge.core.errors import (
     RequestCancelled,
     RequestTimeout,
 )
-from bridge.core.messages import Role
+from bridge.core.messages import PROTOCOL_VERSIONS, Role
 
 from .loopback import GAME_ORIGIN, LOBBY_ORIGIN, Loopback
 
@@ -46,7 +46,7 @@ def test_handshake_upgrades_to_a_port_and_carries_traffic_both_ways() -> None:
         assert side.channel.state is State.CONNECTED
         assert side.channel.mode is Mode.BRIDGE
         assert side.port is not None
-    assert net.lobby.channel.version == 1
+    assert net.lobby.channel.version == max(PROTOCOL_VERSIONS) == 2
     net.apply(net.game, net.game.channel.send(m.GameReady()))
     net.apply(net.lobby, net.lobby.channel.send(m.Turbo(data=True)))
     net.run()

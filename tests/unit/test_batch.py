@@ -1,0 +1,230 @@
+"""Coalesced port frames (protocol version 2): a batch of texts in, one flush of output.
+
+The kit posts the texts sent within one task as one array and the receiving kit hands them
+to Python in one call; every text is still limit-checked, validated, counted and deduplicated
+on its own, in order, and a bad one costs only itself.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import types
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bridge.core.effects import Inbound, Transport
+from bridge.core.messages import Role
+from bridge.hub import Dispatcher
+
+from .test_hub import FakeIO, make
+
+ADAPTER = Path(__file__).resolve().parents[2] / "bridge" / "browser" / "adapter.py"
+
+
+def connected_lobby() -> tuple[Any, FakeIO]:
+    lobby, io, _ = make(Role.LOBBY)
+    lobby.start()
+    hello = {
+        "type": "hiziBridge.hello",
+        "data": {"protocol": "hizi-bridge", "versions": [1, 2], "role": "game", "session": "g-1"},
+    }
+    lobby.receive(Inbound(hello, "https://games.hizi.example", from_peer=True))
+    assert lobby.mode == "bridge" and lobby.channel.version == 2
+    return lobby, io
+
+
+def port(text: str) -> Inbound:
+    return Inbound(text, "", via=Transport.PORT)
+
+
+def balance(i: int, msg_id: int) -> str:
+    return json.dumps({"type": "balance", "data": i, "id": msg_id})
+
+
+def test_a_batch_is_received_in_order_and_each_text_is_checked_on_its_own() -> None:
+    lobby, _ = connected_lobby()
+    got: list[Any] = []
+    lobby.dispatcher.on("balance", lambda m: got.append(m.data))
+    texts = [
+        balance(0, 1),
+        "{not json",  # malformed
+        balance(1, 2),
+        json.dumps({"type": "balance", "data": 1, "id": 2}),  # duplicate id
+        json.dumps({"type": "spin", "id": 9}),  # wrong direction for a lobby
+        json.dumps({"type": "balance", "data": "x" * 70_000, "id": 10}),  # oversize text
+        json.dumps({"type": "balance", "data": [[[[[[[[[1]]]]]]]]], "id": 11}),  # too deep
+        balance(2, 3),
+    ]
+    lobby.receive_batch([port(t) for t in texts])
+    assert got == [0, 1, 2]
+    stats = lobby.stats()
+    assert stats["accepted_by_type"]["balance"] == 3
+    assert stats["rejected_total"] == 5
+    assert set(stats["rejected"]) >= {"malformed", "duplicate", "direction", "oversize"}
+
+
+def test_an_unexpected_failure_in_one_text_does_not_cost_the_others() -> None:
+    lobby, _ = connected_lobby()
+    errors: list[str] = []
+    lobby._report = lambda where, exc: errors.append(where)
+    real = lobby.channel.receive
+    calls = {"n": 0}
+
+    def flaky(inbound: Inbound) -> Any:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("bug")
+        return real(inbound)
+
+    lobby.channel.receive = flaky  # type: ignore[method-assign]
+    got: list[int] = []
+    lobby.dispatcher.on("balance", lambda m: got.append(m.data))
+    lobby.receive_batch([port(balance(i, i + 1)) for i in range(3)])
+    assert got == [0, 2]
+    assert lobby.counters["internal_errors"] == 1 and errors == ["receiving a batched message"]
+
+
+def test_flush_runs_once_after_the_batch_and_handlers_see_batching() -> None:
+    lobby, _ = connected_lobby()
+    seen: list[Any] = []
+    lobby.dispatcher.on("balance", lambda m: seen.append((m.data, lobby.dispatcher.batching)))
+    lobby.dispatcher.on_flush(lambda: seen.append("flush"))
+    lobby.receive_batch([port(balance(i, i + 1)) for i in range(3)])
+    assert seen == [(0, True), (1, True), (2, True), "flush"]
+    lobby.receive(port(balance(3, 4)))  # a single text: no batch, no flush
+    assert seen[-1] == (3, False)
+
+
+def test_a_failing_flush_handler_is_counted() -> None:
+    d = Dispatcher(report=lambda where, exc: None)
+    d.on_flush(lambda: 1 / 0)
+    d.begin_batch()
+    d.begin_batch()
+    d.end_batch()
+    assert d.handler_errors == 0  # nested: only the outermost end flushes
+    d.end_batch()
+    assert d.handler_errors == 1 and not d.batching
+
+
+def _jsapi(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """Import bridge.browser.jsapi under CPython with stand-ins for the pyodide modules."""
+    code = types.ModuleType("pyodide.code")
+    code.run_js = lambda src: None  # type: ignore[attr-defined]
+    ffi = types.ModuleType("pyodide.ffi")
+    ffi.create_proxy = lambda f: f  # type: ignore[attr-defined]
+    pkg = types.ModuleType("pyodide")
+    for name, mod in {"pyodide": pkg, "pyodide.code": code, "pyodide.ffi": ffi}.items():
+        monkeypatch.setitem(sys.modules, name, mod)
+    import importlib
+
+    return importlib.import_module("bridge.browser.jsapi")
+
+
+class FakeBridge:
+    def __init__(self, driver: Any) -> None:
+        self._driver = driver
+
+    def on_any(self, handler: Any) -> Any:
+        return self._driver.dispatcher.on_any(handler)
+
+    def on_status(self, handler: Any) -> Any:
+        return self._driver.dispatcher.on_status(handler)
+
+    def on_journal(self, handler: Any) -> Any:
+        return self._driver.dispatcher.on_journal(handler)
+
+
+def test_js_handle_emits_a_batch_once_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    jsapi = _jsapi(monkeypatch)
+    lobby, _ = connected_lobby()
+    emitted: list[tuple[str, str]] = []
+    jsapi.JsHandle(FakeBridge(lobby), lambda k, t: emitted.append((k, t)), journal=False)
+    lobby.receive_batch([port(balance(i, i + 1)) for i in range(3)] + [port("nope")])
+    assert len(emitted) == 1 and emitted[0][0] == "batch"
+    pieces = emitted[0][1].split("\x00")
+    assert [p[0] for p in pieces] == ["m", "m", "m"]
+    assert [json.loads(p[1:]) for p in pieces] == [{"type": "balance", "data": i} for i in range(3)]
+    emitted.clear()
+    lobby.receive_batch([port(balance(7, 9))])  # one piece: a plain emit
+    assert [(k, json.loads(t)) for k, t in emitted] == [("message", {"type": "balance", "data": 7})]
+    emitted.clear()
+    lobby.receive(port(balance(8, 10)))
+    assert [k for k, _ in emitted] == ["message"]
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_kit_coalesces_port_posts_and_frames_inbound_batches() -> None:
+    source = ADAPTER.read_text()
+    kit = source.split('_KIT_SOURCE = r"""', 1)[1].split('"""', 1)[0]
+    script = r"""
+const calls = [];
+let onWin = null;
+globalThis.window = {
+  addEventListener: (t, f) => { onWin = f; }, removeEventListener() {}, parent: {},
+};
+const py = (kind, text) => { if (kind === "o") return true; calls.push([kind, text]); };
+const posted = [];
+let onPort = null;
+const port = {
+  addEventListener: (t, f) => { onPort = f; }, removeEventListener() {}, start() {},
+  close() { posted.push("closed"); }, postMessage(v) { posted.push(v); },
+};
+const kit = (KIT)(null, py);
+kit.start();
+onWin({ data: "{}", origin: "https://x", source: window.parent, ports: [port] });
+"""
+    # adoptPort only works inside the window event: call it from the py callback.
+    script = script.replace(
+        'const py = (kind, text) => { if (kind === "o") return true; calls.push([kind, text]); };',
+        "let kitRef = null;\n"
+        'const py = (kind, text) => { if (kind === "o") return true; '
+        'if (kind === "w") kitRef.adoptPort(); calls.push([kind, text]); };',
+    ).replace("kit.start();", "kitRef = kit;\nkit.start();")
+    script += r"""
+(async () => {
+  kit.postPort('{"a":1}', true);
+  kit.postPort('{"a":2}', true);
+  kit.postPort('{"a":3}', true);
+  const before = posted.length;
+  await Promise.resolve();
+  kit.postPort('{"b":1}', true);
+  await Promise.resolve();
+  kit.postPort('{"c":1}', false);       // unbatched (version 1 peer): posted at once
+  kit.postPort('{"d":1}', true);
+  kit.postPort('{"d":2}', true);
+  kit.closePort();                       // flushes what is queued before closing
+  onPort({ data: ['{"x":1}', '{"x":2}'] });
+  onPort({ data: '{"y":1}' });
+  onPort({ data: ['{"z":1}', 5] });       // not all strings: the old path (malformed array)
+  onPort({ data: new Array(513).fill("{}") }); // too long a batch: the old path
+  onPort({ data: [] });
+  console.log(JSON.stringify({ before, posted, calls: calls.filter(c => c[0] !== "w") }));
+})();
+"""
+    out = subprocess.run(
+        ["node", "-e", script.replace("(KIT)", kit)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    got = json.loads(out.stdout)
+    assert got["before"] == 0  # nothing posted synchronously
+    assert got["posted"] == [
+        ['{"a":1}', '{"a":2}', '{"a":3}'],
+        '{"b":1}',
+        '{"c":1}',
+        ['{"d":1}', '{"d":2}'],
+        "closed",
+    ]
+    calls = got["calls"]
+    assert calls[0] == ["b", '{"x":1}\x00{"x":2}']
+    assert calls[1] == ["p", '{"y":1}']
+    assert calls[2][0] == "p" and json.loads(calls[2][1]) == ['{"z":1}', 5]
+    assert calls[3][0] == "p" and len(json.loads(calls[3][1])) == 513
+    assert calls[4] == ["p", "[]"]
