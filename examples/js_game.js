@@ -5,20 +5,6 @@ const params = new URLSearchParams(location.search);
 const lobbyOrigin = params.get("lobby") || "http://127.0.0.1:8000";
 const rcChoice = params.get("rc") || "continue";
 
-const logEl = document.getElementById("event-log");
-function logEntry(e) {
-  const li = document.createElement("li");
-  li.dataset.type = e.type;
-  li.dataset.direction = e.direction;
-  li.dataset.status = e.status;
-  li.dataset.via = e.via;
-  if (e.reason) li.dataset.reason = e.reason;
-  li.textContent = `${e.direction} ${e.status} ${e.via || "-"} ${e.type}` +
-    (e.payload && "data" in e.payload ? " " + JSON.stringify(e.payload.data) : "") +
-    (e.reason ? ` (${e.reason}: ${e.detail})` : "");
-  logEl.append(li);
-}
-
 // ?lobbyBootDelayMs= (lobby) / ?bootDelayMs= (game) <ms>: create the bridge (and so boot Python) that much later, e.g. to test a
 // peer that talks first; the early buffer of hizi-bridge.js holds its messages meanwhile.
 const BOOT_DELAY_PARAM = "bootDelayMs";
@@ -31,10 +17,7 @@ window.bridgeReady = delayed(() => HiziBridge.game({
 }).then((game) => {
   window.bridge = game;
   game.onJournal(logEntry);
-  game.onStatus((s) => {
-    document.getElementById("bridge-status").textContent = s.status;
-    document.getElementById("bridge-mode").textContent = s.mode || "";
-  });
+  game.onStatus(showStatus);
   // Called at once, while Python still boots: queued, never lost.
   window.callsBeforeBoot = HiziBridge.bootInfo.readyMs === null;
   game.appFrameReady();

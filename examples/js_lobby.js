@@ -8,20 +8,6 @@ gameUrl.searchParams.set("lobby", location.origin);
 const iframe = document.getElementById("game");
 iframe.src = gameUrl.href;
 
-const logEl = document.getElementById("event-log");
-function logEntry(e) {
-  const li = document.createElement("li");
-  li.dataset.type = e.type;
-  li.dataset.direction = e.direction;
-  li.dataset.status = e.status;
-  li.dataset.via = e.via;
-  if (e.reason) li.dataset.reason = e.reason;
-  li.textContent = `${e.direction} ${e.status} ${e.via || "-"} ${e.type}` +
-    (e.payload && "data" in e.payload ? " " + JSON.stringify(e.payload.data) : "") +
-    (e.reason ? ` (${e.reason}: ${e.detail})` : "");
-  logEl.append(li);
-}
-
 // ?lobbyBootDelayMs= (lobby) / ?bootDelayMs= (game) <ms>: create the bridge (and so boot Python) that much later, e.g. to test a
 // peer that talks first; the early buffer of hizi-bridge.js holds its messages meanwhile.
 // ?lobbyBootAfterEvents=<n>: boot only once the early buffer holds n messages, so a test of
@@ -52,10 +38,7 @@ window.bridgeReady = delayed(() => HiziBridge.lobby({
 }).then((bridge) => {
   window.bridge = bridge;
   bridge.onJournal(logEntry);
-  bridge.onStatus((s) => {
-    document.getElementById("bridge-status").textContent = s.status;
-    document.getElementById("bridge-mode").textContent = s.mode || "";
-  });
+  bridge.onStatus(showStatus);
   bridge.on("closeRequest", () => bridge.closeGame("player asked"));
   document.getElementById("spin").onclick = () => bridge.spin();
   document.getElementById("pause").onclick = () => bridge.pause();
