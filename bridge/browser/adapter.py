@@ -39,9 +39,9 @@ _KIT_SOURCE = r"""
   const UNSERIALISABLE = "\u0000unserialisable";
   const paired = iframe ? () => iframe.contentWindow : () => window.parent;
   let port = null;          // the active MessagePort (bridge mode)
-  // Port texts posted in this task (protocol version 2): flushed as ONE postMessage of an
-  // array at the next microtask, so a burst of sends costs one structured clone and one
-  // event (and one call into Python) on the other side instead of one per message.
+  // Port texts posted in this task after its first (protocol version 2): flushed as ONE
+  // postMessage of an array at the next microtask, so a burst of sends costs one structured
+  // clone and one event (and one call into Python) on the other side, not one per message.
   let outbox = null;
   const BATCH = 512; // texts per port post, at most; a longer array is refused as malformed
   let eventPorts = null;    // ports of the window event being handled (for AdoptPort)
@@ -135,7 +135,9 @@ _KIT_SOURCE = r"""
   function flushPort() {
     const texts = outbox;
     outbox = null;
-    if (texts !== null && port) port.postMessage(texts.length === 1 ? texts[0] : texts);
+    if (texts !== null && texts.length && port) {
+      port.postMessage(texts.length === 1 ? texts[0] : texts);
+    }
   }
   function dropPort() {
     flushPort(); // what was posted before the close goes out first (e.g. a bye)
@@ -216,13 +218,14 @@ _KIT_SOURCE = r"""
         return;
       }
       if (outbox === null) {
+        // The first post of a task goes out at once (the peer starts on it while we go on);
+        // the ones after it in the same task are collected and flushed as one array.
+        port.postMessage(text);
         outbox = [];
         queueMicrotask(flushPort);
-      } else if (outbox.length >= BATCH) {
-        flushPort();
-        outbox = [];
-        queueMicrotask(flushPort);
+        return;
       }
+      if (outbox.length >= BATCH) port.postMessage(outbox.splice(0));
       outbox.push(text);
     },
     adoptPort() {

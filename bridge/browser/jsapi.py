@@ -60,7 +60,15 @@ class JsHandle:
             self._unjournal()
             self._unjournal = None
 
-    def __call__(self, op: str, arg: str = "null") -> str:
+    def __call__(self, op: str, arg: str = "null", type_name: str = "") -> str:
+        if op == "s":
+            # The hot path (``bridge.send``): the data alone as JSON text, and "" back on
+            # success, so neither side wraps or parses an envelope per message.
+            try:
+                self._bridge.send(to_message(type_name, json.loads(arg) if arg else None))
+                return ""
+            except Exception as exc:
+                return json.dumps({"error": _error(exc)})
         try:
             return json.dumps({"ok": self._op(op, json.loads(arg) if arg else None)})
         except Exception as exc:

@@ -55,9 +55,9 @@
   const UNSERIALISABLE = "\u0000unserialisable";
   const paired = iframe ? () => iframe.contentWindow : () => window.parent;
   let port = null;          // the active MessagePort (bridge mode)
-  // Port texts posted in this task (protocol version 2): flushed as ONE postMessage of an
-  // array at the next microtask, so a burst of sends costs one structured clone and one
-  // event (and one call into Python) on the other side instead of one per message.
+  // Port texts posted in this task after its first (protocol version 2): flushed as ONE
+  // postMessage of an array at the next microtask, so a burst of sends costs one structured
+  // clone and one event (and one call into Python) on the other side, not one per message.
   let outbox = null;
   const BATCH = 512; // texts per port post, at most; a longer array is refused as malformed
   let eventPorts = null;    // ports of the window event being handled (for AdoptPort)
@@ -151,7 +151,9 @@
   function flushPort() {
     const texts = outbox;
     outbox = null;
-    if (texts !== null && port) port.postMessage(texts.length === 1 ? texts[0] : texts);
+    if (texts !== null && texts.length && port) {
+      port.postMessage(texts.length === 1 ? texts[0] : texts);
+    }
   }
   function dropPort() {
     flushPort(); // what was posted before the close goes out first (e.g. a bye)
@@ -232,13 +234,14 @@
         return;
       }
       if (outbox === null) {
+        // The first post of a task goes out at once (the peer starts on it while we go on);
+        // the ones after it in the same task are collected and flushed as one array.
+        port.postMessage(text);
         outbox = [];
         queueMicrotask(flushPort);
-      } else if (outbox.length >= BATCH) {
-        flushPort();
-        outbox = [];
-        queueMicrotask(flushPort);
+        return;
       }
+      if (outbox.length >= BATCH) port.postMessage(outbox.splice(0));
       outbox.push(text);
     },
     adoptPort() {
@@ -406,7 +409,7 @@
 
     // ---- commands
     send(type, data) {
-      this._whenUp(() => this._call("send", { type, data }), (err) => {
+      this._whenUp(() => this._send(type, data), (err) => {
         this._earlyCallErrors += 1;
         console.error("hizi-bridge: a send queued during boot failed:", err);
       });
@@ -484,6 +487,14 @@
       this._queue.push(() => {
         try { fn(); } catch (err) { onError(err); }
       });
+    }
+
+    _send(type, data) {
+      // The hot path: the data alone as JSON, "" back on success (see JsHandle.__call__).
+      if (this._bootError) throw this._bootError;
+      if (!this._handle) throw new HiziBridgeError({ code: "closed", message: "the bridge is closed" });
+      const out = this._handle("s", JSON.stringify(data === undefined ? null : data), String(type));
+      if (out) throw new HiziBridgeError(JSON.parse(out).error);
     }
 
     _call(op, arg) {

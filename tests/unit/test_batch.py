@@ -198,12 +198,17 @@ onWin({ data: "{}", origin: "https://x", source: window.parent, ports: [port] })
   kit.postPort('{"d":1}', true);
   kit.postPort('{"d":2}', true);
   kit.closePort();                       // flushes what is queued before closing
+  const n = posted.length;
+  onWin({ data: "{}", origin: "https://x", source: window.parent, ports: [port] }); // re-adopt
+  for (let i = 0; i < 600; i += 1) kit.postPort("{}", true);
+  await Promise.resolve();
+  const overflow = posted.splice(n).map((v) => (Array.isArray(v) ? v.length : v));
   onPort({ data: ['{"x":1}', '{"x":2}'] });
   onPort({ data: '{"y":1}' });
   onPort({ data: ['{"z":1}', 5] });       // not all strings: the old path (malformed array)
   onPort({ data: new Array(513).fill("{}") }); // too long a batch: the old path
   onPort({ data: [] });
-  console.log(JSON.stringify({ before, posted, calls: calls.filter(c => c[0] !== "w") }));
+  console.log(JSON.stringify({ before, posted, overflow, calls: calls.filter(c => c[0] !== "w") }));
 })();
 """
     out = subprocess.run(
@@ -214,17 +219,35 @@ onWin({ data: "{}", origin: "https://x", source: window.parent, ports: [port] })
         timeout=30,
     )
     got = json.loads(out.stdout)
-    assert got["before"] == 0  # nothing posted synchronously
+    assert got["before"] == 1  # the first post of a task goes out at once
     assert got["posted"] == [
-        ['{"a":1}', '{"a":2}', '{"a":3}'],
+        '{"a":1}',
+        ['{"a":2}', '{"a":3}'],
         '{"b":1}',
         '{"c":1}',
-        ['{"d":1}', '{"d":2}'],
+        '{"d":1}',
+        '{"d":2}',  # flushed by the close, before it
         "closed",
     ]
+    assert got["overflow"] == ["{}", 512, 87]  # never more than 512 texts in one frame
     calls = got["calls"]
     assert calls[0] == ["b", '{"x":1}\x00{"x":2}']
     assert calls[1] == ["p", '{"y":1}']
     assert calls[2][0] == "p" and json.loads(calls[2][1]) == ['{"z":1}', 5]
     assert calls[3][0] == "p" and len(json.loads(calls[3][1])) == 513
     assert calls[4] == ["p", "[]"]
+
+
+def test_js_handle_send_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    jsapi = _jsapi(monkeypatch)
+    lobby, io = connected_lobby()
+    bridge = FakeBridge(lobby)
+    bridge.send = lobby.send  # type: ignore[attr-defined]
+    handle = jsapi.JsHandle(bridge, lambda k, t: None, journal=False)
+    assert handle("s", "null", "spin") == ""
+    assert json.loads(io.port[-1])["type"] == "spin"
+    assert handle("s", '{"on": 1}', "turbo") != ""  # invalid data: an error, nothing sent
+    err = json.loads(handle("s", "null", "noSuchType"))["error"]
+    assert err["code"] == "invalid_outbound"
+    assert json.loads(handle("s", "null", "balance"))["error"]["code"] == "invalid_outbound"
+    assert json.loads(io.port[-1])["type"] == "spin"
