@@ -43,10 +43,10 @@
   globalThis.__hiziBridgeEarly = early;
 
   // ---------------------------------------------------------------- adapter kit
-  // The DOM half of the Python adapter: listeners, posts, ports, timers. The same source is
-  // _KIT_SOURCE in bridge/browser/adapter.py (tests/unit/test_js_catalog.py keeps the two
-  // identical). Defined here, in a static script, so a page under a strict CSP needs no
-  // 'unsafe-eval'; the adapter compiles its own copy only when this script is missing.
+  // The DOM half of the Python adapter: listeners, posts, ports, timers. This is its only
+  // copy: bridge/browser/kit.py cuts it out between the markers for a page that runs the
+  // bridge without this script tag. Defined here, in a static script, so a page under a
+  // strict CSP needs no 'unsafe-eval'.
   const makeKit =
 /* kit:begin */
 (function makeKit(iframe, py) {

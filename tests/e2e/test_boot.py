@@ -58,6 +58,8 @@ def test_boot_probe(variant: str, page: Page, e2e_site: E2ESite, browser_log: Br
     assert result["pydantic"] == "2.14.4"
     if e2e_site.manifest.get("bridge_wheel"):
         assert result["bridge"].endswith("site-packages/bridge/__init__.py"), result["bridge"]
+        if variant == "pyodide":
+            assert result["kit"].startswith("(function makeKit("), result
 
     wheel_files = {Path(w["file"]).name for w in e2e_site.manifest["wheels"]}
     fetched = {Path(urlsplit(u).path).name for u in browser_log.requests}

@@ -12,18 +12,16 @@ import shutil
 import subprocess
 import sys
 import types
-from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bridge.browser.kit import kit_source
 from bridge.core.effects import Inbound, Transport
 from bridge.core.messages import Role
 from bridge.hub import Dispatcher
 
 from .test_hub import FakeIO, make
-
-ADAPTER = Path(__file__).resolve().parents[2] / "bridge" / "browser" / "adapter.py"
 
 
 def connected_lobby() -> tuple[Any, FakeIO]:
@@ -159,8 +157,7 @@ def test_js_handle_emits_a_batch_once_in_order(monkeypatch: pytest.MonkeyPatch) 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 def test_kit_coalesces_port_posts_and_frames_inbound_batches() -> None:
-    source = ADAPTER.read_text()
-    kit = source.split('_KIT_SOURCE = r"""', 1)[1].split('"""', 1)[0]
+    kit = kit_source()
     script = r"""
 const calls = [];
 let onWin = null;

@@ -8,14 +8,12 @@ that is not JSON instead, which the channel rejects as malformed.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 
-ADAPTER = Path(__file__).resolve().parents[2] / "bridge" / "browser" / "adapter.py"
+from bridge.browser.kit import kit_source
 
 HARNESS = r"""
 const listeners = [];
@@ -49,9 +47,7 @@ console.log(JSON.stringify(calls));
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 def test_values_json_would_change_are_refused() -> None:
-    kit = re.search(r'_KIT_SOURCE = r"""\n(.*?)\n"""', ADAPTER.read_text(), re.S)
-    assert kit
-    script = HARNESS.replace("(KIT)", kit.group(1))
+    script = HARNESS.replace("(KIT)", kit_source())
     out = subprocess.run(["node", "-e", script], capture_output=True, text=True, check=True)
     calls = json.loads(out.stdout)
     texts = [text for kind, text, encoded in calls]
