@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, ConsoleMessage, Page, Request, Route
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Request, Route
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
@@ -286,3 +286,17 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
     terminalreporter.section("hostile environment: figures")
     for key, value in FIGURES.items():
         terminalreporter.write_line(f"{key}: {value}")
+
+
+def instrumented_context(
+    browser: Browser, init_script: str
+) -> Generator[tuple[BrowserContext, BrowserLog], None, None]:
+    """A module-scoped context for a suite's own fixture: network guard plus an init script
+    in every frame; fails if anything tried to leave the local origins."""
+    log = BrowserLog()
+    context = browser.new_context()
+    log.guard(context)
+    context.add_init_script(init_script)
+    yield context, log
+    context.close()
+    assert not log.blocked, f"non-local requests: {log.blocked}"

@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Frame, Page
 
-from .conftest import FIGURES, BrowserLog, HostileSite
+from .conftest import FIGURES, BrowserLog, HostileSite, instrumented_context
 from .hostile import (
     INIT_SCRIPT,
     RECORD_DELIVERIES,
@@ -94,13 +94,7 @@ def _connect(page: Page, url: str, game_part: str) -> Frame:
 
 @pytest.fixture(scope="module")
 def hostile_context(browser: Browser) -> Generator[tuple[BrowserContext, BrowserLog], None, None]:
-    log = BrowserLog()
-    context = browser.new_context()
-    log.guard(context)
-    context.add_init_script(INIT_SCRIPT)
-    yield context, log
-    context.close()
-    assert not log.blocked, f"non-local requests: {log.blocked}"
+    yield from instrumented_context(browser, INIT_SCRIPT)
 
 
 @pytest.fixture(scope="module")

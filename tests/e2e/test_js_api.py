@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Frame, Page
 
-from .conftest import ROOT, BrowserLog, E2ESite
+from .conftest import ROOT, BrowserLog, E2ESite, instrumented_context
 
 pytestmark = pytest.mark.e2e
 
@@ -125,13 +125,7 @@ def _stats(target: Page | Frame) -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def js_context(browser: Browser) -> Generator[tuple[BrowserContext, BrowserLog], None, None]:
-    log = BrowserLog()
-    context = browser.new_context()
-    log.guard(context)
-    context.add_init_script(INIT_SCRIPT)
-    yield context, log
-    context.close()
-    assert not log.blocked, f"non-local requests: {log.blocked}"
+    yield from instrumented_context(browser, INIT_SCRIPT)
 
 
 @dataclass
