@@ -360,38 +360,59 @@ def _stamp_ok(stamp: Path, digest: str, files: Iterable[Path]) -> bool:
         return False
 
 
+def _vendor_tarball(
+    art: Artefact,
+    cache: Path,
+    dest: Path,
+    prefix: str,
+    names: Sequence[str] | None,
+    required: Sequence[str],
+    *,
+    offline: bool,
+) -> None:
+    """Unpack ``prefix`` of an npm tarball into ``dest``, unless ``dest`` already holds it."""
+    tgz = fetch(art, cache, offline=offline)
+    stamp = dest / ".source-sha256"
+    if _stamp_ok(stamp, art.sha256, (dest / f for f in required)):
+        return
+    if dest.exists():
+        shutil.rmtree(dest)
+    files = _extract_members(tgz, prefix, dest, names)
+    missing = [f for f in required if f not in files]
+    if missing:
+        raise BuildError(f"{tgz.name}: {', '.join(missing)} missing under {prefix}")
+    stamp.write_text(art.sha256, encoding="utf-8")
+
+
 def vendor_npm(lock_: Lock, cache: Path, vendor: Path, *, offline: bool) -> None:
-    pyodide = lock_.npm["pyodide"]
-    tgz = fetch(pyodide, cache, offline=offline)
-    dest = vendor / "pyodide"
-    stamp = dest / ".source-sha256"
-    if not _stamp_ok(stamp, pyodide.sha256, (dest / f for f in PYODIDE_FILES)):
-        if dest.exists():
-            shutil.rmtree(dest)
-        _extract_members(tgz, "package/", dest, PYODIDE_FILES)
-        stamp.write_text(pyodide.sha256, encoding="utf-8")
-
-    pyscript = lock_.npm["@pyscript/core"]
-    tgz = fetch(pyscript, cache, offline=offline)
-    dest = vendor / "pyscript"
-    stamp = dest / ".source-sha256"
-    if not _stamp_ok(stamp, pyscript.sha256, (dest / "core.js", dest / "core.css")):
-        if dest.exists():
-            shutil.rmtree(dest)
-        files = _extract_members(tgz, "package/dist/", dest, None)
-        if "core.js" not in files or "core.css" not in files:
-            raise BuildError(f"{tgz.name}: dist/core.js or dist/core.css missing")
-        stamp.write_text(pyscript.sha256, encoding="utf-8")
-
-    penpal = lock_.npm["penpal"]
-    tgz = fetch(penpal, cache, offline=offline)
-    dest = vendor / "penpal"
-    stamp = dest / ".source-sha256"
-    if not _stamp_ok(stamp, penpal.sha256, (dest / f for f in PENPAL_FILES)):
-        if dest.exists():
-            shutil.rmtree(dest)
-        _extract_members(tgz, "package/dist/", dest, PENPAL_FILES)
-        stamp.write_text(penpal.sha256, encoding="utf-8")
+    npm = lock_.npm
+    _vendor_tarball(
+        npm["pyodide"],
+        cache,
+        vendor / "pyodide",
+        "package/",
+        PYODIDE_FILES,
+        PYODIDE_FILES,
+        offline=offline,
+    )
+    _vendor_tarball(
+        npm["@pyscript/core"],
+        cache,
+        vendor / "pyscript",
+        "package/dist/",
+        None,
+        ("core.js", "core.css"),
+        offline=offline,
+    )
+    _vendor_tarball(
+        npm["penpal"],
+        cache,
+        vendor / "penpal",
+        "package/dist/",
+        PENPAL_FILES,
+        PENPAL_FILES,
+        offline=offline,
+    )
 
 
 def _wheel_metadata(whl: Path) -> dict[str, Any]:
