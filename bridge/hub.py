@@ -181,7 +181,7 @@ class Dispatcher:
     def _call(self, handler: Handler, arg: object, where: str) -> None:
         try:
             result = handler(arg)
-            if inspect.isawaitable(result):
+            if result is not None and inspect.isawaitable(result):
                 self._watch(result, where)
         except Exception as exc:
             self._fail(where, exc)
@@ -295,7 +295,14 @@ class Driver:
         self._run(self.channel.poll())
 
     def close(self, reason: str = "closed") -> None:
-        self._run(self.channel.close(reason))
+        effects = self.channel.close(reason)
+        if self._draining:
+            # Called from a handler: the bye (and what was queued before it) must go out
+            # now, while the adapter still has its port, not after the caller tears it down.
+            self._effects.extend(effects)
+            self._drain()
+        else:
+            self._run(effects)
         self._armed = None
         self.io.schedule(None)
         if self.status != "closed":
@@ -325,22 +332,27 @@ class Driver:
             return  # the outer loop picks them up, after what the channel emitted first
         self._draining = True
         try:
-            while self._effects:
-                effect = self._effects.popleft()
-                try:
-                    self._apply(effect)
-                except Exception as exc:  # e.g. the iframe went away under postMessage
-                    self.counters["io_errors"] += 1
-                    self._report(f"carrying out {type(effect).__name__}", exc)
+            self._drain()
         finally:
             self._draining = False
         if reschedule:
             self._reschedule()
 
+    def _drain(self) -> None:
+        queue = self._effects
+        while queue:
+            effect = queue.popleft()
+            try:
+                self._apply(effect)
+            except Exception as exc:  # e.g. the iframe went away under postMessage
+                self.counters["io_errors"] += 1
+                self._report(f"carrying out {type(effect).__name__}", exc)
+
     def _reschedule(self) -> None:
-        # Each schedule() is a crossing into JavaScript (and a setTimeout), so the timer is
-        # only touched when it must change: armed for a later deadline is left alone (it
-        # fires early, poll() finds nothing due and re-arms), an idle channel costs nothing.
+        # Each schedule() is a setTimeout (and, outside a call from JS, a crossing), so the
+        # timer is only touched when it must change: armed for a later deadline is left
+        # alone (it fires early, poll() finds nothing due and re-arms), an idle channel
+        # costs nothing.
         deadline = self.channel.next_deadline()
         armed = self._armed
         if deadline is None:
@@ -353,17 +365,21 @@ class Driver:
             self.io.schedule(max(0.0, delay) + 1)  # +1 ms: never fire just before the deadline
 
     def _apply(self, effect: Effect) -> None:
+        journal = self.dispatcher._journal  # entries are built only while someone listens
         if isinstance(effect, Post):
-            if effect.via is Transport.WINDOW:
-                self.io.post_window(effect.text, effect.target_origin, effect.transfer_new_port)
-            else:
+            if effect.via is Transport.PORT:
                 self.io.post_port(effect.text)
-            self._journal(effect)
+            else:
+                self.io.post_window(effect.text, effect.target_origin, effect.transfer_new_port)
+            if journal:
+                self._journal(effect)
         elif isinstance(effect, Deliver):
-            self._journal(effect)
+            if journal:
+                self._journal(effect)
             self.dispatcher.message(effect.message)
         elif isinstance(effect, Rejected | SendFailed):
-            self._journal(effect)
+            if journal:
+                self._journal(effect)
         elif isinstance(effect, RequestDone):
             self._finish(effect.request_id, effect.response, None)
         elif isinstance(effect, RequestFailed):
@@ -395,8 +411,6 @@ class Driver:
             self.dispatcher._fail("request callback", exc)
 
     def _journal(self, effect: Effect) -> None:
-        if not self.dispatcher.wants_journal:
-            return
         entry = entry_for(effect, self._wall_ms())
         if entry is not None:
             self.dispatcher.journal(entry)

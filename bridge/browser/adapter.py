@@ -17,6 +17,14 @@ policy's verdict (cached), and forwards the first event of each (reason, origin)
 to Python, which counts and journals it. Later events with the same reason and
 origin are counted in the kit only (``rejected_fast`` in ``stats()``), without
 reading ``event.data``; the totals per reason stay exact.
+
+One crossing per event: while Python handles a call from JavaScript (an event from the
+kit, or a send / request from the JS API), port posts and emits are collected into an
+"outbox" string that the call returns and the kit runs, in order. A crossing into JS
+costs about as much as validating a small message, so a round trip that crossed some
+eight times now crosses four. Anything else that must reach the DOM during such a call
+(a window post, a port change) first runs what was collected, keeping the order. Timers
+travel in the outbox too, after the posts: a request's setTimeout then follows its post.
 """
 
 from __future__ import annotations
@@ -62,9 +70,51 @@ class BrowserAdapter:
         self._kit: Any = _kit_factory()(iframe, self._proxy)
         # Looked up once: each attribute access on a JsProxy makes a new proxy (hot path).
         self._post_port: Any = self._kit.postPort
+        self._run: Any = self._kit.run
         self._schedule: Any = self._kit.schedule
+        self._out: list[str] | None = None  # the outbox, while collecting (see begin)
         self._in_event = 0
         self._closed = False
+
+    @property
+    def kit(self) -> Any:
+        """The kit (JavaScript): the JS API runs the outboxes of its calls with ``run``."""
+        return self._kit
+
+    def set_sink(self, sink: Any) -> None:
+        """Where the kit hands emit pieces (``sink(code, text)``)."""
+        self._kit.setSink(sink)
+
+    # ------------------------------------------------------------------ outbox
+
+    def begin(self) -> bool:
+        """Start collecting posts and emits; False if an outer call collects already."""
+        if self._out is not None:
+            return False
+        self._out = []
+        return True
+
+    def end(self, began: bool) -> str:
+        """Stop collecting (if ``begin`` returned True): the outbox for the kit's ``run``."""
+        if not began:
+            return ""
+        out, self._out = self._out, None
+        return "\x00".join(out) if out else ""
+
+    def emit(self, piece: str) -> None:
+        """An emit piece (kind code + JSON) for the JS API's handlers."""
+        if self._out is not None:
+            self._out.append(piece)
+        elif not self._closed:
+            self._run(piece)
+
+    def _flush(self) -> None:
+        # Before a direct call into the DOM: what was collected goes first.
+        out = self._out
+        if out:
+            pieces = "\x00".join(out)
+            out.clear()
+            self._run(pieces)
 
     def peer_loaded(self) -> bool:
         """False while a lobby's iframe still shows its initial about:blank."""
@@ -77,22 +127,36 @@ class BrowserAdapter:
     # ------------------------------------------------------------------ IO
 
     def post_window(self, text: str, target_origin: str, transfer_port: bool) -> None:
+        self._flush()
         self._kit.postWindow(text, target_origin, transfer_port)
 
     def post_port(self, text: str) -> None:
         # Coalesced per task only when the peer reads batches (protocol version 2).
         driver = self._driver
-        self._post_port(text, driver is not None and (driver.channel.version or 0) >= BATCH_VERSION)
+        batch = driver is not None and (driver.channel.version or 0) >= BATCH_VERSION
+        out = self._out
+        if out is not None:
+            out.append(("P" if batch else "p") + text)
+        else:
+            self._post_port(text, batch)
 
     def adopt_port(self) -> bool:
+        self._flush()
         return bool(self._kit.adoptPort())
 
     def close_port(self) -> None:
+        self._flush()
         self._kit.closePort()
 
     def schedule(self, delay_ms: float | None) -> None:
-        if not self._closed:
-            self._schedule(-1 if delay_ms is None else delay_ms)
+        if self._closed:
+            return
+        ms = -1 if delay_ms is None else delay_ms
+        out = self._out
+        if out is not None:
+            out.append(f"T{ms}")  # after the posts collected so far: off a reply's path
+        else:
+            self._schedule(ms)
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -100,6 +164,7 @@ class BrowserAdapter:
         """Remove every listener and timer; destroy the proxy (later, if we are inside it)."""
         if self._closed:
             return
+        self._flush()  # e.g. the bye collected during this call
         self._closed = True
         self._kit.close()
         if self._in_event == 0:
@@ -128,13 +193,15 @@ class BrowserAdapter:
 
     def _on_event(
         self, kind: str, text: str, encoded: bool, origin: str, from_peer: bool, has_port: bool
-    ) -> bool | None:
+    ) -> bool | str | None:
+        """An event from the kit; returns the outbox for the kit to run."""
         driver = self._driver
         if driver is None or self._closed:
             return None
         if kind == "o":  # the kit asks for the policy's verdict on an origin, once
             return driver.channel.policy.check(origin).allowed
         self._in_event += 1
+        began = self.begin()
         try:
             if kind == "t":
                 driver.poll()
@@ -151,10 +218,11 @@ class BrowserAdapter:
             driver.counters["internal_errors"] += 1
             console_error(f"hizi-bridge: internal error: {type(exc).__name__}: {exc}")
         finally:
+            out = self.end(began)
             self._in_event -= 1
             if self._closed and self._in_event == 0:
                 self._destroy_proxy()
-        return None
+        return out
 
 
 def console_error(text: str) -> None:

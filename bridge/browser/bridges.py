@@ -155,7 +155,9 @@ class _Bridge:
 
     def stats(self) -> dict[str, Any]:
         out = self._driver.stats()
-        out.update(self._adapter.counters())
+        kit = self._adapter.counters()
+        out["io_errors"] += kit.pop("io_errors", 0)  # posts the kit could not make
+        out.update(kit)
         add_fast_rejections(out, self._adapter.fast_rejections())
         out["target_origins"] = self._adapter.target_origins()
         return out

@@ -1,9 +1,14 @@
 """The Python side of ``hizi-bridge.js``: JSON text in, JSON text out.
 
 JavaScript gets one callable per bridge, ``handle(op, argJson) -> resultJson``,
-and gives Python one ``emit(kind, json)`` function. Only strings, numbers and
+and gives Python one ``emit(code, json)`` function. Only strings, numbers and
 booleans cross the boundary, so no proxy is created per call or per message.
 Handler registries live on the JavaScript side.
+
+The hot operations, send (``"s"``) and request (``"q"``), take the data alone as
+JSON and return the adapter's outbox (posts and emits for the kit to run), or
+``"\x01"`` + an error; emits made while Python handles an event travel in that
+event's outbox (see ``bridge.browser.adapter``).
 """
 
 from __future__ import annotations
@@ -12,18 +17,20 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from pydantic_core import from_json
+
 from ..core.errors import InvalidOutboundMessage, ProtocolError
 from ..core.journal import JournalEntry
 from ..core.messages import Message
-from ..core.wire import dump, dump_json
+from ..core.wire import build, dump_json
 from ..hub import StatusEvent
 from .bridges import GameBridge, LobbyBridge, _Bridge, to_message
 
 Emit = Callable[[str, str], object]
 
-# One-letter codes of the emit kinds inside a "batch" emit (pieces framed by U+0000).
+# The one-letter code of each emit kind: it leads its piece in an outbox.
 _CODES = {"message": "m", "journal": "j", "status": "s", "reply": "r"}
-_KINDS = {code: kind for kind, code in _CODES.items()}
+_FAILED = "\x01"  # leads a hot call's result when it raised
 
 
 def _error(exc: BaseException) -> dict[str, str]:
@@ -37,13 +44,12 @@ class JsHandle:
 
     def __init__(self, bridge: _Bridge, emit: Emit, *, journal: bool = True) -> None:
         self._bridge = bridge
-        self._emit: Emit | None = emit
+        self._driver = bridge._driver
+        self._adapter = bridge._adapter
+        self._dumped: tuple[Message | None, str] = (None, "")  # the last message emitted
+        self._live = True
         self._unjournal: Callable[[], None] | None = None
-        # While the driver handles a batch of inbound messages, emits are collected here and
-        # cross into JavaScript once, as one "batch" emit, when the batch is done.
-        self._dispatcher = bridge._driver.dispatcher
-        self._outbox: list[str] = []
-        self._dispatcher.on_flush(self._flush)
+        self._adapter.set_sink(emit)
         bridge.on_any(self._on_message)
         bridge.on_status(self._on_status)
         self._set_journal(journal)
@@ -60,15 +66,38 @@ class JsHandle:
             self._unjournal()
             self._unjournal = None
 
-    def __call__(self, op: str, arg: str = "null", type_name: str = "") -> str:
-        if op == "s":
-            # The hot path (``bridge.send``): the data alone as JSON text, and "" back on
-            # success, so neither side wraps or parses an envelope per message.
+    @property
+    def kit(self) -> Any:
+        """The adapter's kit, whose ``run`` carries out the outboxes returned here."""
+        return self._adapter.kit
+
+    def __call__(
+        self,
+        op: str,
+        arg: str = "null",
+        type_name: str = "",
+        key: int = 0,
+        timeout_ms: float | None = None,
+    ) -> str:
+        if op == "s" or op == "q":
+            # The hot path (send, request): the data alone as JSON text, no envelope.
+            adapter = self._adapter
+            began = adapter.begin()
+            failed = ""
             try:
-                self._bridge.send(to_message(type_name, json.loads(arg) if arg else None))
-                return ""
+                message = build(type_name, from_json(arg) if arg else None)
+                if op == "s":
+                    self._driver.send(message)
+                else:
+                    self._driver.request(message, timeout_ms, self._replier(key))
             except Exception as exc:
-                return json.dumps({"error": _error(exc)})
+                failed = _FAILED + json.dumps({"error": _error(exc)})
+            out = adapter.end(began)
+            if failed:
+                if out:  # rare: what was collected before the failure still goes out
+                    adapter.emit(out)
+                return failed
+            return out
         try:
             return json.dumps({"ok": self._op(op, json.loads(arg) if arg else None)})
         except Exception as exc:
@@ -80,7 +109,9 @@ class JsHandle:
             bridge.send(to_message(arg["type"], arg.get("data")))
             return None
         if op == "request":
-            return self._request(arg)
+            message = to_message(arg["type"], arg.get("data"))
+            bridge._driver.request(message, arg.get("timeoutMs"), self._replier(arg["key"]))
+            return None
         if op == "journal":
             self._set_journal(bool(arg))
             return None
@@ -92,44 +123,34 @@ class JsHandle:
             return bridge.live_resources()
         if op == "close":
             bridge.close(str(arg or "closed"))
-            self._emit = None  # JS destroys this handle's proxy next; drop our end too
+            self._live = False  # JS destroys this handle's proxy next
             return None
         raise InvalidOutboundMessage(f"unknown operation {op!r}")
 
-    def _request(self, arg: Any) -> None:
-        key = arg["key"]
-        timeout = arg.get("timeoutMs")
-
+    def _replier(self, key: int) -> Callable[[Message | None, ProtocolError | None], None]:
         def done(response: Message | None, error: ProtocolError | None) -> None:
-            reply: dict[str, Any] = {"key": key}
             if error is not None:
-                reply["error"] = _error(error)
+                self._send("reply", json.dumps({"key": key, "error": _error(error)}))
             else:
-                reply["ok"] = dump(response) if response is not None else None
-            self._send("reply", json.dumps(reply))
+                ok = "null" if response is None else self._dump(response)
+                self._send("reply", f'{{"key":{int(key)},"ok":{ok}}}')
 
-        bridge = self._bridge
-        message = to_message(arg["type"], arg.get("data"))
-        bridge._driver.request(message, timeout, done)
+        return done
 
     def _send(self, kind: str, text: str) -> None:
-        if self._emit is not None:
-            if self._dispatcher.batching:
-                self._outbox.append(_CODES[kind] + text)
-            else:
-                self._emit(kind, text)
+        if self._live:
+            self._adapter.emit(_CODES[kind] + text)
 
-    def _flush(self) -> None:
-        out, self._outbox = self._outbox, []
-        if not out or self._emit is None:
-            return
-        if len(out) == 1:
-            self._emit(_KINDS[out[0][0]], out[0][1:])
-        else:
-            self._emit("batch", "\x00".join(out))
+    def _dump(self, message: Message) -> str:
+        # A reply is emitted twice (to the handlers, then to the request): dump it once.
+        last, text = self._dumped
+        if last is not message:
+            text = dump_json(message)
+            self._dumped = (message, text)
+        return text
 
     def _on_message(self, message: Message) -> None:
-        self._send("message", dump_json(message))
+        self._send("message", self._dump(message))
 
     def _on_journal(self, entry: JournalEntry) -> None:
         self._send("journal", json.dumps(entry.to_dict()))

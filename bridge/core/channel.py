@@ -28,7 +28,7 @@ from collections import OrderedDict, deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeGuard
 
 from .dialects import Dialect, make_dialect
 from .effects import (
@@ -187,10 +187,11 @@ class Channel:
 
     def next_deadline(self) -> float | None:
         """The clock value at which ``poll`` has work to do, if any."""
-        deadlines = [p.deadline for p in self._pending.values()]
-        if self._handshake_deadline is not None:
-            deadlines.append(self._handshake_deadline)
-        return min(deadlines, default=None)
+        deadline = self._handshake_deadline
+        for pending in self._pending.values():  # usually none or one
+            if deadline is None or pending.deadline < deadline:
+                deadline = pending.deadline
+        return deadline
 
     # ------------------------------------------------------------------ commands
 
@@ -265,7 +266,7 @@ class Channel:
                 if not inbound.from_peer:
                     raise _SourceRejected("right origin, but event.source is not the paired window")
             value = self._decode(inbound)
-            if isinstance(value, Mapping) and isinstance(value.get("type"), str):
+            if _is_object(value) and isinstance(value.get("type"), str):
                 type_name = str(value["type"])[:64]
             if inbound.via is Transport.PORT:
                 return self._receive_port(value)
@@ -325,7 +326,7 @@ class Channel:
         return value
 
     def _receive_window(self, value: object, inbound: Inbound) -> list[Effect]:
-        if self.dialect.handshake and isinstance(value, Mapping):
+        if self.dialect.handshake and _is_object(value):
             type_name = value.get("type")
             if isinstance(type_name, str) and type_name.startswith(_CONTROL_PREFIX):
                 control = parse_object(value, limits=None)
@@ -347,12 +348,12 @@ class Channel:
     def _receive_port(self, value: object) -> list[Effect]:
         if self.mode is not Mode.BRIDGE:
             raise TransportRejected("port message before the handshake finished")
-        if not isinstance(value, Mapping):
+        if not _is_object(value):
             raise MalformedMessage("port messages must be objects")
         envelope = dict(value)
         msg_id = envelope.pop("id", None)
         re = envelope.pop("re", None)
-        if not _is_id(msg_id):
+        if not (type(msg_id) is int and 0 < msg_id < _MAX_ID):
             raise MalformedMessage("port message without a valid 'id'")
         if re is not None and not _is_id(re):
             raise MalformedMessage("'re' must be a positive integer")
@@ -360,12 +361,12 @@ class Channel:
         if msg_id in self._seen:
             raise DuplicateMessage(f"message id {msg_id} already received in this session")
         self._remember(msg_id)
-        if isinstance(message, Bye):
-            return self._on_peer_bye(message)
-        if isinstance(message, Ready):
-            self._peer_on_port = True
-            return []
-        if isinstance(message, Hello | Welcome):
+        if message.direction is Direction.CONTROL:
+            if isinstance(message, Bye):
+                return self._on_peer_bye(message)
+            if isinstance(message, Ready):
+                self._peer_on_port = True
+                return []
             raise MalformedMessage("handshake messages travel on the window, not the port")
         return self._accept(message, msg_id, Transport.PORT, re)
 
@@ -591,8 +592,16 @@ class Channel:
         return Post(text[:-1] + ids + "}", Transport.PORT, self.target_origin, message)
 
 
+_MAX_ID = 2**53  # JavaScript's safe integers
+
+
 def _is_id(value: object) -> bool:
-    return type(value) is int and 0 < value < 2**53
+    return type(value) is int and 0 < value < _MAX_ID
+
+
+def _is_object(value: object) -> TypeGuard[Mapping[str, Any]]:
+    # A decoded JSON object is a dict: the exact type check spares the ABC's slow path.
+    return type(value) is dict or isinstance(value, Mapping)
 
 
 def _to_json(wire: Mapping[str, object]) -> str:

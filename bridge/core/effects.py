@@ -2,6 +2,10 @@
 
 The channel never performs I/O: every call returns a list of these effects,
 in order, and the caller (the browser adapter, or a test) carries them out.
+
+They are values: nothing mutates one after it is made. They are not declared
+``frozen``, though: a frozen dataclass's ``__init__`` sets each field through
+``object.__setattr__``, about 8x slower, and several are made for every message.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ class Mode(StrEnum):
     COMPAT = "compat"  # a plain Appendix A peer: bare {type, data} on the window
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Inbound:
     """One ``message`` event, as the adapter saw it."""
 
@@ -35,7 +39,7 @@ class Inbound:
     has_port: bool = False  # the event carried a transferred MessagePort
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Post:
     """Post ``text`` (JSON) to the peer.
 
@@ -52,7 +56,7 @@ class Post:
     transfer_new_port: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Deliver:
     """Hand a validated message to the application's handlers."""
 
@@ -62,7 +66,7 @@ class Deliver:
     raw: object = None  # the wire value as received, for logs that show the dialect's form
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Rejected:
     """An inbound value was dropped; ``error.reason`` says why."""
 
@@ -71,19 +75,19 @@ class Rejected:
     type_name: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RequestDone:
     request_id: int
     response: Message
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RequestFailed:
     request_id: int
     error: ProtocolError
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SendFailed:
     """A queued message could not be sent once the peer's dialect was known."""
 
@@ -92,24 +96,24 @@ class SendFailed:
     error: ProtocolError
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class AdoptPort:
     """Use the MessagePort that came with the inbound event from now on."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class ClosePort:
     """Close the current MessagePort (peer restarted, or the bridge closed)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Connected:
     mode: Mode
     version: int | None = None
     peer_session: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Disconnected:
     reason: str
 

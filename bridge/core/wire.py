@@ -47,7 +47,7 @@ def parse_object(
     """
     if limits is not None:
         check_value(value, limits)
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):
         raise MalformedMessage(f"expected an object, got {_kind(value)}")
     type_name = value.get("type")
     if not isinstance(type_name, str):
@@ -60,7 +60,9 @@ def parse_object(
     if direction is not None and cls.direction not in (direction, Direction.CONTROL):
         raise WrongDirection(f"{type_name!r} travels {cls.direction.value}, not {direction.value}")
     try:
-        return cls.model_validate(value)
+        # The validator itself: pydantic's model_validate wrapper is a Python frame per
+        # message, which Pyodide makes costly on the hot path.
+        return cls.__pydantic_validator__.validate_python(value)  # type: ignore[no-any-return]
     except ValidationError as exc:
         errors = _summarise(exc)
         detail = "; ".join(f"{e['loc']}: {e['msg']}" for e in errors)
@@ -96,7 +98,8 @@ def dump(message: Message) -> dict[str, Any]:
 
 def dump_json(message: Message) -> str:
     """``dump(message)`` as compact JSON text (an object: it always ends with ``}``)."""
-    return message.model_dump_json(by_alias=True, exclude_none=True)
+    serializer = type(message).__pydantic_serializer__  # no model_dump_json frame (hot path)
+    return serializer.to_json(message, by_alias=True, exclude_none=True).decode()
 
 
 def build(type_name: str, data: object = None) -> Message:
@@ -111,7 +114,7 @@ def build(type_name: str, data: object = None) -> Message:
     if data is not None:
         wire["data"] = data
     try:
-        return cls.model_validate(wire)
+        return cls.__pydantic_validator__.validate_python(wire)  # type: ignore[no-any-return]
     except ValidationError as exc:
         detail = "; ".join(f"{e['loc']}: {e['msg']}" for e in _summarise(exc))
         raise InvalidOutboundMessage(f"invalid {type_name!r}: {detail}") from None

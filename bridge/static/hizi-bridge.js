@@ -61,6 +61,9 @@
   let outbox = null;
   const BATCH = 512; // texts per port post, at most; a longer array is refused as malformed
   let eventPorts = null;    // ports of the window event being handled (for AdoptPort)
+  // Where run() hands the emit pieces of an outbox (the JS API's Bridge; none for Python).
+  let sink = null;
+  let ioErrors = 0;
   let timer = null;
   let listening = false;
   let loadListening = false;
@@ -120,19 +123,49 @@
         return;
       }
       reported.add(key);
-      py("w", "", false, origin, fromPeer, false); // Python rejects it before the data
+      const out = py("w", "", false, origin, fromPeer, false); // rejected before the data
+      if (out) run(out); // its journal entry
       return;
     }
     const [text, encoded] = encode(data);
     eventPorts = ports || null;
+    let out;
     try {
-      py("w", text, encoded, origin, fromPeer, !!(ports && ports.length));
+      out = py("w", text, encoded, origin, fromPeer, !!(ports && ports.length));
     } finally {
       eventPorts = null;
     }
+    if (out) run(out);
+  }
+  // Python answers each event with an "outbox": what to post and emit, in order, as one
+  // string (pieces framed by U+0000, which JSON text never holds raw, each led by a
+  // one-letter code). One crossing per event instead of one per post and per emit.
+  //   P<text>  post on the port (coalesced per task, protocol v2)  p<text>  post alone
+  //   T<ms>  (re)arm the timer, -1 cancels   m/r/s/j<json>  message / reply / status /
+  //   journal, for the sink
+  function run(out) {
+    const pieces = out.indexOf("\u0000") < 0 ? [out] : out.split("\u0000");
+    for (const piece of pieces) {
+      if (closed) break; // a handler closed the bridge: nothing after that
+      const code = piece[0];
+      if (code === "P" || code === "p") {
+        try {
+          postPortText(piece.slice(1), code === "P");
+        } catch (err) {
+          ioErrors += 1;
+          console.error("hizi-bridge: post failed:", err);
+        }
+      } else if (code === "T") {
+        schedule(Number(piece.slice(1)));
+      } else if (sink) {
+        sink(code, piece.slice(1));
+      }
+    }
   }
   const onLoad = () => {
-    if (!closed) py("l", "", false, "", false, false);
+    if (closed) return;
+    const out = py("l", "", false, "", false, false);
+    if (out) run(out);
   };
   const onWindow = (ev) => windowEvent(ev.data, ev.origin, ev.source, ev.ports);
   const onPort = (ev) => {
@@ -142,12 +175,43 @@
         data.every((t) => typeof t === "string")) {
       // A batch: JSON text never holds a raw U+0000, so it frames the texts; Python
       // splits them and checks, validates and counts each one on its own, in order.
-      py("b", data.join("\u0000"), false, "", false, false);
+      const out = py("b", data.join("\u0000"), false, "", false, false);
+      if (out) run(out);
       return;
     }
     const [text, encoded] = encode(data);
-    py("p", text, encoded, "", false, false);
+    const out = py("p", text, encoded, "", false, false);
+    if (out) run(out);
   };
+  function postPortText(text, batch) {
+    if (!port) throw new Error("no MessagePort to post on");
+    if (!batch) {
+      flushPort();
+      port.postMessage(text);
+      return;
+    }
+    if (outbox === null) {
+      // The first post of a task goes out at once (the peer starts on it while we go on);
+      // the ones after it in the same task are collected and flushed as one array.
+      port.postMessage(text);
+      outbox = [];
+      queueMicrotask(flushPort);
+      return;
+    }
+    if (outbox.length >= BATCH) port.postMessage(outbox.splice(0));
+    outbox.push(text);
+  }
+  function schedule(ms) {
+    if (timer !== null) { clearTimeout(timer); timer = null; }
+    if (ms >= 0 && !closed) {
+      timer = setTimeout(() => {
+        timer = null;
+        if (closed) return;
+        const out = py("t", "", false, "", false, false);
+        if (out) run(out);
+      }, ms);
+    }
+  }
   function flushPort() {
     const texts = outbox;
     outbox = null;
@@ -226,24 +290,9 @@
         target.postMessage(value, targetOrigin);
       }
     },
-    postPort(text, batch) {
-      if (!port) throw new Error("no MessagePort to post on");
-      if (!batch) {
-        flushPort();
-        port.postMessage(text);
-        return;
-      }
-      if (outbox === null) {
-        // The first post of a task goes out at once (the peer starts on it while we go on);
-        // the ones after it in the same task are collected and flushed as one array.
-        port.postMessage(text);
-        outbox = [];
-        queueMicrotask(flushPort);
-        return;
-      }
-      if (outbox.length >= BATCH) port.postMessage(outbox.splice(0));
-      outbox.push(text);
-    },
+    postPort: postPortText,
+    run,
+    setSink(fn) { sink = fn || null; },
     adoptPort() {
       const p = eventPorts && eventPorts[0];
       if (!p) return false;
@@ -251,15 +300,7 @@
       return true;
     },
     closePort: dropPort,
-    schedule(ms) {
-      if (timer !== null) { clearTimeout(timer); timer = null; }
-      if (ms >= 0 && !closed) {
-        timer = setTimeout(() => {
-          timer = null;
-          if (!closed) py("t", "", false, "", false, false);
-        }, ms);
-      }
-    },
+    schedule,
     close() {
       closed = true;
       if (timer !== null) { clearTimeout(timer); timer = null; }
@@ -269,6 +310,7 @@
       if (loadListening) iframe.removeEventListener("load", onLoad);
       loadListening = false;
       py = null;
+      sink = null;
     },
     live() {
       return JSON.stringify({
@@ -279,7 +321,7 @@
       });
     },
     counters() {
-      return JSON.stringify({ early_replayed: earlyReplayed, early_overflow: earlyOverflow });
+      return JSON.stringify({ early_replayed: earlyReplayed, early_overflow: earlyOverflow, io_errors: ioErrors });
     },
     targets() { return JSON.stringify([...targets]); },
     fastRejected() { return JSON.stringify(fast); },
@@ -367,6 +409,7 @@
       this._status = [];
       this._queue = []; // calls made before Python was up
       this._handle = null; // PyProxy of bridge.browser.jsapi.JsHandle
+      this._kit = null; // the adapter's kit: runs the outboxes Python returns
       this._closed = false;
       this._requests = new Map();
       this._nextKey = 1;
@@ -421,7 +464,7 @@
         this._whenUp(() => {
           this._requests.set(key, { resolve, reject });
           try {
-            this._call("request", { type, data, timeoutMs, key });
+            this._hot("q", type, data, key, timeoutMs);
           } catch (err) {
             this._requests.delete(key);
             throw err;
@@ -463,6 +506,7 @@
         } finally {
           this._handle.destroy();
           this._handle = null;
+          this._kit = null;
           this._setState({ status: "closed", mode: this._state.mode, reason });
           for (const { reject } of this._requests.values()) {
             reject(new HiziBridgeError({ code: "cancelled", message: "bridge closed" }));
@@ -490,11 +534,19 @@
     }
 
     _send(type, data) {
-      // The hot path: the data alone as JSON, "" back on success (see JsHandle.__call__).
+      this._hot("s", type, data);
+    }
+
+    _hot(op, type, data, key, timeoutMs) {
+      // The hot path (send "s", request "q"): the data alone as JSON; back comes the
+      // outbox to run (posts, emits), or "\u0001" + an error (see JsHandle.__call__).
       if (this._bootError) throw this._bootError;
       if (!this._handle) throw new HiziBridgeError({ code: "closed", message: "the bridge is closed" });
-      const out = this._handle("s", JSON.stringify(data === undefined ? null : data), String(type));
-      if (out) throw new HiziBridgeError(JSON.parse(out).error);
+      const json = JSON.stringify(data === undefined ? null : data);
+      const out = this._handle(op, json, String(type), key, timeoutMs);
+      if (!out) return;
+      if (out.charCodeAt(0) === 1) throw new HiziBridgeError(JSON.parse(out.slice(1)).error);
+      this._kit.run(out);
     }
 
     _call(op, arg) {
@@ -511,9 +563,10 @@
         ? { gameOrigin: o.gameOrigin, allowedOrigins: o.allowedOrigins, requestTimeoutMs: o.requestTimeoutMs, dialect: o.dialect }
         : { lobbyOrigin: o.lobbyOrigin, allowedOrigins: o.allowedOrigins, handshakeTimeoutMs: o.handshakeTimeoutMs, requestTimeoutMs: o.requestTimeoutMs, dialect: o.dialect };
       config.journal = this._journal.length > 0; // handlers added before boot
-      const emit = (kind, text) => this._onEmit(kind, text);
+      const emit = (code, text) => this._onEmit(EMIT_KINDS[code], text);
       try {
         this._handle = open(this.role, JSON.stringify(config), emit, this.role === "lobby" ? o.iframe : undefined);
+        this._kit = this._handle.kit;
       } catch (err) {
         throw new HiziBridgeError({ code: "invalid_config", message: String(err && err.message || err) });
       }
@@ -533,15 +586,6 @@
     }
 
     _onEmit(kind, text) {
-      if (kind === "batch") {
-        // What Python emitted while it handled a batch of port messages, in order, framed by
-        // U+0000 (never raw in JSON text), each piece led by a one-letter kind code.
-        for (const piece of text.split("\u0000")) {
-          if (this._closed) break; // a handler closed the bridge: deliver nothing after that
-          this._onEmit(EMIT_KINDS[piece[0]], piece.slice(1));
-        }
-        return;
-      }
       const value = JSON.parse(text);
       if (kind === "message") {
         this._dispatch(this._byType.get(value.type) || [], value);

@@ -10,8 +10,6 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
-import types
 from typing import Any
 
 import pytest
@@ -109,52 +107,6 @@ def test_a_failing_flush_handler_is_counted() -> None:
     assert d.handler_errors == 1 and not d.batching
 
 
-def _jsapi(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """Import bridge.browser.jsapi under CPython with stand-ins for the pyodide modules."""
-    code = types.ModuleType("pyodide.code")
-    code.run_js = lambda src: None  # type: ignore[attr-defined]
-    ffi = types.ModuleType("pyodide.ffi")
-    ffi.create_proxy = lambda f: f  # type: ignore[attr-defined]
-    pkg = types.ModuleType("pyodide")
-    for name, mod in {"pyodide": pkg, "pyodide.code": code, "pyodide.ffi": ffi}.items():
-        monkeypatch.setitem(sys.modules, name, mod)
-    import importlib
-
-    return importlib.import_module("bridge.browser.jsapi")
-
-
-class FakeBridge:
-    def __init__(self, driver: Any) -> None:
-        self._driver = driver
-
-    def on_any(self, handler: Any) -> Any:
-        return self._driver.dispatcher.on_any(handler)
-
-    def on_status(self, handler: Any) -> Any:
-        return self._driver.dispatcher.on_status(handler)
-
-    def on_journal(self, handler: Any) -> Any:
-        return self._driver.dispatcher.on_journal(handler)
-
-
-def test_js_handle_emits_a_batch_once_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    jsapi = _jsapi(monkeypatch)
-    lobby, _ = connected_lobby()
-    emitted: list[tuple[str, str]] = []
-    jsapi.JsHandle(FakeBridge(lobby), lambda k, t: emitted.append((k, t)), journal=False)
-    lobby.receive_batch([port(balance(i, i + 1)) for i in range(3)] + [port("nope")])
-    assert len(emitted) == 1 and emitted[0][0] == "batch"
-    pieces = emitted[0][1].split("\x00")
-    assert [p[0] for p in pieces] == ["m", "m", "m"]
-    assert [json.loads(p[1:]) for p in pieces] == [{"type": "balance", "data": i} for i in range(3)]
-    emitted.clear()
-    lobby.receive_batch([port(balance(7, 9))])  # one piece: a plain emit
-    assert [(k, json.loads(t)) for k, t in emitted] == [("message", {"type": "balance", "data": 7})]
-    emitted.clear()
-    lobby.receive(port(balance(8, 10)))
-    assert [k for k, _ in emitted] == ["message"]
-
-
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 def test_kit_coalesces_port_posts_and_frames_inbound_batches() -> None:
     kit = kit_source()
@@ -235,16 +187,56 @@ onWin({ data: "{}", origin: "https://x", source: window.parent, ports: [port] })
     assert calls[4] == ["p", "[]"]
 
 
-def test_js_handle_send_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
-    jsapi = _jsapi(monkeypatch)
-    lobby, io = connected_lobby()
-    bridge = FakeBridge(lobby)
-    bridge.send = lobby.send  # type: ignore[attr-defined]
-    handle = jsapi.JsHandle(bridge, lambda k, t: None, journal=False)
-    assert handle("s", "null", "spin") == ""
-    assert json.loads(io.port[-1])["type"] == "spin"
-    assert handle("s", '{"on": 1}', "turbo") != ""  # invalid data: an error, nothing sent
-    err = json.loads(handle("s", "null", "noSuchType"))["error"]
-    assert err["code"] == "invalid_outbound"
-    assert json.loads(handle("s", "null", "balance"))["error"]["code"] == "invalid_outbound"
-    assert json.loads(io.port[-1])["type"] == "spin"
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_kit_runs_the_outbox_an_event_returns_in_order() -> None:
+    script = r"""
+const posted = [], sunk = [];
+let onWin = null, onPort = null;
+globalThis.window = {
+  addEventListener: (t, f) => { onWin = f; }, removeEventListener() {}, parent: {},
+};
+const port = {
+  addEventListener: (t, f) => { onPort = f; }, removeEventListener() {}, start() {},
+  close() { posted.push("closed"); }, postMessage(v) { posted.push(v); },
+};
+let kitRef = null;
+const py = (kind, text) => {
+  if (kind === "o") return true;
+  if (kind === "w") { kitRef.adoptPort(); return ""; }
+  if (text.includes("close")) return 'm{"type":"closed-by-handler"}\u0000P{"late":1}';
+  return 'P{"n":1}\u0000m{"type":"x"}\u0000P{"n":2}\u0000s{"status":"connected"}';
+};
+const kit = (KIT)(null, py);
+kitRef = kit;
+kit.setSink((code, text) => {
+  sunk.push([code, text]);
+  if (text.includes("closed-by-handler")) kit.close();
+});
+kit.run('p{"early":1}'); // no port yet: counted, not thrown
+kit.start();
+onWin({ data: "{}", origin: "https://x", source: window.parent, ports: [port] });
+(async () => {
+  onPort({ data: '{"type":"a"}' });
+  await Promise.resolve();
+  onPort({ data: '{"type":"close"}' });
+  console.log(JSON.stringify({ sunk, posted, counters: JSON.parse(kit.counters()) }));
+})();
+"""
+    out = subprocess.run(
+        ["node", "-e", script.replace("(KIT)", kit_source())],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    got = json.loads(out.stdout.strip().splitlines()[-1])
+    assert got["counters"]["io_errors"] == 1  # the post before any port
+    # Posts and emits in the order Python returned them; the second post of the task is
+    # coalesced (a frame of one, flushed at the microtask).
+    assert got["sunk"] == [
+        ["m", '{"type":"x"}'],
+        ["s", '{"status":"connected"}'],
+        ["m", '{"type":"closed-by-handler"}'],
+    ]
+    # A handler that closed the bridge stops the rest of its outbox: no late post.
+    assert got["posted"] == ['{"n":1}', '{"n":2}', "closed"]
