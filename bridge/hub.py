@@ -242,6 +242,8 @@ class Driver:
         self._draining = False
         self._requests: dict[int, RequestCallback] = {}
         self._armed: float | None = None  # the deadline the io's timer is set for
+        self._answered = False  # a reply came in this run (see _reschedule)
+        self._lingering = False  # armed with nothing pending, left to fire once
         self.status = "idle"
         self.mode: str | None = None
         self.counters: dict[str, int] = {"io_errors": 0, "internal_errors": 0}
@@ -259,6 +261,10 @@ class Driver:
 
     def receive(self, inbound: Inbound) -> None:
         self._run(self.channel.receive(inbound))
+
+    def receive_port(self, text: str) -> None:
+        """A text off the MessagePort (``receive`` without building an ``Inbound``)."""
+        self._run(self.channel.receive_port(text))
 
     def receive_batch(self, inbounds: list[Inbound]) -> None:
         """Several inbound events at once (a coalesced port frame), in order.
@@ -292,6 +298,7 @@ class Driver:
     def poll(self) -> None:
         """The timer fired (it is not armed any more): expire what is due, re-arm."""
         self._armed = None
+        self._lingering = False
         self._run(self.channel.poll())
 
     def close(self, reason: str = "closed") -> None:
@@ -304,6 +311,7 @@ class Driver:
         else:
             self._run(effects)
         self._armed = None
+        self._lingering = False
         self.io.schedule(None)
         if self.status != "closed":
             self._set_status(StatusEvent("closed", self.mode, reason))
@@ -327,12 +335,20 @@ class Driver:
     # ----------------------------------------------------------------- effects
 
     def _run(self, effects: list[Effect], *, reschedule: bool = True) -> None:
-        self._effects.extend(effects)
         if self._draining:
-            return  # the outer loop picks them up, after what the channel emitted first
+            # The outer loop picks them up, after what the channel emitted first.
+            self._effects.extend(effects)
+            return
         self._draining = True
         try:
-            self._drain()
+            for effect in effects:
+                try:
+                    self._apply(effect)
+                except Exception as exc:  # e.g. the iframe went away under postMessage
+                    self.counters["io_errors"] += 1
+                    self._report(f"carrying out {type(effect).__name__}", exc)
+            if self._effects:  # queued by handlers meanwhile
+                self._drain()
         finally:
             self._draining = False
         if reschedule:
@@ -349,17 +365,29 @@ class Driver:
                 self._report(f"carrying out {type(effect).__name__}", exc)
 
     def _reschedule(self) -> None:
-        # Each schedule() is a setTimeout (and, outside a call from JS, a crossing), so the
-        # timer is only touched when it must change: armed for a later deadline is left
-        # alone (it fires early, poll() finds nothing due and re-arms), an idle channel
-        # costs nothing.
-        deadline = self.channel.next_deadline()
+        # Each schedule() is a setTimeout or clearTimeout, which Chromium makes costly
+        # (tens of µs), so the timer is only touched when it must change. Armed for a later
+        # deadline, it is left alone (it fires early, poll() finds nothing due and re-arms).
+        # When a reply answers the last pending request it is left armed too: it fires
+        # once, finds nothing and is not re-armed, instead of a clearTimeout now and a
+        # setTimeout for the next request, on every round trip. Anything else that leaves
+        # nothing pending (a cancel, a close, the handshake done) cancels it.
+        channel = self.channel
         armed = self._armed
+        answered, self._answered = self._answered, False
+        if armed is None and not channel._pending and channel._handshake_deadline is None:
+            return  # nothing armed, nothing due: the usual case on a game's side
+        deadline = channel.next_deadline()
         if deadline is None:
-            if armed is not None:
-                self._armed = None
-                self.io.schedule(None)
-        elif armed is None or deadline < armed:
+            if armed is not None and not self._lingering:
+                if answered:
+                    self._lingering = True
+                else:
+                    self._armed = None
+                    self.io.schedule(None)
+            return
+        self._lingering = False
+        if armed is None or deadline < armed:
             self._armed = deadline
             delay = (deadline - self.channel._clock()) * 1000
             self.io.schedule(max(0.0, delay) + 1)  # +1 ms: never fire just before the deadline
@@ -381,6 +409,7 @@ class Driver:
             if journal:
                 self._journal(effect)
         elif isinstance(effect, RequestDone):
+            self._answered = True
             self._finish(effect.request_id, effect.response, None)
         elif isinstance(effect, RequestFailed):
             self._finish(effect.request_id, None, effect.error)

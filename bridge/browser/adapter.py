@@ -211,9 +211,12 @@ class BrowserAdapter:
                 driver.receive_batch(
                     [Inbound(t, origin, False, Transport.PORT) for t in text.split("\x00")]
                 )
+            elif kind == "p":
+                driver.receive_port(text)
             else:
-                via = Transport.PORT if kind == "p" else Transport.WINDOW
-                driver.receive(Inbound(text, origin, from_peer, via, encoded, has_port))
+                driver.receive(
+                    Inbound(text, origin, from_peer, Transport.WINDOW, encoded, has_port)
+                )
         except Exception as exc:  # never let an exception escape into the DOM listener
             driver.counters["internal_errors"] += 1
             console_error(f"hizi-bridge: internal error: {type(exc).__name__}: {exc}")

@@ -150,7 +150,8 @@ class JsHandle:
         return text
 
     def _on_message(self, message: Message) -> None:
-        self._send("message", self._dump(message))
+        if self._live:
+            self._adapter.emit("m" + self._dump(message))
 
     def _on_journal(self, entry: JournalEntry) -> None:
         self._send("journal", json.dumps(entry.to_dict()))

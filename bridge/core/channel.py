@@ -275,6 +275,19 @@ class Channel:
             self.stats.reject(exc.reason)
             return [Rejected(exc, inbound.origin, type_name)]
 
+    def receive_port(self, text: str) -> list[Effect]:
+        """A text off the MessagePort: ``receive`` without the ``Inbound`` (the hot path)."""
+        if self.state is State.CLOSED:
+            return []
+        value: object = None
+        try:
+            value = decode_text(text, self.config.limits)
+            return self._receive_port(value)
+        except RemoteProtocolError as exc:
+            self.stats.reject(exc.reason)
+            type_name = value.get("type") if type(value) is dict else None
+            return [Rejected(exc, "", type_name[:64] if isinstance(type_name, str) else None)]
+
     def poll(self) -> list[Effect]:
         """Expire timed-out requests and a handshake that got no answer."""
         if self.state is State.CLOSED:
@@ -358,9 +371,14 @@ class Channel:
         if re is not None and not _is_id(re):
             raise MalformedMessage("'re' must be a positive integer")
         message = parse_object(envelope, direction=self._inbound_direction, limits=None)
-        if msg_id in self._seen:
+        seen = self._seen
+        if msg_id in seen:
             raise DuplicateMessage(f"message id {msg_id} already received in this session")
-        self._remember(msg_id)
+        seen.add(msg_id)
+        order = self._seen_order
+        order.append(msg_id)
+        if len(order) > self.config.dedup_window:
+            seen.discard(order.popleft())
         if message.direction is Direction.CONTROL:
             if isinstance(message, Bye):
                 return self._on_peer_bye(message)
@@ -400,12 +418,6 @@ class Channel:
             if pending.reply == reply_type:
                 return request_id
         return None
-
-    def _remember(self, msg_id: int) -> None:
-        self._seen.add(msg_id)
-        self._seen_order.append(msg_id)
-        if len(self._seen_order) > self.config.dedup_window:
-            self._seen.discard(self._seen_order.popleft())
 
     # ------------------------------------------------------------------ handshake
 
@@ -524,18 +536,18 @@ class Channel:
                 f"{message.type!r} travels {message.direction.value}; "
                 f"a {self.role.value} cannot send it"
             )
-        msg_id = self._take_id()
-        re = self._correlate_reply(message.type)
-        outgoing = _Outgoing(message, msg_id, re)
+        msg_id = self._next_id
+        self._next_id += 1
+        waiting = self._awaiting_reply.get(message.type)  # a reply answers the oldest request
+        re = waiting.popleft() if waiting else None
         if self.state is not State.CONNECTED:
-            self._queue.append(outgoing)
+            self._queue.append(_Outgoing(message, msg_id, re))
             self.stats.queued = len(self._queue)
             return msg_id, []
-        return msg_id, self._emit(outgoing)
-
-    def _correlate_reply(self, type_name: str) -> int | None:
-        waiting = self._awaiting_reply.get(type_name)
-        return waiting.popleft() if waiting else None
+        if self.mode is Mode.BRIDGE:  # the hot path: straight onto the port
+            self.stats.sent += 1
+            return msg_id, [self._post_port(message, msg_id, re)]
+        return msg_id, self._emit(_Outgoing(message, msg_id, re))
 
     def _take_id(self) -> int:
         msg_id = self._next_id

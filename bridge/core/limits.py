@@ -66,7 +66,7 @@ def check_value(value: object, limits: Limits = DEFAULT_LIMITS) -> None:
             raise MalformedMessage(f"a {type(item).__name__} is not a JSON value")
 
 
-def _fits_by_text(text: str, limits: Limits) -> bool:
+def _fits_by_text(text: str, limits: Limits, openers: int | None = None) -> bool:
     """True when the text alone proves the decoded value is within ``limits``.
 
     No decoded string or key is longer than the text; nesting is at most the number of
@@ -74,7 +74,8 @@ def _fits_by_text(text: str, limits: Limits) -> bool:
     the values number at most commas + openers + 1. Commas and brackets inside strings
     only loosen these bounds. A small message (all of ours) passes, and skips the walk.
     """
-    openers = text.count("[") + text.count("{")
+    if openers is None:
+        openers = text.count("[") + text.count("{")
     return (
         len(text) <= limits.max_string
         and openers <= limits.max_depth
@@ -92,7 +93,8 @@ def decode_text(text: str, limits: Limits = DEFAULT_LIMITS) -> object:
     if len(text) > limits.max_text:
         raise OversizeValue(f"message of {len(text)} characters exceeds {limits.max_text}")
     # Cheap guard before the parser recurses: depth cannot exceed the opener count.
-    if text.count("[") + text.count("{") > limits.max_nodes:
+    openers = text.count("[") + text.count("{")
+    if openers > limits.max_nodes:
         raise OversizeValue(f"value has more than {limits.max_nodes} elements")
     try:
         value = from_json(text, allow_inf_nan=False)
@@ -100,6 +102,6 @@ def decode_text(text: str, limits: Limits = DEFAULT_LIMITS) -> object:
         if "recursion limit" in str(exc):
             raise OversizeValue(f"value nests deeper than {limits.max_depth} levels") from None
         raise MalformedMessage(f"not valid JSON: {exc}") from None
-    if not _fits_by_text(text, limits):
+    if not _fits_by_text(text, limits, openers):
         check_value(value, limits)
     return value

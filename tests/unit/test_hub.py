@@ -199,7 +199,8 @@ def test_request_done_timeout_and_cancel() -> None:
     assert results == []
     driver.receive(wire(GamePaused()))
     assert results == [(GamePaused(), None)]
-    assert io.timer is None  # nothing pending: timer cancelled
+    assert driver.channel.next_deadline() is None  # answered: nothing pending, and the
+    assert io.timer is not None  # timer is left to fire once (no clearTimeout per reply)
 
     driver.request(Pause(), 200, cb)
     clock.now += 0.3
@@ -315,12 +316,19 @@ def test_timer_is_touched_only_when_it_must_change() -> None:
     clock.now += 0.06
     driver.poll()  # the 50 ms request expires; the timer is re-armed for the next one
     assert len(io.schedules) == 3 and io.schedules[-1] is not None
+    touched = len(io.schedules)
     driver.receive(wire(GamePaused()))
     driver.receive(wire(GamePaused()))
-    assert io.schedules[-1] is None  # nothing pending: cancelled once
+    assert channel.pending_requests == 0
     driver.receive(wire(RoundStarted(data=1.0)))
-    assert io.schedules.count(None) == 1
+    assert len(io.schedules) == touched  # answered: left armed, no clearTimeout
 
     clock.now += 5
-    driver.poll()  # a stale timer fires with nothing due: nothing to arm
-    assert io.schedules.count(None) == 1
+    driver.poll()  # the stale timer fires with nothing due: nothing to arm
+    assert len(io.schedules) == touched
+    driver.request(Pause(), None, lambda r, e: None)  # the next request arms it again
+    assert len(io.schedules) == touched + 1 and io.schedules[-1] is not None
+
+    # Anything else that leaves nothing pending cancels it: here, a cancel on close.
+    driver.close()
+    assert io.schedules[-1] is None
