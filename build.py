@@ -16,6 +16,7 @@ package name, never through a hard-coded registry host.
 from __future__ import annotations
 
 import argparse
+import base64
 import functools
 import hashlib
 import http.server
@@ -509,11 +510,12 @@ def build_own_wheel(root: Path, out_dir: Path) -> Path | None:
     return target
 
 
-def _lock_entry(whl: Path, rel_prefix: str, meta: Mapping[str, Any], known: set[str]) -> Any:
+def _lock_entry(whl: Path, vendor: Path, meta: Mapping[str, Any], known: set[str]) -> Any:
     return {
         "name": meta["name"],
         "version": meta["version"],
-        "file_name": f"{rel_prefix}{whl.name}",
+        # Relative to the lock file, which lives in vendor/pyodide/.
+        "file_name": f"../{whl.relative_to(vendor).as_posix()}",
         "install_dir": "site",
         "sha256": sha256_file(whl),
         "package_type": "package",
@@ -521,6 +523,137 @@ def _lock_entry(whl: Path, rel_prefix: str, meta: Mapping[str, Any], known: set[
         "depends": [d for d in meta["requires"] if d in known],
         "unvendored_tests": False,
     }
+
+
+# Bytecode for the browser. Pyodide imports the pure-Python files of a wheel from source, with
+# sys.dont_write_bytecode set, so every page load compiles pydantic, typing-extensions and the
+# bridge again (≈ 0.5 s per frame here). The build compiles them once, with the vendored
+# Pyodide under Node, and ships wheels that carry ``__pycache__/*.cpython-3XY.pyc`` beside each
+# source file (unchecked-hash pycs: never re-validated, so extraction mtimes do not matter).
+# The sources stay in the wheel (tracebacks, inspect); another Python ignores the pycs.
+# Bump PYC_RECIPE when the way these wheels are made changes: they are served as immutable.
+PYC_RECIPE = "1"
+_PYC_COMPILER = r"""
+import { loadPyodide } from %(module)s;
+const pyodide = await loadPyodide({ indexURL: %(index)s });
+pyodide.FS.mkdirTree("/work");
+pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: %(root)s }, "/work");
+pyodide.runPython(`
+import os, py_compile, sys
+count = 0
+for base, _dirs, files in os.walk("/work"):
+    for name in files:
+        if name.endswith(".py"):
+            src = os.path.join(base, name)
+            py_compile.compile(src, doraise=True, dfile=os.path.relpath(src, "/work"),
+                invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+            count += 1
+print(sys.implementation.cache_tag, count)
+`);
+"""
+
+
+def _py_members(whl: Path) -> list[str]:
+    with zipfile.ZipFile(whl) as zf:
+        return [
+            n
+            for n in zf.namelist()
+            if n.endswith(".py") and not n.split("/", 1)[0].endswith((".dist-info", ".data"))
+        ]
+
+
+def _source_key(whl: Path, pyodide_version: str) -> str:
+    """What the compiled wheel depends on: the wheel's bytes except its zip metadata."""
+    digest = hashlib.sha256(f"{PYC_RECIPE}\0{pyodide_version}\0".encode())
+    with zipfile.ZipFile(whl) as zf:
+        for info in sorted(zf.infolist(), key=lambda i: i.filename):
+            digest.update(info.filename.encode() + b"\0")
+            digest.update(hashlib.sha256(zf.read(info)).digest())
+    return digest.hexdigest()[:32]
+
+
+def _add_pycs(whl: Path, tree: Path, cache_tag: str, dest: Path) -> None:
+    """Write ``dest``: ``whl`` plus the pycs compiled under ``tree``, listed in its RECORD."""
+    stamp = (1980, 1, 1, 0, 0, 0)
+    extra: list[tuple[str, bytes]] = []
+    for member in _py_members(whl):
+        folder, _, name = member.rpartition("/")
+        pyc_rel = f"{folder}/__pycache__/{name[:-3]}.{cache_tag}.pyc".lstrip("/")
+        pyc = tree / pyc_rel
+        if pyc.is_file():
+            extra.append((pyc_rel, pyc.read_bytes()))
+    tmp = dest.with_name(dest.name + ".tmp")
+    with zipfile.ZipFile(whl) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        record_name = next(
+            n for n in src.namelist() if n.count("/") == 1 and n.endswith(".dist-info/RECORD")
+        )
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == record_name:
+                lines = [data.decode("utf-8").rstrip("\n")]
+                for rel, blob in extra:
+                    b64 = base64.urlsafe_b64encode(hashlib.sha256(blob).digest()).rstrip(b"=")
+                    lines.append(f"{rel},sha256={b64.decode()},{len(blob)}")
+                data = ("\n".join(lines) + "\n").encode("utf-8")
+            out.writestr(info, data)
+        for rel, blob in extra:
+            out.writestr(zipfile.ZipInfo(rel, stamp), blob, zipfile.ZIP_DEFLATED)
+    os.replace(tmp, dest)
+
+
+def precompile_wheels(
+    wheels: Mapping[str, Path], pyodide_dir: Path, pyodide_version: str, cache: Path
+) -> dict[str, Path]:
+    """Return a copy of ``wheels`` with bytecode added (under ``cache``); the input on failure.
+
+    Needs ``node``; without it, or if compiling fails, the build warns and the browser keeps
+    compiling the sources itself (slower boot, same behaviour).
+    """
+    out: dict[str, Path] = {}
+    todo: dict[str, Path] = {}
+    for key, whl in wheels.items():
+        target = cache / "pyc" / _source_key(whl, pyodide_version) / whl.name
+        out[key] = target
+        if not target.is_file() and _py_members(whl):
+            todo[key] = whl
+        elif not target.is_file():
+            out[key] = whl
+    if not todo:
+        return out
+    node = shutil.which("node")
+    if node is None:
+        warn("node not found: wheels are served without bytecode (slower browser boot)")
+        return dict(wheels)
+    with tempfile.TemporaryDirectory(prefix="hizi-pyc-") as tmp:
+        root = Path(tmp)
+        for key, whl in todo.items():
+            with zipfile.ZipFile(whl) as zf:
+                zf.extractall(root / key, members=_py_members(whl))
+        script = _PYC_COMPILER % {
+            "module": json.dumps((pyodide_dir / "pyodide.mjs").resolve().as_uri()),
+            "index": json.dumps(str(pyodide_dir.resolve()) + "/"),
+            "root": json.dumps(str(root)),
+        }
+        try:
+            proc = subprocess.run(
+                [node, "--input-type=module", "-e", script],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            warn(f"compiling the wheels failed ({exc}): serving them without bytecode")
+            return dict(wheels)
+        tag = proc.stdout.strip().split()[:1]
+        if proc.returncode != 0 or not tag or not tag[0].startswith("cpython-"):
+            warn(f"compiling the wheels failed: {proc.stderr.strip()[-2000:]}")
+            return dict(wheels)
+        for key, whl in todo.items():
+            out[key].parent.mkdir(parents=True, exist_ok=True)
+            _add_pycs(whl, root / key, tag[0], out[key])
+    log(f"compiled {len(todo)} wheel(s) for {tag[0]}")
+    return out
 
 
 @dataclass
@@ -562,6 +695,24 @@ def build(
     for stale in wheels_dir.glob("*.whl"):
         if stale.name not in keep:
             stale.unlink()
+    # The browser gets the same wheels with bytecode added, in a folder named after the
+    # Pyodide version and recipe (the files are served as immutable).
+    pyodide_version = lock_.npm["pyodide"].version
+    compiled = precompile_wheels(wheel_paths, vendor / "pyodide", pyodide_version, cache)
+    pyc_dir = wheels_dir / f"pyc-{pyodide_version}-{PYC_RECIPE}"
+    for old in wheels_dir.glob("pyc-*"):
+        if old != pyc_dir:
+            shutil.rmtree(old)
+    pyc_dir.mkdir(exist_ok=True)
+    for key, path in compiled.items():
+        if path != wheel_paths[key]:
+            dst = pyc_dir / path.name
+            if not dst.exists() or sha256_file(dst) != sha256_file(path):
+                copy_atomic(path, dst)
+            wheel_paths[key] = dst
+    for stale in pyc_dir.glob("*.whl"):
+        if stale not in wheel_paths.values():
+            stale.unlink()
 
     # Trimmed Pyodide lock: only our wheels, resolved relative to the lock file.
     original = json.loads((vendor / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
@@ -580,8 +731,7 @@ def build(
         if missing and key != OWN_PROJECT:
             raise BuildError(f"{key} requires {missing}, which are not vendored")
     packages = {
-        key: _lock_entry(wheel_paths[key], "../wheels/", metas[key], known)
-        for key in sorted(wheel_paths)
+        key: _lock_entry(wheel_paths[key], vendor, metas[key], known) for key in sorted(wheel_paths)
     }
     trimmed = {"info": info, "packages": packages}
     write_text_atomic(vendor / "pyodide" / TRIMMED_LOCK_NAME, json.dumps(trimmed, indent=2) + "\n")
@@ -607,13 +757,15 @@ def build(
             {
                 "name": key,
                 "version": metas[key]["version"],
-                "file": f"wheels/{wheel_paths[key].name}",
+                "file": wheel_paths[key].relative_to(vendor).as_posix(),
                 "sha256": packages[key]["sha256"],
             }
             for key in sorted(wheel_paths)
         ],
         "packages": top_level,
-        "bridge_wheel": f"wheels/{own.name}" if own is not None else None,
+        "bridge_wheel": (
+            wheel_paths[OWN_PROJECT].relative_to(vendor).as_posix() if own is not None else None
+        ),
     }
     write_text_atomic(vendor / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     # A ready-made PyScript config. Paths are absolute from the site root, which is the same on

@@ -60,6 +60,8 @@ def test_boot_probe(variant: str, page: Page, e2e_site: E2ESite, browser_log: Br
         assert result["bridge"].endswith("site-packages/bridge/__init__.py"), result["bridge"]
         if variant == "pyodide":
             assert result["kit"].startswith("(function makeKit("), result
+    if variant == "pyodide":
+        assert result["bytecode"] is True, "the wheels should carry pycs for this Python"
 
     wheel_files = {Path(w["file"]).name for w in e2e_site.manifest["wheels"]}
     fetched = {Path(urlsplit(u).path).name for u in browser_log.requests}
