@@ -533,6 +533,8 @@ def _lock_entry(whl: Path, vendor: Path, meta: Mapping[str, Any], known: set[str
 # The sources stay in the wheel (tracebacks, inspect); another Python ignores the pycs.
 # Bump PYC_RECIPE when the way these wheels are made changes: they are served as immutable.
 PYC_RECIPE = "1"
+STDLIB_KEY = "python-stdlib"  # never a project name (no such wheel is vendored)
+STDLIB_PYC_NAME = f"python_stdlib.pyc{PYC_RECIPE}.zip"
 _PYC_COMPILER = r"""
 import { loadPyodide } from %(module)s;
 const pyodide = await loadPyodide({ indexURL: %(index)s });
@@ -540,15 +542,18 @@ pyodide.FS.mkdirTree("/work");
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: %(root)s }, "/work");
 pyodide.runPython(`
 import os, py_compile, sys
-count = 0
+count, failed = 0, []
 for base, _dirs, files in os.walk("/work"):
     for name in files:
         if name.endswith(".py"):
             src = os.path.join(base, name)
-            py_compile.compile(src, doraise=True, dfile=os.path.relpath(src, "/work"),
-                invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
-            count += 1
-print(sys.implementation.cache_tag, count)
+            try:
+                py_compile.compile(src, doraise=True, dfile=os.path.relpath(src, "/work"),
+                    invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+                count += 1
+            except py_compile.PyCompileError:
+                failed.append(src)  # left as source; the import compiles (or fails) as before
+print(sys.implementation.cache_tag, count, len(failed))
 `);
 """
 
@@ -572,24 +577,28 @@ def _source_key(whl: Path, pyodide_version: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def _add_pycs(whl: Path, tree: Path, cache_tag: str, dest: Path) -> None:
-    """Write ``dest``: ``whl`` plus the pycs compiled under ``tree``, listed in its RECORD."""
+def _add_pycs(archive: Path, tree: Path, cache_tag: str, dest: Path, *, wheel: bool) -> None:
+    """Write ``dest``: ``archive`` plus the pycs compiled under ``tree``.
+
+    A wheel gets ``__pycache__/<name>.<tag>.pyc`` entries, listed in its RECORD; the standard
+    library zip gets ``<name>.pyc`` beside each source, the layout zipimport looks for.
+    """
     stamp = (1980, 1, 1, 0, 0, 0)
     extra: list[tuple[str, bytes]] = []
-    for member in _py_members(whl):
+    for member in _py_members(archive):
         folder, _, name = member.rpartition("/")
-        pyc_rel = f"{folder}/__pycache__/{name[:-3]}.{cache_tag}.pyc".lstrip("/")
-        pyc = tree / pyc_rel
+        pyc = tree / f"{folder}/__pycache__/{name[:-3]}.{cache_tag}.pyc".lstrip("/")
         if pyc.is_file():
-            extra.append((pyc_rel, pyc.read_bytes()))
+            rel = pyc.relative_to(tree).as_posix() if wheel else f"{member[:-3]}.pyc"
+            extra.append((rel, pyc.read_bytes()))
     tmp = dest.with_name(dest.name + ".tmp")
-    with zipfile.ZipFile(whl) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
-        record_name = next(
+    with zipfile.ZipFile(archive) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        records = [
             n for n in src.namelist() if n.count("/") == 1 and n.endswith(".dist-info/RECORD")
-        )
+        ]
         for info in src.infolist():
             data = src.read(info)
-            if info.filename == record_name:
+            if wheel and info.filename in records[:1]:
                 lines = [data.decode("utf-8").rstrip("\n")]
                 for rel, blob in extra:
                     b64 = base64.urlsafe_b64encode(hashlib.sha256(blob).digest()).rstrip(b"=")
@@ -601,34 +610,35 @@ def _add_pycs(whl: Path, tree: Path, cache_tag: str, dest: Path) -> None:
     os.replace(tmp, dest)
 
 
-def precompile_wheels(
-    wheels: Mapping[str, Path], pyodide_dir: Path, pyodide_version: str, cache: Path
+def precompile(
+    archives: Mapping[str, Path], pyodide_dir: Path, pyodide_version: str, cache: Path
 ) -> dict[str, Path]:
-    """Return a copy of ``wheels`` with bytecode added (under ``cache``); the input on failure.
+    """Return ``archives`` with bytecode added (copies under ``cache``); the input on failure.
 
-    Needs ``node``; without it, or if compiling fails, the build warns and the browser keeps
+    Keys are project names (wheels) or ``STDLIB_KEY`` (Pyodide's python_stdlib.zip). Needs
+    ``node``; without it, or if compiling fails, the build warns and the browser keeps
     compiling the sources itself (slower boot, same behaviour).
     """
     out: dict[str, Path] = {}
     todo: dict[str, Path] = {}
-    for key, whl in wheels.items():
-        target = cache / "pyc" / _source_key(whl, pyodide_version) / whl.name
+    for key, path in archives.items():
+        target = cache / "pyc" / _source_key(path, pyodide_version) / path.name
         out[key] = target
-        if not target.is_file() and _py_members(whl):
-            todo[key] = whl
+        if not target.is_file() and _py_members(path):
+            todo[key] = path
         elif not target.is_file():
-            out[key] = whl
+            out[key] = path
     if not todo:
         return out
     node = shutil.which("node")
     if node is None:
-        warn("node not found: wheels are served without bytecode (slower browser boot)")
-        return dict(wheels)
+        warn("node not found: Python files are served without bytecode (slower browser boot)")
+        return dict(archives)
     with tempfile.TemporaryDirectory(prefix="hizi-pyc-") as tmp:
         root = Path(tmp)
-        for key, whl in todo.items():
-            with zipfile.ZipFile(whl) as zf:
-                zf.extractall(root / key, members=_py_members(whl))
+        for key, path in todo.items():
+            with zipfile.ZipFile(path) as zf:
+                zf.extractall(root / key, members=_py_members(path))
         script = _PYC_COMPILER % {
             "module": json.dumps((pyodide_dir / "pyodide.mjs").resolve().as_uri()),
             "index": json.dumps(str(pyodide_dir.resolve()) + "/"),
@@ -639,20 +649,20 @@ def precompile_wheels(
                 [node, "--input-type=module", "-e", script],
                 capture_output=True,
                 text=True,
-                timeout=300,
+                timeout=600,
                 check=False,
             )
         except (OSError, subprocess.TimeoutExpired) as exc:
-            warn(f"compiling the wheels failed ({exc}): serving them without bytecode")
-            return dict(wheels)
+            warn(f"compiling to bytecode failed ({exc}): serving sources only")
+            return dict(archives)
         tag = proc.stdout.strip().split()[:1]
         if proc.returncode != 0 or not tag or not tag[0].startswith("cpython-"):
-            warn(f"compiling the wheels failed: {proc.stderr.strip()[-2000:]}")
-            return dict(wheels)
-        for key, whl in todo.items():
+            warn(f"compiling to bytecode failed: {proc.stderr.strip()[-2000:]}")
+            return dict(archives)
+        for key, path in todo.items():
             out[key].parent.mkdir(parents=True, exist_ok=True)
-            _add_pycs(whl, root / key, tag[0], out[key])
-    log(f"compiled {len(todo)} wheel(s) for {tag[0]}")
+            _add_pycs(path, root / key, tag[0], out[key], wheel=key != STDLIB_KEY)
+    log(f"compiled {len(todo)} archive(s) for {tag[0]} ({proc.stdout.strip()})")
     return out
 
 
@@ -698,7 +708,18 @@ def build(
     # The browser gets the same wheels with bytecode added, in a folder named after the
     # Pyodide version and recipe (the files are served as immutable).
     pyodide_version = lock_.npm["pyodide"].version
-    compiled = precompile_wheels(wheel_paths, vendor / "pyodide", pyodide_version, cache)
+    stdlib = vendor / "pyodide" / "python_stdlib.zip"
+    compiled = precompile(
+        {**wheel_paths, STDLIB_KEY: stdlib}, vendor / "pyodide", pyodide_version, cache
+    )
+    # Pyodide's standard library with bytecode beside the sources (loadPyodide's stdLibURL).
+    stdlib_pyc = compiled.pop(STDLIB_KEY)
+    stdlib_served = vendor / "pyodide" / STDLIB_PYC_NAME
+    if stdlib_pyc != stdlib:
+        if not stdlib_served.exists() or sha256_file(stdlib_served) != sha256_file(stdlib_pyc):
+            copy_atomic(stdlib_pyc, stdlib_served)
+    else:
+        stdlib_served.unlink(missing_ok=True)
     pyc_dir = wheels_dir / f"pyc-{pyodide_version}-{PYC_RECIPE}"
     for old in wheels_dir.glob("pyc-*"):
         if old != pyc_dir:
@@ -746,6 +767,8 @@ def build(
             "module": "pyodide/pyodide.mjs",
             "index": "pyodide/",
             "lock": f"pyodide/{TRIMMED_LOCK_NAME}",
+            # None when the build could not compile it: Pyodide's own zip is used.
+            "stdlib": f"pyodide/{STDLIB_PYC_NAME}" if stdlib_served.exists() else None,
         },
         "pyscript": {
             "version": lock_.npm["@pyscript/core"].version,

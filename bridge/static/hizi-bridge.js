@@ -294,6 +294,7 @@
   const scriptUrl = script && script.src ? script.src : new URL("/hizi-bridge.js", location.href).href;
   const canon = (name) => String(name).toLowerCase().replace(/[-_.]+/g, "-");
   const bootInfo = { startedMs: null, readyMs: null, error: null };
+  const DEFAULT_PYODIDE_MODULE = "pyodide/pyodide.mjs"; // build.py's manifest.pyodide.module
   let booting = null;
 
   function boot() {
@@ -302,18 +303,27 @@
       const t0 = performance.now();
       bootInfo.startedMs = t0;
       const vendor = new URL("vendor/", scriptUrl);
+      // The manifest and the Pyodide module load in parallel (the module path is the build's
+      // default; a manifest naming another one is followed, at the cost of a second import).
+      const guess = new URL(DEFAULT_PYODIDE_MODULE, vendor).href;
+      const early = import(guess);
+      early.catch(() => {}); // judged below, once the manifest says which module to use
       const res = await fetch(new URL("manifest.json", vendor));
       if (!res.ok) throw new Error(`hizi-bridge: ${res.url}: HTTP ${res.status}`);
       const manifest = await res.json();
-      const { loadPyodide } = await import(new URL(manifest.pyodide.module, vendor).href);
+      const moduleUrl = new URL(manifest.pyodide.module, vendor).href;
+      const { loadPyodide } = await (moduleUrl === guess ? early : import(moduleUrl));
       const failures = [];
-      const pyodide = await loadPyodide({
+      const options = {
         indexURL: new URL(manifest.pyodide.index, vendor).href,
         lockFileURL: new URL(manifest.pyodide.lock, vendor).href, // must be absolute
         packages: manifest.packages, // fetched while the interpreter boots
         errorCallback: (msg) => failures.push(String(msg)),
         messageCallback: () => {},
-      });
+      };
+      // The standard library with bytecode compiled at build time (build.py, PYC_RECIPE).
+      if (manifest.pyodide.stdlib) options.stdLibURL = new URL(manifest.pyodide.stdlib, vendor).href;
+      const pyodide = await loadPyodide(options);
       // loadPackage logs and resolves when a wheel fails: check every one explicitly.
       const loaded = new Set(Object.keys(pyodide.loadedPackages).map(canon));
       for (const wheel of manifest.wheels) {
