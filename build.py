@@ -532,9 +532,8 @@ def _lock_entry(whl: Path, vendor: Path, meta: Mapping[str, Any], known: set[str
 # source file (unchecked-hash pycs: never re-validated, so extraction mtimes do not matter).
 # The sources stay in the wheel (tracebacks, inspect); another Python ignores the pycs.
 # Bump PYC_RECIPE when the way these wheels are made changes: they are served as immutable.
-PYC_RECIPE = "1"
+PYC_RECIPE = "2"
 STDLIB_KEY = "python-stdlib"  # never a project name (no such wheel is vendored)
-STDLIB_PYC_NAME = f"python_stdlib.pyc{PYC_RECIPE}.zip"
 _PYC_COMPILER = r"""
 import { loadPyodide } from %(module)s;
 const pyodide = await loadPyodide({ indexURL: %(index)s });
@@ -542,18 +541,35 @@ pyodide.FS.mkdirTree("/work");
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: %(root)s }, "/work");
 pyodide.runPython(`
 import os, py_compile, sys
+# zipimport keeps a pyc's co_filename: give stdlib code the path a source import would.
+stdlib = next(p for p in sys.path if p.endswith(".zip"))
 count, failed = 0, []
 for base, _dirs, files in os.walk("/work"):
     for name in files:
         if name.endswith(".py"):
             src = os.path.join(base, name)
+            top, _, rel = os.path.relpath(src, "/work").partition("/")
+            dfile = f"{stdlib}/{rel}" if top == %(stdlib_key)s else rel
             try:
-                py_compile.compile(src, doraise=True, dfile=os.path.relpath(src, "/work"),
+                py_compile.compile(src, doraise=True, dfile=dfile,
                     invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
                 count += 1
             except py_compile.PyCompileError:
                 failed.append(src)  # left as source; the import compiles (or fails) as before
 print(sys.implementation.cache_tag, count, len(failed))
+`);
+// Which standard-library modules a boot imports: install the wheels as the browser does and
+// import what boot() imports. Only those get bytecode in the served stdlib zip.
+const fail = (msg) => { throw new Error(msg); };
+await pyodide.loadPackage(%(wheels)s, { messageCallback() {}, errorCallback: fail });
+pyodide.runPython(`
+import json, sys
+%(imports)s
+zip_prefix = next(p for p in sys.path if p.endswith(".zip")) + "/"
+print(json.dumps(sorted(
+    m.__file__[len(zip_prefix):] for m in list(sys.modules.values())
+    if (getattr(m, "__file__", None) or "").startswith(zip_prefix)
+)))
 `);
 """
 
@@ -577,15 +593,20 @@ def _source_key(whl: Path, pyodide_version: str) -> str:
     return digest.hexdigest()[:32]
 
 
-def _add_pycs(archive: Path, tree: Path, cache_tag: str, dest: Path, *, wheel: bool) -> None:
-    """Write ``dest``: ``archive`` plus the pycs compiled under ``tree``.
+def _add_pycs(
+    archive: Path, tree: Path, cache_tag: str, dest: Path, *, only: set[str] | None = None
+) -> None:
+    """Write ``dest``: ``archive`` plus the pycs compiled under ``tree`` (of ``only`` if given).
 
     A wheel gets ``__pycache__/<name>.<tag>.pyc`` entries, listed in its RECORD; the standard
     library zip gets ``<name>.pyc`` beside each source, the layout zipimport looks for.
     """
+    wheel = archive.suffix == ".whl"
     stamp = (1980, 1, 1, 0, 0, 0)
     extra: list[tuple[str, bytes]] = []
     for member in _py_members(archive):
+        if only is not None and member not in only:
+            continue
         folder, _, name = member.rpartition("/")
         pyc = tree / f"{folder}/__pycache__/{name[:-3]}.{cache_tag}.pyc".lstrip("/")
         if pyc.is_file():
@@ -621,8 +642,11 @@ def precompile(
     """
     out: dict[str, Path] = {}
     todo: dict[str, Path] = {}
+    keys = {key: _source_key(path, pyodide_version) for key, path in archives.items()}
+    if STDLIB_KEY in keys:  # its bytecode covers the modules the wheels import: key on them too
+        keys[STDLIB_KEY] = hashlib.sha256("\0".join(sorted(keys.values())).encode()).hexdigest()
     for key, path in archives.items():
-        target = cache / "pyc" / _source_key(path, pyodide_version) / path.name
+        target = cache / "pyc" / keys[key][:32] / path.name
         out[key] = target
         if not target.is_file() and _py_members(path):
             todo[key] = path
@@ -639,10 +663,15 @@ def precompile(
         for key, path in todo.items():
             with zipfile.ZipFile(path) as zf:
                 zf.extractall(root / key, members=_py_members(path))
+        wheels = [str(p.resolve()) for k, p in archives.items() if k != STDLIB_KEY]
+        imports = "import bridge.browser.jsapi" if OWN_PROJECT in archives else "import pydantic"
         script = _PYC_COMPILER % {
             "module": json.dumps((pyodide_dir / "pyodide.mjs").resolve().as_uri()),
             "index": json.dumps(str(pyodide_dir.resolve()) + "/"),
             "root": json.dumps(str(root)),
+            "wheels": json.dumps(wheels),
+            "imports": imports,
+            "stdlib_key": json.dumps(STDLIB_KEY),
         }
         try:
             proc = subprocess.run(
@@ -655,14 +684,17 @@ def precompile(
         except (OSError, subprocess.TimeoutExpired) as exc:
             warn(f"compiling to bytecode failed ({exc}): serving sources only")
             return dict(archives)
-        tag = proc.stdout.strip().split()[:1]
-        if proc.returncode != 0 or not tag or not tag[0].startswith("cpython-"):
-            warn(f"compiling to bytecode failed: {proc.stderr.strip()[-2000:]}")
+        lines = proc.stdout.strip().splitlines()
+        tag = lines[0].split()[:1] if lines else []
+        if proc.returncode != 0 or len(lines) != 2 or not tag or not tag[0].startswith("cpython-"):
+            warn(f"compiling to bytecode failed: {(proc.stderr or proc.stdout).strip()[-2000:]}")
             return dict(archives)
+        used = set(json.loads(lines[1]))
         for key, path in todo.items():
             out[key].parent.mkdir(parents=True, exist_ok=True)
-            _add_pycs(path, root / key, tag[0], out[key], wheel=key != STDLIB_KEY)
-    log(f"compiled {len(todo)} archive(s) for {tag[0]} ({proc.stdout.strip()})")
+            only = used if key == STDLIB_KEY else None
+            _add_pycs(path, root / key, tag[0], out[key], only=only)
+    log(f"compiled {len(todo)} archive(s) for {tag[0]}; the boot imports {len(used)} stdlib files")
     return out
 
 
@@ -713,13 +745,16 @@ def build(
         {**wheel_paths, STDLIB_KEY: stdlib}, vendor / "pyodide", pyodide_version, cache
     )
     # Pyodide's standard library with bytecode beside the sources (loadPyodide's stdLibURL).
+    # Served as immutable, so its name carries its hash (its pycs follow the wheels' imports).
     stdlib_pyc = compiled.pop(STDLIB_KEY)
-    stdlib_served = vendor / "pyodide" / STDLIB_PYC_NAME
+    stdlib_served: Path | None = None
     if stdlib_pyc != stdlib:
-        if not stdlib_served.exists() or sha256_file(stdlib_served) != sha256_file(stdlib_pyc):
+        stdlib_served = stdlib.with_name(f"python_stdlib.{sha256_file(stdlib_pyc)[:16]}.zip")
+        if not stdlib_served.exists():
             copy_atomic(stdlib_pyc, stdlib_served)
-    else:
-        stdlib_served.unlink(missing_ok=True)
+    for old_zip in stdlib.parent.glob("python_stdlib.*.zip"):
+        if old_zip != stdlib_served:
+            old_zip.unlink()
     pyc_dir = wheels_dir / f"pyc-{pyodide_version}-{PYC_RECIPE}"
     for old in wheels_dir.glob("pyc-*"):
         if old != pyc_dir:
@@ -768,7 +803,7 @@ def build(
             "index": "pyodide/",
             "lock": f"pyodide/{TRIMMED_LOCK_NAME}",
             # None when the build could not compile it: Pyodide's own zip is used.
-            "stdlib": f"pyodide/{STDLIB_PYC_NAME}" if stdlib_served.exists() else None,
+            "stdlib": f"pyodide/{stdlib_served.name}" if stdlib_served else None,
         },
         "pyscript": {
             "version": lock_.npm["@pyscript/core"].version,
