@@ -536,7 +536,11 @@ PYC_RECIPE = "2"
 STDLIB_KEY = "python-stdlib"  # never a project name (no such wheel is vendored)
 _PYC_COMPILER = r"""
 import { loadPyodide } from %(module)s;
-const pyodide = await loadPyodide({ indexURL: %(index)s });
+// The environment hizi-bridge.js boots with (pydantic plugins off), so the set of stdlib
+// modules recorded below is the browser's.
+const pyodide = await loadPyodide({
+  indexURL: %(index)s, env: { PYDANTIC_DISABLE_PLUGINS: "__all__" },
+});
 pyodide.FS.mkdirTree("/work");
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: %(root)s }, "/work");
 pyodide.runPython(`

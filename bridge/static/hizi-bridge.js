@@ -320,6 +320,10 @@
         packages: manifest.packages, // fetched while the interpreter boots
         errorCallback: (msg) => failures.push(String(msg)),
         messageCallback: () => {},
+        // pydantic looks for plugins (importlib.metadata entry points: a scan of every
+        // dist-info and of the stdlib zip, ≈0.1 s) when it builds the first validator. This
+        // interpreter is private to the bridge and holds only the vendored wheels, none a plugin.
+        env: { PYDANTIC_DISABLE_PLUGINS: "__all__" },
       };
       // The standard library with bytecode compiled at build time (build.py, PYC_RECIPE).
       if (manifest.pyodide.stdlib) options.stdLibURL = new URL(manifest.pyodide.stdlib, vendor).href;
