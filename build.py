@@ -741,8 +741,7 @@ def build(
     for stale in wheels_dir.glob("*.whl"):
         if stale.name not in keep:
             stale.unlink()
-    # The browser gets the same wheels with bytecode added, in a folder named after the
-    # Pyodide version and recipe (the files are served as immutable).
+    # The browser gets the same wheels with bytecode added (see precompile()).
     pyodide_version = lock_.npm["pyodide"].version
     stdlib = vendor / "pyodide" / "python_stdlib.zip"
     compiled = precompile(
@@ -759,20 +758,22 @@ def build(
     for old_zip in stdlib.parent.glob("python_stdlib.*.zip"):
         if old_zip != stdlib_served:
             old_zip.unlink()
-    pyc_dir = wheels_dir / f"pyc-{pyodide_version}-{PYC_RECIPE}"
-    for old in wheels_dir.glob("pyc-*"):
-        if old != pyc_dir:
-            shutil.rmtree(old)
-    pyc_dir.mkdir(exist_ok=True)
+    # Each compiled wheel sits in a folder named by its own sha256: the files are served as
+    # immutable and the lock's integrity hash must match, so new bytes (another zlib, another
+    # recipe) must never reuse a URL a browser may have cached.
+    pyc_root = wheels_dir / "pyc"
+    served: set[Path] = set()
     for key, path in compiled.items():
         if path != wheel_paths[key]:
-            dst = pyc_dir / path.name
-            if not dst.exists() or sha256_file(dst) != sha256_file(path):
+            dst = pyc_root / sha256_file(path)[:16] / path.name
+            if not dst.exists():
+                dst.parent.mkdir(parents=True, exist_ok=True)
                 copy_atomic(path, dst)
             wheel_paths[key] = dst
-    for stale in pyc_dir.glob("*.whl"):
-        if stale not in wheel_paths.values():
-            stale.unlink()
+            served.add(dst.parent)
+    for old in [*wheels_dir.glob("pyc-*"), *(pyc_root.iterdir() if pyc_root.is_dir() else [])]:
+        if old.is_dir() and old not in served:
+            shutil.rmtree(old)
 
     # Trimmed Pyodide lock: only our wheels, resolved relative to the lock file.
     original = json.loads((vendor / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
