@@ -16,6 +16,7 @@ package name, never through a hard-coded registry host.
 from __future__ import annotations
 
 import argparse
+import base64
 import functools
 import hashlib
 import http.server
@@ -509,11 +510,12 @@ def build_own_wheel(root: Path, out_dir: Path) -> Path | None:
     return target
 
 
-def _lock_entry(whl: Path, rel_prefix: str, meta: Mapping[str, Any], known: set[str]) -> Any:
+def _lock_entry(whl: Path, vendor: Path, meta: Mapping[str, Any], known: set[str]) -> Any:
     return {
         "name": meta["name"],
         "version": meta["version"],
-        "file_name": f"{rel_prefix}{whl.name}",
+        # Relative to the lock file, which lives in vendor/pyodide/.
+        "file_name": f"../{whl.relative_to(vendor).as_posix()}",
         "install_dir": "site",
         "sha256": sha256_file(whl),
         "package_type": "package",
@@ -521,6 +523,183 @@ def _lock_entry(whl: Path, rel_prefix: str, meta: Mapping[str, Any], known: set[
         "depends": [d for d in meta["requires"] if d in known],
         "unvendored_tests": False,
     }
+
+
+# Bytecode for the browser. Pyodide imports the pure-Python files of a wheel from source, with
+# sys.dont_write_bytecode set, so every page load compiles pydantic, typing-extensions and the
+# bridge again (≈ 0.5 s per frame here). The build compiles them once, with the vendored
+# Pyodide under Node, and ships wheels that carry ``__pycache__/*.cpython-3XY.pyc`` beside each
+# source file (unchecked-hash pycs: never re-validated, so extraction mtimes do not matter).
+# The sources stay in the wheel (tracebacks, inspect); another Python ignores the pycs.
+# Bump PYC_RECIPE when the way these wheels are made changes: they are served as immutable.
+PYC_RECIPE = "2"
+STDLIB_KEY = "python-stdlib"  # never a project name (no such wheel is vendored)
+_PYC_COMPILER = r"""
+import { loadPyodide } from %(module)s;
+// The environment hizi-bridge.js boots with (pydantic plugins off), so the set of stdlib
+// modules recorded below is the browser's.
+const pyodide = await loadPyodide({
+  indexURL: %(index)s, env: { PYDANTIC_DISABLE_PLUGINS: "__all__" },
+});
+pyodide.FS.mkdirTree("/work");
+pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: %(root)s }, "/work");
+pyodide.runPython(`
+import os, py_compile, sys
+# zipimport keeps a pyc's co_filename: give stdlib code the path a source import would.
+stdlib = next(p for p in sys.path if p.endswith(".zip"))
+count, failed = 0, []
+for base, _dirs, files in os.walk("/work"):
+    for name in files:
+        if name.endswith(".py"):
+            src = os.path.join(base, name)
+            top, _, rel = os.path.relpath(src, "/work").partition("/")
+            dfile = f"{stdlib}/{rel}" if top == %(stdlib_key)s else rel
+            try:
+                py_compile.compile(src, doraise=True, dfile=dfile,
+                    invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+                count += 1
+            except py_compile.PyCompileError:
+                failed.append(src)  # left as source; the import compiles (or fails) as before
+print(sys.implementation.cache_tag, count, len(failed))
+`);
+// Which standard-library modules a boot imports: install the wheels as the browser does and
+// import what boot() imports. Only those get bytecode in the served stdlib zip.
+const fail = (msg) => { throw new Error(msg); };
+await pyodide.loadPackage(%(wheels)s, { messageCallback() {}, errorCallback: fail });
+pyodide.runPython(`
+import json, sys
+%(imports)s
+zip_prefix = next(p for p in sys.path if p.endswith(".zip")) + "/"
+print(json.dumps(sorted(
+    m.__file__[len(zip_prefix):] for m in list(sys.modules.values())
+    if (getattr(m, "__file__", None) or "").startswith(zip_prefix)
+)))
+`);
+"""
+
+
+def _py_members(whl: Path) -> list[str]:
+    with zipfile.ZipFile(whl) as zf:
+        return [
+            n
+            for n in zf.namelist()
+            if n.endswith(".py") and not n.split("/", 1)[0].endswith((".dist-info", ".data"))
+        ]
+
+
+def _source_key(whl: Path, pyodide_version: str) -> str:
+    """What the compiled wheel depends on: the wheel's bytes except its zip metadata."""
+    digest = hashlib.sha256(f"{PYC_RECIPE}\0{pyodide_version}\0".encode())
+    with zipfile.ZipFile(whl) as zf:
+        for info in sorted(zf.infolist(), key=lambda i: i.filename):
+            digest.update(info.filename.encode() + b"\0")
+            digest.update(hashlib.sha256(zf.read(info)).digest())
+    return digest.hexdigest()[:32]
+
+
+def _add_pycs(
+    archive: Path, tree: Path, cache_tag: str, dest: Path, *, only: set[str] | None = None
+) -> None:
+    """Write ``dest``: ``archive`` plus the pycs compiled under ``tree`` (of ``only`` if given).
+
+    A wheel gets ``__pycache__/<name>.<tag>.pyc`` entries, listed in its RECORD; the standard
+    library zip gets ``<name>.pyc`` beside each source, the layout zipimport looks for.
+    """
+    wheel = archive.suffix == ".whl"
+    stamp = (1980, 1, 1, 0, 0, 0)
+    extra: list[tuple[str, bytes]] = []
+    for member in _py_members(archive):
+        if only is not None and member not in only:
+            continue
+        folder, _, name = member.rpartition("/")
+        pyc = tree / f"{folder}/__pycache__/{name[:-3]}.{cache_tag}.pyc".lstrip("/")
+        if pyc.is_file():
+            rel = pyc.relative_to(tree).as_posix() if wheel else f"{member[:-3]}.pyc"
+            extra.append((rel, pyc.read_bytes()))
+    tmp = dest.with_name(dest.name + ".tmp")
+    with zipfile.ZipFile(archive) as src, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as out:
+        records = [
+            n for n in src.namelist() if n.count("/") == 1 and n.endswith(".dist-info/RECORD")
+        ]
+        for info in src.infolist():
+            data = src.read(info)
+            if wheel and info.filename in records[:1]:
+                lines = [data.decode("utf-8").rstrip("\n")]
+                for rel, blob in extra:
+                    b64 = base64.urlsafe_b64encode(hashlib.sha256(blob).digest()).rstrip(b"=")
+                    lines.append(f"{rel},sha256={b64.decode()},{len(blob)}")
+                data = ("\n".join(lines) + "\n").encode("utf-8")
+            out.writestr(info, data)
+        for rel, blob in extra:
+            out.writestr(zipfile.ZipInfo(rel, stamp), blob, zipfile.ZIP_DEFLATED)
+    os.replace(tmp, dest)
+
+
+def precompile(
+    archives: Mapping[str, Path], pyodide_dir: Path, pyodide_version: str, cache: Path
+) -> dict[str, Path]:
+    """Return ``archives`` with bytecode added (copies under ``cache``); the input on failure.
+
+    Keys are project names (wheels) or ``STDLIB_KEY`` (Pyodide's python_stdlib.zip). Needs
+    ``node``; without it, or if compiling fails, the build warns and the browser keeps
+    compiling the sources itself (slower boot, same behaviour).
+    """
+    out: dict[str, Path] = {}
+    todo: dict[str, Path] = {}
+    keys = {key: _source_key(path, pyodide_version) for key, path in archives.items()}
+    if STDLIB_KEY in keys:  # its bytecode covers the modules the wheels import: key on them too
+        keys[STDLIB_KEY] = hashlib.sha256("\0".join(sorted(keys.values())).encode()).hexdigest()
+    for key, path in archives.items():
+        target = cache / "pyc" / keys[key][:32] / path.name
+        out[key] = target
+        if not target.is_file() and _py_members(path):
+            todo[key] = path
+        elif not target.is_file():
+            out[key] = path
+    if not todo:
+        return out
+    node = shutil.which("node")
+    if node is None:
+        warn("node not found: Python files are served without bytecode (slower browser boot)")
+        return dict(archives)
+    with tempfile.TemporaryDirectory(prefix="hizi-pyc-") as tmp:
+        root = Path(tmp)
+        for key, path in todo.items():
+            with zipfile.ZipFile(path) as zf:
+                zf.extractall(root / key, members=_py_members(path))
+        wheels = [str(p.resolve()) for k, p in archives.items() if k != STDLIB_KEY]
+        imports = "import bridge.browser.jsapi" if OWN_PROJECT in archives else "import pydantic"
+        script = _PYC_COMPILER % {
+            "module": json.dumps((pyodide_dir / "pyodide.mjs").resolve().as_uri()),
+            "index": json.dumps(str(pyodide_dir.resolve()) + "/"),
+            "root": json.dumps(str(root)),
+            "wheels": json.dumps(wheels),
+            "imports": imports,
+            "stdlib_key": json.dumps(STDLIB_KEY),
+        }
+        try:
+            proc = subprocess.run(
+                [node, "--input-type=module", "-e", script],
+                capture_output=True,
+                text=True,
+                timeout=600,
+                check=False,
+            )
+        except (OSError, subprocess.TimeoutExpired) as exc:
+            warn(f"compiling to bytecode failed ({exc}): serving sources only")
+            return dict(archives)
+        lines = proc.stdout.strip().splitlines()
+        tag = lines[0].split()[:1] if lines else []
+        if proc.returncode != 0 or len(lines) != 2 or not tag or not tag[0].startswith("cpython-"):
+            warn(f"compiling to bytecode failed: {(proc.stderr or proc.stdout).strip()[-2000:]}")
+            return dict(archives)
+        used = set(json.loads(lines[1]))
+        for key, path in todo.items():
+            out[key].parent.mkdir(parents=True, exist_ok=True)
+            only = used if key == STDLIB_KEY else None
+            _add_pycs(path, root / key, tag[0], out[key], only=only)
+    log(f"compiled {len(todo)} archive(s) for {tag[0]}; the boot imports {len(used)} stdlib files")
+    return out
 
 
 @dataclass
@@ -562,6 +741,39 @@ def build(
     for stale in wheels_dir.glob("*.whl"):
         if stale.name not in keep:
             stale.unlink()
+    # The browser gets the same wheels with bytecode added (see precompile()).
+    pyodide_version = lock_.npm["pyodide"].version
+    stdlib = vendor / "pyodide" / "python_stdlib.zip"
+    compiled = precompile(
+        {**wheel_paths, STDLIB_KEY: stdlib}, vendor / "pyodide", pyodide_version, cache
+    )
+    # Pyodide's standard library with bytecode beside the sources (loadPyodide's stdLibURL).
+    # Served as immutable, so its name carries its hash (its pycs follow the wheels' imports).
+    stdlib_pyc = compiled.pop(STDLIB_KEY)
+    stdlib_served: Path | None = None
+    if stdlib_pyc != stdlib:
+        stdlib_served = stdlib.with_name(f"python_stdlib.{sha256_file(stdlib_pyc)[:16]}.zip")
+        if not stdlib_served.exists():
+            copy_atomic(stdlib_pyc, stdlib_served)
+    for old_zip in stdlib.parent.glob("python_stdlib.*.zip"):
+        if old_zip != stdlib_served:
+            old_zip.unlink()
+    # Each compiled wheel sits in a folder named by its own sha256: the files are served as
+    # immutable and the lock's integrity hash must match, so new bytes (another zlib, another
+    # recipe) must never reuse a URL a browser may have cached.
+    pyc_root = wheels_dir / "pyc"
+    served: set[Path] = set()
+    for key, path in compiled.items():
+        if path != wheel_paths[key]:
+            dst = pyc_root / sha256_file(path)[:16] / path.name
+            if not dst.exists():
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                copy_atomic(path, dst)
+            wheel_paths[key] = dst
+            served.add(dst.parent)
+    for old in [*wheels_dir.glob("pyc-*"), *(pyc_root.iterdir() if pyc_root.is_dir() else [])]:
+        if old.is_dir() and old not in served:
+            shutil.rmtree(old)
 
     # Trimmed Pyodide lock: only our wheels, resolved relative to the lock file.
     original = json.loads((vendor / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
@@ -580,8 +792,7 @@ def build(
         if missing and key != OWN_PROJECT:
             raise BuildError(f"{key} requires {missing}, which are not vendored")
     packages = {
-        key: _lock_entry(wheel_paths[key], "../wheels/", metas[key], known)
-        for key in sorted(wheel_paths)
+        key: _lock_entry(wheel_paths[key], vendor, metas[key], known) for key in sorted(wheel_paths)
     }
     trimmed = {"info": info, "packages": packages}
     write_text_atomic(vendor / "pyodide" / TRIMMED_LOCK_NAME, json.dumps(trimmed, indent=2) + "\n")
@@ -596,6 +807,8 @@ def build(
             "module": "pyodide/pyodide.mjs",
             "index": "pyodide/",
             "lock": f"pyodide/{TRIMMED_LOCK_NAME}",
+            # None when the build could not compile it: Pyodide's own zip is used.
+            "stdlib": f"pyodide/{stdlib_served.name}" if stdlib_served else None,
         },
         "pyscript": {
             "version": lock_.npm["@pyscript/core"].version,
@@ -607,13 +820,15 @@ def build(
             {
                 "name": key,
                 "version": metas[key]["version"],
-                "file": f"wheels/{wheel_paths[key].name}",
+                "file": wheel_paths[key].relative_to(vendor).as_posix(),
                 "sha256": packages[key]["sha256"],
             }
             for key in sorted(wheel_paths)
         ],
         "packages": top_level,
-        "bridge_wheel": f"wheels/{own.name}" if own is not None else None,
+        "bridge_wheel": (
+            wheel_paths[OWN_PROJECT].relative_to(vendor).as_posix() if own is not None else None
+        ),
     }
     write_text_atomic(vendor / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     # A ready-made PyScript config. Paths are absolute from the site root, which is the same on

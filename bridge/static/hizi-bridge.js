@@ -336,6 +336,7 @@
   const scriptUrl = script && script.src ? script.src : new URL("/hizi-bridge.js", location.href).href;
   const canon = (name) => String(name).toLowerCase().replace(/[-_.]+/g, "-");
   const bootInfo = { startedMs: null, readyMs: null, error: null };
+  const DEFAULT_PYODIDE_MODULE = "pyodide/pyodide.mjs"; // build.py's manifest.pyodide.module
   let booting = null;
 
   function boot() {
@@ -344,18 +345,31 @@
       const t0 = performance.now();
       bootInfo.startedMs = t0;
       const vendor = new URL("vendor/", scriptUrl);
+      // The manifest and the Pyodide module load in parallel (the module path is the build's
+      // default; a manifest naming another one is followed, at the cost of a second import).
+      const guess = new URL(DEFAULT_PYODIDE_MODULE, vendor).href;
+      const early = import(guess);
+      early.catch(() => {}); // judged below, once the manifest says which module to use
       const res = await fetch(new URL("manifest.json", vendor));
       if (!res.ok) throw new Error(`hizi-bridge: ${res.url}: HTTP ${res.status}`);
       const manifest = await res.json();
-      const { loadPyodide } = await import(new URL(manifest.pyodide.module, vendor).href);
+      const moduleUrl = new URL(manifest.pyodide.module, vendor).href;
+      const { loadPyodide } = await (moduleUrl === guess ? early : import(moduleUrl));
       const failures = [];
-      const pyodide = await loadPyodide({
+      const options = {
         indexURL: new URL(manifest.pyodide.index, vendor).href,
         lockFileURL: new URL(manifest.pyodide.lock, vendor).href, // must be absolute
         packages: manifest.packages, // fetched while the interpreter boots
         errorCallback: (msg) => failures.push(String(msg)),
         messageCallback: () => {},
-      });
+        // pydantic looks for plugins (importlib.metadata entry points: a scan of every
+        // dist-info and of the stdlib zip, ≈0.1 s) when it builds the first validator. This
+        // interpreter is private to the bridge and holds only the vendored wheels, none a plugin.
+        env: { PYDANTIC_DISABLE_PLUGINS: "__all__" },
+      };
+      // The standard library with bytecode compiled at build time (build.py, PYC_RECIPE).
+      if (manifest.pyodide.stdlib) options.stdLibURL = new URL(manifest.pyodide.stdlib, vendor).href;
+      const pyodide = await loadPyodide(options);
       // loadPackage logs and resolves when a wheel fails: check every one explicitly.
       const loaded = new Set(Object.keys(pyodide.loadedPackages).map(canon));
       for (const wheel of manifest.wheels) {

@@ -60,6 +60,12 @@ def test_boot_probe(variant: str, page: Page, e2e_site: E2ESite, browser_log: Br
         assert result["bridge"].endswith("site-packages/bridge/__init__.py"), result["bridge"]
         if variant == "pyodide":
             assert result["kit"].startswith("(function makeKit("), result
+    if variant == "pyodide":
+        assert result["bytecode"] is True, "the wheels should carry pycs for this Python"
+        assert e2e_site.manifest["pyodide"]["stdlib"], "the build should compile the stdlib"
+        from_pyc, code_file = result["stdlib_bytecode"]
+        assert from_pyc is True, result
+        assert code_file == "/lib/python314.zip/typing.py", result
 
     wheel_files = {Path(w["file"]).name for w in e2e_site.manifest["wheels"]}
     fetched = {Path(urlsplit(u).path).name for u in browser_log.requests}

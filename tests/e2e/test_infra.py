@@ -105,7 +105,7 @@ def test_trimmed_lock_matches_vendored_wheels(e2e_site: E2ESite) -> None:
         wheel = (vendor / "pyodide" / entry["file_name"]).resolve()
         assert wheel.is_file(), entry
         assert hashlib.sha256(wheel.read_bytes()).hexdigest() == entry["sha256"]
-        assert f"wheels/{wheel.name}" in manifest_files
+        assert wheel.relative_to(vendor.resolve()).as_posix() in manifest_files
         assert all(dep in lock["packages"] for dep in entry["depends"]), key
     config = json.loads((vendor / "pyscript.json").read_text())
     assert config["packages_cache"] == "passthrough"
@@ -126,3 +126,24 @@ def test_bridge_wheel_is_pure_and_needs_only_pydantic(e2e_site: E2ESite) -> None
     assert [r for r in requires if "extra ==" not in r] == ["Requires-Dist: pydantic>=2.12"]
     assert "bridge/core/channel.py" in names and "bridge/static/hizi-bridge.js" in names
     assert not any(n.startswith("tests/") for n in names)
+
+
+def test_wheels_carry_bytecode_for_pyodide(e2e_site: E2ESite) -> None:
+    """Every .py in a served wheel has an unchecked-hash pyc beside it, listed in RECORD."""
+    import zipfile
+
+    for wheel in e2e_site.manifest["wheels"]:
+        path = e2e_site.site_dir / "vendor" / wheel["file"]
+        with zipfile.ZipFile(path) as zf:
+            names = set(zf.namelist())
+            record = next(n for n in names if n.endswith(".dist-info/RECORD"))
+            listed = {line.split(",", 1)[0] for line in zf.read(record).decode().splitlines()}
+            sources = [n for n in names if n.endswith(".py") and ".dist-info/" not in n]
+            assert sources, path.name
+            for src in sources:
+                folder, _, name = src.rpartition("/")
+                pyc = f"{folder}/__pycache__/{name[:-3]}.cpython-314.pyc".lstrip("/")
+                assert pyc in names, (path.name, pyc)
+                assert pyc in listed, (path.name, pyc)
+                flags = int.from_bytes(zf.read(pyc)[4:8], "little")
+                assert flags == 0b01, (pyc, flags)  # hash-based, not checked against the source
