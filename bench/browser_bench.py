@@ -10,9 +10,11 @@ Each run opens a fresh browser context (empty HTTP cache) and measures, in the s
 * boot: navigation start -> both bridges connected (cold), then again after a reload (warm
   HTTP cache), and two bare ``loadPyodide()`` boots in the same frames (cold and warm);
 * round trips, interleaved in rounds: the bridge's ``request("realityCheck")`` answered by the
-  game (validated on both sides), a raw ``MessageChannel`` echo and a Penpal 7 method call,
-  then, once both bridges are closed (their window listeners would see the traffic), a raw
-  ``window.postMessage`` echo; the same payload everywhere;
+  game (validated on both sides), a raw ``MessageChannel`` echo, a Penpal 7 method call and
+  the "floor" (a raw port echo whose every hop parses, validates and dumps the message with
+  pydantic in the page's Pyodide: what validating in Python at both ends costs before any
+  protocol), then, once both bridges are closed (their window listeners would see the
+  traffic), a raw ``window.postMessage`` echo; the same payload everywhere;
 * a burst of game -> lobby ``balance`` events: rate, loss, order;
 * the longest main-thread task (Long Tasks API, >= 50 ms) during boot and during the burst.
 
@@ -58,7 +60,7 @@ ISOLATION_HEADERS = {
 }
 ISOLATED = os.environ.get("HIZI_BENCH_ISOLATED", "1") != "0"
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
-TRANSPORTS = ("bridge", "raw_window", "raw_port", "penpal")
+TRANSPORTS = ("bridge", "floor", "raw_window", "raw_port", "penpal")
 BOOT_TIMEOUT_MS = 120_000
 
 
@@ -185,7 +187,7 @@ def open_pair(context: Any, url: str, game_path: str, errors: list[str]) -> Pair
 def measure_traffic(pair: Pair, s: Settings) -> dict[str, Any]:
     page = pair.page
     samples: dict[str, list[float]] = {t: [] for t in TRANSPORTS}
-    interleaved = ("bridge", "raw_port", "penpal")
+    interleaved = ("bridge", "floor", "raw_port", "penpal")
     for kind in interleaved:
         page.evaluate("([k, w]) => bench.roundTrips(k, 0, w)", [kind, s.warmup])
     per_round = s.calls // s.rounds
@@ -292,6 +294,8 @@ def summarise(runs: list[dict[str, Any]], s: Settings, machine: dict[str, Any]) 
         "round_trip_ratio": {
             "bridge_vs_raw_port": round_trip["bridge"] / round_trip["raw_port"],
             "bridge_vs_penpal": round_trip["bridge"] / round_trip["penpal"],
+            "bridge_vs_floor": round_trip["bridge"] / round_trip["floor"],
+            "floor_vs_raw_port": round_trip["floor"] / round_trip["raw_port"],
             "raw_window_vs_raw_port": round_trip["raw_window"] / round_trip["raw_port"],
             "penpal_vs_raw_port": round_trip["penpal"] / round_trip["raw_port"],
         },
@@ -356,11 +360,12 @@ def table(res: dict[str, Any]) -> str:
     ]
     names = {
         "bridge": "hizi-bridge request (validated both ends)",
+        "floor": "floor: port echo, pydantic in Pyodide per hop",
         "raw_window": "raw window.postMessage echo",
         "raw_port": "raw MessageChannel echo",
         "penpal": "Penpal 7 method call",
     }
-    for kind in ("bridge", "raw_port", "penpal", "raw_window"):
+    for kind in ("bridge", "floor", "raw_port", "penpal", "raw_window"):
         lines.append(
             f"| {names[kind]} | {rt[kind]:.0f} | {p99[kind]:.0f} | "
             f"{rt[kind] / rt['raw_port']:.2f} | {rt[kind] / rt['penpal']:.2f} |"

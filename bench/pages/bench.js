@@ -68,6 +68,33 @@
   }
   const loadPenpal = () => (globalThis.Penpal ? Promise.resolve() : loadScript("/vendor/penpal/penpal.min.js"));
 
+  // The floor of "validated by pydantic in Pyodide at both ends": a raw MessageChannel echo
+  // whose every hop calls Python once to parse, validate and dump the message (the same
+  // catalog models as the bridge), with none of the bridge's protocol (origin and source
+  // checks, ids, dedup, requests, timers, stats). 4 JS -> Python calls per round trip.
+  const FLOOR_PY = [
+    "from pydantic_core import from_json",
+    "from bridge.core.messages import BY_TYPE",
+    "from bridge.core.wire import dump_json",
+    "def inbound(text):",
+    "    d = from_json(text)",
+    "    d.pop('id', None)",
+    "    d.pop('re', None)",
+    "    return dump_json(BY_TYPE[d['type']].__pydantic_validator__.validate_python(d))",
+    "def outbound(type_name, data_json, msg_id):",
+    "    wire = {'type': type_name, 'data': from_json(data_json)}",
+    "    message = BY_TYPE[type_name].__pydantic_validator__.validate_python(wire)",
+    "    return dump_json(message)[:-1] + ',\"id\":%d}' % msg_id",
+    "(inbound, outbound)",
+  ].join("\n");
+  const floorFunctions = async () => {
+    const pyodide = await HiziBridge._runtime();
+    const pair = pyodide.runPython(FLOOR_PY);
+    const fns = [pair.get(0), pair.get(1)];
+    pair.destroy();
+    return fns;
+  };
+
   async function timeLoop(n, call) {
     const out = new Array(n);
     for (let i = 0; i < n; i += 1) {
@@ -91,6 +118,18 @@
       } else if (d.bench === "port" && ev.ports[0]) {
         const port = ev.ports[0];
         port.onmessage = (e) => port.postMessage({ re: e.data.id, msg: REPLY });
+      } else if (d.bench === "floor" && ev.ports[0]) {
+        const port = ev.ports[0];
+        floorFunctions().then(([inbound, outbound]) => {
+          let next = 1;
+          port.onmessage = (e) => {
+            const msg = JSON.parse(inbound(e.data)); // validated in Python
+            const id = JSON.parse(e.data).id;
+            if (msg.type !== "realityCheck") return;
+            port.postMessage(outbound("realityCheckAnswer", JSON.stringify(REPLY.data), next++).slice(0, -1) + `,"re":${id}}`);
+          };
+          port.postMessage("ready");
+        });
       } else if (d.bench === "penpal") {
         loadPenpal().then(() => {
           const messenger = new Penpal.WindowMessenger({ remoteWindow: window.parent, allowedOrigins: [lobbyOrigin] });
@@ -160,6 +199,27 @@
           const id = next++;
           waiting.set(id, resolve);
           mc.port1.postMessage({ id, msg: REQUEST });
+        });
+      },
+      async floor() {
+        const [inbound, outbound] = await floorFunctions();
+        const mc = new MessageChannel();
+        const waiting = new Map();
+        await new Promise((ready) => {
+          mc.port1.onmessage = (ev) => {
+            if (ev.data === "ready") { ready(); return; }
+            const msg = JSON.parse(inbound(ev.data)); // validated in Python
+            const re = JSON.parse(ev.data).re;
+            const done = waiting.get(re);
+            if (done) { waiting.delete(re); done(msg); }
+          };
+          iframe().contentWindow.postMessage({ bench: "floor" }, gameOrigin, [mc.port2]);
+        });
+        let next = 1;
+        return () => new Promise((resolve) => {
+          const id = next++;
+          waiting.set(id, resolve);
+          mc.port1.postMessage(outbound("realityCheck", JSON.stringify(RC), id));
         });
       },
       async penpal() {

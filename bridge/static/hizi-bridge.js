@@ -701,6 +701,8 @@
     messageTypes: Object.freeze({ lobbyToGame: LOBBY_TO_GAME.slice(), gameToLobby: GAME_TO_LOBBY.slice() }),
     HiziBridgeError,
     bootInfo,
+    /** Diagnostics and benchmarks (not a stable API): the page's Pyodide, once booted. */
+    _runtime: () => boot().then(({ pyodide }) => pyodide),
     /** Start Python early (optional: lobby() / game() do it too). */
     boot: () => boot().then(() => undefined),
     lobby(options) {

@@ -42,7 +42,7 @@ def test_bench_quick(tmp_path: Path) -> None:
     elapsed = time.monotonic() - t0
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     res = json.loads(out.read_text(encoding="utf-8"))
-    for kind in ("bridge", "raw_window", "raw_port", "penpal"):
+    for kind in ("bridge", "floor", "raw_window", "raw_port", "penpal"):
         assert res["round_trip_us"][kind] > 0
     burst = res["burst"]
     assert set(burst) >= {"events", "events_per_s", "lost", "out_of_order"}
@@ -55,4 +55,5 @@ def test_bench_quick(tmp_path: Path) -> None:
     assert res["non_local_requests"] == []
     assert res["browser_errors"] == []
     assert "| hizi-bridge request" in proc.stdout  # the table
+    assert "| floor: port echo" in proc.stdout
     print(f"bench --quick took {elapsed:.1f} s")
