@@ -105,8 +105,6 @@ class Dispatcher:
         self._journal: list[Handler] = []
         self._status: list[Handler] = []
         self._tasks: set[asyncio.Future[Any]] = set()  # keeps async handlers from being GC'd
-        self._flush: list[Callable[[], object]] = []
-        self._batch_depth = 0
         self.handler_errors = 0
 
     def on(self, key: str | type[Message], handler: Handler) -> Unsubscribe:
@@ -121,30 +119,9 @@ class Dispatcher:
     def on_status(self, handler: Handler) -> Unsubscribe:
         return self._add(self._status, handler)
 
-    def on_flush(self, handler: Callable[[], object]) -> Unsubscribe:
-        """Called (no argument) when a batch of inbound messages has been handled."""
-        return self._add(self._flush, handler)
-
     @property
     def wants_journal(self) -> bool:
         return bool(self._journal)
-
-    @property
-    def batching(self) -> bool:
-        """True while a batch is being handled: a handler may hold its output until flush."""
-        return self._batch_depth > 0
-
-    def begin_batch(self) -> None:
-        self._batch_depth += 1
-
-    def end_batch(self) -> None:
-        self._batch_depth -= 1
-        if self._batch_depth == 0:
-            for handler in tuple(self._flush):
-                try:
-                    handler()
-                except Exception as exc:
-                    self._fail("flush handler", exc)
 
     def message(self, message: Message) -> None:
         for handler in (*self._by_type.get(message.type, ()), *self._any):
@@ -270,10 +247,9 @@ class Driver:
         """Several inbound events at once (a coalesced port frame), in order.
 
         Each is received on its own (limits, validation, counters, rejections); one that
-        fails in an unexpected way is counted and does not cost the others. Handlers that
-        buffer their output (``Dispatcher.batching``) flush once, after the last one.
+        fails in an unexpected way is counted and does not cost the others. (In the browser
+        the whole batch answers with one outbox: see ``bridge.browser.adapter``.)
         """
-        self.dispatcher.begin_batch()
         try:
             for inbound in inbounds:
                 try:
@@ -283,7 +259,6 @@ class Driver:
                     self._report("receiving a batched message", exc)
         finally:
             self._reschedule()
-            self.dispatcher.end_batch()
 
     def send(self, message: Message) -> None:
         """Raises ``InvalidOutboundMessage`` / ``ChannelClosedError`` at the call."""

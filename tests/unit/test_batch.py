@@ -17,7 +17,6 @@ import pytest
 from bridge.browser.kit import kit_source
 from bridge.core.effects import Inbound, Transport
 from bridge.core.messages import Role
-from bridge.hub import Dispatcher
 
 from .test_hub import FakeIO, make
 
@@ -83,28 +82,6 @@ def test_an_unexpected_failure_in_one_text_does_not_cost_the_others() -> None:
     lobby.receive_batch([port(balance(i, i + 1)) for i in range(3)])
     assert got == [0, 2]
     assert lobby.counters["internal_errors"] == 1 and errors == ["receiving a batched message"]
-
-
-def test_flush_runs_once_after_the_batch_and_handlers_see_batching() -> None:
-    lobby, _ = connected_lobby()
-    seen: list[Any] = []
-    lobby.dispatcher.on("balance", lambda m: seen.append((m.data, lobby.dispatcher.batching)))
-    lobby.dispatcher.on_flush(lambda: seen.append("flush"))
-    lobby.receive_batch([port(balance(i, i + 1)) for i in range(3)])
-    assert seen == [(0, True), (1, True), (2, True), "flush"]
-    lobby.receive(port(balance(3, 4)))  # a single text: no batch, no flush
-    assert seen[-1] == (3, False)
-
-
-def test_a_failing_flush_handler_is_counted() -> None:
-    d = Dispatcher(report=lambda where, exc: None)
-    d.on_flush(lambda: 1 / 0)
-    d.begin_batch()
-    d.begin_batch()
-    d.end_batch()
-    assert d.handler_errors == 0  # nested: only the outermost end flushes
-    d.end_batch()
-    assert d.handler_errors == 1 and not d.batching
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
