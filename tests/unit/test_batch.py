@@ -1,4 +1,4 @@
-"""Coalesced port frames (protocol version 2): a batch of texts in, one flush of output.
+"""Coalesced port frames (protocol version 2): a batch of texts in, one outbox out.
 
 The kit posts the texts sent within one task as one array and the receiving kit hands them
 to Python in one call; every text is still limit-checked, validated, counted and deduplicated
