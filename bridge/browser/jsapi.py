@@ -24,7 +24,7 @@ from ..core.journal import JournalEntry
 from ..core.messages import Message
 from ..core.wire import build, dump_json
 from ..hub import StatusEvent
-from .bridges import GameBridge, LobbyBridge, _Bridge, to_message
+from .bridges import GameBridge, LobbyBridge, _Bridge
 
 Emit = Callable[[str, str], object]
 
@@ -105,13 +105,6 @@ class JsHandle:
 
     def _op(self, op: str, arg: Any) -> Any:
         bridge = self._bridge
-        if op == "send":
-            bridge.send(to_message(arg["type"], arg.get("data")))
-            return None
-        if op == "request":
-            message = to_message(arg["type"], arg.get("data"))
-            bridge._driver.request(message, arg.get("timeoutMs"), self._replier(arg["key"]))
-            return None
         if op == "journal":
             self._set_journal(bool(arg))
             return None
