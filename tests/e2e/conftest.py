@@ -34,16 +34,6 @@ from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, R
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
-SYSTEM_CHROMIUM = Path(os.environ.get("HIZI_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 _HERE = Path(__file__).resolve().parent
 
 
@@ -59,18 +49,27 @@ def is_local_host(host: str | None) -> bool:
         return False
 
 
-def load_build_module() -> ModuleType:
-    """Import the top-level build.py by path (``import build`` may find PyPA's ``build``)."""
-    name = "hizi_build"
+def _load_by_path(name: str, path: Path) -> ModuleType:
     if name in sys.modules:
         return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, ROOT / "build.py")
+    spec = importlib.util.spec_from_file_location(name, path)
     if spec is None or spec.loader is None:
-        raise ImportError(f"cannot load {ROOT / 'build.py'}")
+        raise ImportError(f"cannot load {path}")
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
     return module
+
+
+def load_build_module() -> ModuleType:
+    """Import the top-level build.py by path (``import build`` may find PyPA's ``build``)."""
+    return _load_by_path("hizi_build", ROOT / "build.py")
+
+
+# One Chromium and one set of launch flags for the tests and the benchmark (bench/).
+_bench = _load_by_path("hizi_browser_bench", ROOT / "bench" / "browser_bench.py")
+SYSTEM_CHROMIUM: Path = _bench.CHROMIUM
+CHROMIUM_ARGS: list[str] = _bench.CHROMIUM_ARGS
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
