@@ -36,6 +36,35 @@ ROOT = Path(__file__).resolve().parents[2]
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 _HERE = Path(__file__).resolve().parent
 
+# Part of the e2e init scripts (runs before any page script): counts live "message" listeners
+# on window and on MessagePorts and "load" listeners on iframes, by wrapping
+# add/removeEventListener, independently of the bridge's own figures (__messageListeners).
+LISTENER_COUNTER = r"""
+  const counts = { window: 0, port: 0, load: 0 };
+  const live = new Map();
+  const kind = (t, type) =>
+    type === "message" ? (t === window ? "window" : t instanceof MessagePort ? "port" : null)
+    : type === "load" && t instanceof HTMLIFrameElement ? "load" : null;
+  const add = EventTarget.prototype.addEventListener;
+  const remove = EventTarget.prototype.removeEventListener;
+  EventTarget.prototype.addEventListener = function (type, fn, opts) {
+    const k = fn ? kind(this, type) : null;
+    if (k) {
+      let set = live.get(this);
+      if (!set) live.set(this, (set = new Set()));
+      if (!set.has(fn)) { set.add(fn); counts[k] += 1; }
+    }
+    return add.call(this, type, fn, opts);
+  };
+  EventTarget.prototype.removeEventListener = function (type, fn, opts) {
+    const k = fn ? kind(this, type) : null;
+    const set = k && live.get(this);
+    if (set && set.delete(fn)) counts[k] -= 1;
+    return remove.call(this, type, fn, opts);
+  };
+  window.__messageListeners = counts;
+"""
+
 
 def is_local_host(host: str | None) -> bool:
     """Loopback only: localhost, *.localhost (Chromium resolves it to loopback), 127.0.0.0/8."""

@@ -11,6 +11,8 @@ from playwright.sync_api import BrowserContext, Frame, Page
 
 from bridge.core.messages import GAME_TO_LOBBY, LOBBY_TO_GAME
 
+from .conftest import LISTENER_COUNTER
+
 # Runs in every frame of the context (attackers' too) before any page script.
 # - Counts live "message" listeners on window and on MessagePorts and "load" listeners on
 #   iframes (add/removeEventListener wrapped), independently of the bridge's own figures.
@@ -20,31 +22,12 @@ from bridge.core.messages import GAME_TO_LOBBY, LOBBY_TO_GAME
 #   the bridge gets hold of another window (iframe.contentWindow, parent, opener,
 #   MessageEvent.source) hands out one recording Proxy per cross-origin window instead; the
 #   bridge compares event.source with its peer, so the same window always gets the same Proxy.
-INIT_SCRIPT = r"""
+INIT_SCRIPT = (
+    r"""
 (() => {
-  const counts = { window: 0, port: 0, load: 0 };
-  const live = new Map();
-  const kind = (t, type) =>
-    type === "message" ? (t === window ? "window" : t instanceof MessagePort ? "port" : null)
-    : type === "load" && t instanceof HTMLIFrameElement ? "load" : null;
-  const add = EventTarget.prototype.addEventListener;
-  const remove = EventTarget.prototype.removeEventListener;
-  EventTarget.prototype.addEventListener = function (type, fn, opts) {
-    const k = fn ? kind(this, type) : null;
-    if (k) {
-      let set = live.get(this);
-      if (!set) live.set(this, (set = new Set()));
-      if (!set.has(fn)) { set.add(fn); counts[k] += 1; }
-    }
-    return add.call(this, type, fn, opts);
-  };
-  EventTarget.prototype.removeEventListener = function (type, fn, opts) {
-    const k = fn ? kind(this, type) : null;
-    const set = k && live.get(this);
-    if (set && set.delete(fn)) counts[k] -= 1;
-    return remove.call(this, type, fn, opts);
-  };
-  window.__messageListeners = counts;
+"""
+    + LISTENER_COUNTER
+    + r"""
 
   const posts = [];
   window.__posts = posts;
@@ -91,6 +74,7 @@ INIT_SCRIPT = r"""
   for (const name of ["parent", "opener"]) rewrap(window, name);
 })();
 """
+)
 
 STATUS_IS = "(s) => document.getElementById('bridge-status').textContent === s"
 # Records every message delivered to the page's bridge handlers (JS API pages).

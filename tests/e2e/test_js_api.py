@@ -17,40 +17,23 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Frame, Page
 
-from .conftest import ROOT, BrowserLog, E2ESite, instrumented_context
+from .conftest import LISTENER_COUNTER, ROOT, BrowserLog, E2ESite, instrumented_context
 
 pytestmark = pytest.mark.e2e
 
 BOOT_TIMEOUT_MS = int(os.environ.get("HIZI_BOOT_TIMEOUT_MS", "120000"))
 REPORT = ROOT / "build" / "reports" / "js_api.json"
 
-# Runs in every frame before any page script: counts live "message" listeners on window
-# and on MessagePorts, and records the targetOrigin of every same-realm window.postMessage.
+# Runs in every frame before any page script: counts live listeners (LISTENER_COUNTER)
+# and records the targetOrigin of every same-realm window.postMessage.
 # (A cross-origin WindowProxy's postMessage cannot be wrapped from either side; the
 # adapter's own record of target origins, stats().target_origins, covers those posts.)
-INIT_SCRIPT = r"""
+INIT_SCRIPT = (
+    r"""
 (() => {
-  const counts = { window: 0, port: 0 };
-  const live = new Map();
-  const kind = (t) => (t === window ? "window" : t instanceof MessagePort ? "port" : null);
-  const add = EventTarget.prototype.addEventListener;
-  const remove = EventTarget.prototype.removeEventListener;
-  EventTarget.prototype.addEventListener = function (type, fn, opts) {
-    const k = type === "message" && fn ? kind(this) : null;
-    if (k) {
-      let set = live.get(this);
-      if (!set) live.set(this, (set = new Set()));
-      if (!set.has(fn)) { set.add(fn); counts[k] += 1; }
-    }
-    return add.call(this, type, fn, opts);
-  };
-  EventTarget.prototype.removeEventListener = function (type, fn, opts) {
-    const k = type === "message" && fn ? kind(this) : null;
-    const set = k && live.get(this);
-    if (set && set.delete(fn)) counts[k] -= 1;
-    return remove.call(this, type, fn, opts);
-  };
-  window.__messageListeners = counts;
+"""
+    + LISTENER_COUNTER
+    + r"""
   window.__postTargets = [];
   const post = window.postMessage;
   window.postMessage = function (message, target) {
@@ -60,6 +43,7 @@ INIT_SCRIPT = r"""
   };
 })();
 """
+)
 
 STATUS_IS = "s => document.getElementById('bridge-status').textContent === s"
 LOG_JS = """() => [...document.querySelectorAll('#event-log li')].map(li => ({
@@ -310,6 +294,7 @@ def test_close_cancels_pending_requests_and_leaves_nothing_behind(pair: Pair) ->
     assert lobby.evaluate("__messageListeners") == {
         "window": listeners_before["window"] - 1,
         "port": 0,
+        "load": listeners_before["load"] - 1,  # the bridge's iframe load listener
     }
     closed = lobby.evaluate("() => { try { bridge.send('spin'); } catch (e) { return e.code; } }")
     assert closed == "closed"
