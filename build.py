@@ -668,7 +668,7 @@ def precompile(
             with zipfile.ZipFile(path) as zf:
                 zf.extractall(root / key, members=_py_members(path))
         wheels = [str(p.resolve()) for k, p in archives.items() if k != STDLIB_KEY]
-        imports = "import bridge.browser.jsapi" if OWN_PROJECT in archives else "import pydantic"
+        imports = "import bridge.browser.engine" if OWN_PROJECT in archives else "import pydantic"
         script = _PYC_COMPILER % {
             "module": json.dumps((pyodide_dir / "pyodide.mjs").resolve().as_uri()),
             "index": json.dumps(str(pyodide_dir.resolve()) + "/"),

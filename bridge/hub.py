@@ -78,20 +78,35 @@ def _print_error(where: str, exc: BaseException) -> None:
     print(f"hizi-bridge: {where}: {type(exc).__name__}: {exc}")
 
 
-def add_fast_rejections(stats: dict[str, Any], fast: Mapping[str, int]) -> dict[str, Any]:
-    """Fold rejections the browser kit counted without Python into a ``stats()`` dict.
+def merge_counters(stats: dict[str, Any], counters: Mapping[str, Any]) -> dict[str, Any]:
+    """Fold what the JavaScript halves counted into a ``stats()`` dict (Python formats it).
 
-    The kit reports the first event of each (reason, origin) to the channel (counted and
-    journaled there) and only counts the repeats; ``rejected`` and ``rejected_total`` then
-    hold every rejection, and ``rejected_fast`` the part that was counted in the kit.
+    ``counters`` (from ``hizi-bridge.js``): ``early_replayed`` / ``early_overflow`` (the early
+    buffer), ``fast_rejected`` (repeats of a (reason, origin) the page already reported: it
+    counts them without crossing; ``rejected`` and ``rejected_total`` then hold every
+    rejection, ``rejected_fast`` the part counted on the page), ``target_origins``,
+    ``page_io_errors`` / ``engine_io_errors`` (posts that failed) and ``handler_errors`` (the
+    page's handlers that threw).
     """
+    fast = {str(k): int(v) for k, v in dict(counters.get("fast_rejected") or {}).items()}
     rejected = dict(stats.get("rejected", {}))
-    extra = {reason: int(n) for reason, n in fast.items() if n}
-    for reason, n in extra.items():
-        rejected[reason] = rejected.get(reason, 0) + n
+    for reason, n in fast.items():
+        if n:
+            rejected[reason] = rejected.get(reason, 0) + n
     stats["rejected"] = rejected
-    stats["rejected_total"] = int(stats.get("rejected_total", 0)) + sum(extra.values())
-    stats["rejected_fast"] = {reason: int(n) for reason, n in fast.items()}
+    stats["rejected_total"] = int(stats.get("rejected_total", 0)) + sum(fast.values())
+    stats["rejected_fast"] = fast
+    stats["early_replayed"] = int(counters.get("early_replayed") or 0)
+    stats["early_overflow"] = int(counters.get("early_overflow") or 0)
+    stats["target_origins"] = list(counters.get("target_origins") or [])
+    stats["io_errors"] = (
+        int(stats.get("io_errors", 0))
+        + int(counters.get("page_io_errors") or 0)
+        + int(counters.get("engine_io_errors") or 0)
+    )
+    stats["handler_errors"] = int(stats.get("handler_errors", 0)) + int(
+        counters.get("handler_errors") or 0
+    )
     return stats
 
 

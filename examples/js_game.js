@@ -18,8 +18,6 @@ window.bridgeReady = delayed(() => HiziBridge.game({
   window.bridge = game;
   game.onJournal(logEntry);
   game.onStatus(showStatus);
-  // Called at once, while Python still boots: queued, never lost.
-  window.callsBeforeBoot = HiziBridge.bootInfo.readyMs === null;
   game.appFrameReady();
   game.loadProgress(100);
   game.gameReady();

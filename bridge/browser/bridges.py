@@ -1,13 +1,17 @@
 """``LobbyBridge`` and ``GameBridge``: the Python API in the browser.
 
 Each wires a ``Channel`` (protocol), a ``Driver`` (effects, handlers, requests;
-pure, see ``bridge.hub``) and a ``BrowserAdapter`` (DOM) together and starts the
-handshake at construction.
+pure, see ``bridge.hub``) and a ``BrowserAdapter`` (outbox pieces) together. On a PyScript
+page the JavaScript halves (page side and engine kit, from ``hizi-bridge.js``) run on the
+page's thread with direct calls between them, and the handshake starts at construction; the
+JS API's engine (``bridge.browser.engine``) makes the same objects with a kit of its own.
 """
 
 from __future__ import annotations
 
 import asyncio
+import json
+from importlib import resources
 from typing import Any, overload
 
 from ..core.channel import Channel, ChannelConfig
@@ -15,7 +19,7 @@ from ..core.dialects import Dialect
 from ..core.errors import InvalidOutboundMessage
 from ..core.messages import Message, Role
 from ..core.wire import build
-from ..hub import Dispatcher, Driver, Handler, Unsubscribe, add_fast_rejections
+from ..hub import Dispatcher, Driver, Handler, Unsubscribe, merge_counters
 from .adapter import BrowserAdapter, console_error
 
 _NO_DATA: Any = object()
@@ -48,7 +52,7 @@ class _Bridge:
         handshake_timeout_ms: float | None,
         request_timeout_ms: float,
         dialect: str | Dialect | None,
-        start: bool = True,
+        kit: Any = None,
     ) -> None:
         extra: dict[str, Any] = {}
         if dialect is not None:  # a dialect name ("appendix_a", ...) or an instance
@@ -62,18 +66,45 @@ class _Bridge:
             **extra,
         )
         self._channel = Channel(config)
-        self._adapter = BrowserAdapter(iframe)
+        self._proxy: Any = None
+        if kit is None:
+            # A PyScript page: both JavaScript halves here, calling this bridge directly.
+            import js
+            from pyodide.ffi import create_proxy
+
+            make = getattr(js.globalThis, "__hiziBridgeDirectKit", None)
+            if make is None:
+                # No script tag: compile the packaged copy (needs a CSP that allows eval, and
+                # the page loses the early buffer the script tag installs at load).
+                from pyodide.code import run_js
+
+                run_js(resources.files("bridge").joinpath("static/hizi-bridge.js").read_text())
+                make = js.globalThis.__hiziBridgeDirectKit
+            self._proxy = create_proxy(self._on_kit_event)
+            kit = make(iframe, self._proxy)
+        self._kit: Any = kit
+        self._adapter = BrowserAdapter(kit)
         self._driver = Driver(
             self._channel, self._adapter, dispatcher=Dispatcher(_report), report=_report
         )
-        if start:
-            self._start()
+        self._adapter.attach(self._driver)
+        if self._proxy is not None:
+            self._kit.start(json.dumps(self.policy()))
 
-    def _start(self) -> None:
-        # Our hello goes out first (a lobby waits for its iframe's load if it is still
-        # about:blank), then the early buffer is replayed.
-        self._driver.start(announce=self._adapter.peer_loaded())
-        self._adapter.start(self._driver)
+    def _on_kit_event(
+        self, op: int, a: Any = None, b: Any = None, c: Any = None, d: Any = None
+    ) -> str:
+        return self._adapter.on_event(op, a, b, c, d)
+
+    def policy(self) -> dict[str, Any]:
+        """What the page side checks before Python: ``{"allowed": [exact origins],
+        "wildcards": bool}`` (with wildcard entries, an origin not in ``allowed`` still goes
+        to Python, which decides)."""
+        entries = self._channel.policy.entries
+        return {
+            "allowed": [e for e in entries if "*" not in e],
+            "wildcards": any("*" in e for e in entries),
+        }
 
     # ----------------------------------------------------------------- handlers
 
@@ -153,27 +184,36 @@ class _Bridge:
     def session(self) -> str:
         return self._channel.session
 
+    def protocol_stats(self) -> dict[str, Any]:
+        """The protocol's counters alone (the JS API's engine folds in the page's)."""
+        return self._driver.stats()
+
     def stats(self) -> dict[str, Any]:
-        out = self._driver.stats()
-        kit = self._adapter.counters()
-        out["io_errors"] += kit.pop("io_errors", 0)  # posts the kit could not make
-        out.update(kit)
-        add_fast_rejections(out, self._adapter.fast_rejections())
-        out["target_origins"] = self._adapter.target_origins()
-        return out
+        """Counters: accepted, rejected by reason, requests, early buffer, target origins."""
+        return merge_counters(self._driver.stats(), json.loads(str(self._kit.counters())))
 
     def live_resources(self) -> dict[str, int]:
         """Listeners, timers and proxies still held; all zero after ``close()``."""
-        return self._adapter.live_resources()
+        counts: dict[str, int] = json.loads(str(self._kit.live()))
+        counts["proxies"] = 0 if self._proxy is None else 1
+        return counts
 
     def close(self, reason: str = "closed") -> None:
         """Say bye (bridge mode), fail pending requests, remove listeners and proxies."""
         if self._driver.status == "closed":
             return
+        began = self._adapter.begin()
         try:
             self._driver.close(reason)
         finally:
+            out = self._adapter.end(began)  # "" inside the engine's call: its outbox has it
             self._adapter.close()
+            if out:
+                self._kit.run(out)  # the bye and what came before it
+            if self._proxy is not None:  # a PyScript page: tear the JavaScript halves down
+                self._kit.close()
+                self._proxy.destroy()
+                self._proxy = None
 
 
 class LobbyBridge(_Bridge):
@@ -189,9 +229,9 @@ class LobbyBridge(_Bridge):
         allowed_origins: list[str] | None = None,
         request_timeout_ms: float = 10_000,
         dialect: str | Dialect | None = None,
-        _start: bool = True,
+        _kit: Any = None,
     ) -> None:
-        if iframe is None:
+        if iframe is None and _kit is None:
             raise ValueError("LobbyBridge needs the game's <iframe> element")
         super().__init__(
             iframe=iframe,
@@ -200,7 +240,7 @@ class LobbyBridge(_Bridge):
             handshake_timeout_ms=None,
             request_timeout_ms=request_timeout_ms,
             dialect=dialect,
-            start=_start,
+            kit=_kit,
         )
 
 
@@ -217,7 +257,7 @@ class GameBridge(_Bridge):
         handshake_timeout_ms: float | None = None,
         request_timeout_ms: float = 10_000,
         dialect: str | Dialect | None = None,
-        _start: bool = True,
+        _kit: Any = None,
     ) -> None:
         super().__init__(
             iframe=None,
@@ -226,5 +266,5 @@ class GameBridge(_Bridge):
             handshake_timeout_ms=handshake_timeout_ms,
             request_timeout_ms=request_timeout_ms,
             dialect=dialect,
-            start=_start,
+            kit=_kit,
         )

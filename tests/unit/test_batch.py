@@ -8,16 +8,14 @@ on its own, in order, and a bad one costs only itself.
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
+from pathlib import Path
 from typing import Any
 
-import pytest
-
-from bridge.browser.kit import kit_source
+from bridge.boundary import EngineOp, PageOp
 from bridge.core.effects import Inbound, Transport
 from bridge.core.messages import Role
 
+from .node_js import needs_node, run_engine
 from .test_hub import FakeIO, make
 
 
@@ -84,49 +82,37 @@ def test_an_unexpected_failure_in_one_text_does_not_cost_the_others() -> None:
     assert lobby.counters["internal_errors"] == 1 and errors == ["receiving a batched message"]
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
-def test_kit_coalesces_port_posts_and_frames_inbound_batches() -> None:
-    kit = kit_source()
-    script = r"""
-const calls = [];
-let onWin = null;
-globalThis.window = {
-  addEventListener: (t, f) => { onWin = f; }, removeEventListener() {}, parent: {},
-};
-const py = (kind, text) => { if (kind === "o") return true; calls.push([kind, text]); };
-const posted = [];
+PORT_STUB = r"""
+const calls = [], posted = [], toPage = [];
 let onPort = null;
 const port = {
-  addEventListener: (t, f) => { onPort = f; }, removeEventListener() {}, start() {},
-  close() { posted.push("closed"); }, postMessage(v) { posted.push(v); },
+  addEventListener: (t, f) => { if (t === "message") onPort = f; }, removeEventListener() {},
+  start() {}, close() { posted.push("closed"); }, postMessage(v) { posted.push(v); },
 };
-const kit = (KIT)(null, py);
-kit.start();
-onWin({ data: "{}", origin: "https://x", source: window.parent, ports: [port] });
+const adopt = (kit) => kit.receive([OP.WINDOW, 7, "{}", true, "https://x", true], [port]);
 """
-    # adoptPort only works inside the window event: call it from the py callback.
-    script = script.replace(
-        'const py = (kind, text) => { if (kind === "o") return true; calls.push([kind, text]); };',
-        "let kitRef = null;\n"
-        'const py = (kind, text) => { if (kind === "o") return true; '
-        'if (kind === "w") kitRef.adoptPort(); calls.push([kind, text]); };',
-    ).replace("kit.start();", "kitRef = kit;\nkit.start();")
-    script += r"""
+
+
+@needs_node
+def test_engine_kit_coalesces_port_posts_and_frames_inbound_batches(tmp_path: Path) -> None:
+    got = run_engine(
+        PORT_STUB
+        + r"""
+const kit = makeEngineKit(7, (msg) => toPage.push(msg));
+kit.bind((op, a) => { calls.push([op, a]); return op === OP.WINDOW ? "A" : ""; });
+adopt(kit);
 (async () => {
-  kit.postPort('{"a":1}', true);
-  kit.postPort('{"a":2}', true);
-  kit.postPort('{"a":3}', true);
+  kit.run('P{"a":1}'); kit.run('P{"a":2}'); kit.run('P{"a":3}');
   const before = posted.length;
   await Promise.resolve();
-  kit.postPort('{"b":1}', true);
+  kit.run('P{"b":1}');
   await Promise.resolve();
-  kit.postPort('{"c":1}', false);       // unbatched (version 1 peer): posted at once
-  kit.postPort('{"d":1}', true);
-  kit.postPort('{"d":2}', true);
-  kit.closePort();                       // flushes what is queued before closing
+  kit.run('p{"c":1}');                   // unbatched (version 1 peer): posted at once
+  kit.run('P{"d":1}'); kit.run('P{"d":2}');
+  kit.run("C");                          // flushes what is queued before closing
   const n = posted.length;
-  onWin({ data: "{}", origin: "https://x", source: window.parent, ports: [port] }); // re-adopt
-  for (let i = 0; i < 600; i += 1) kit.postPort("{}", true);
+  adopt(kit);
+  for (let i = 0; i < 600; i += 1) kit.run("P{}");
   await Promise.resolve();
   const overflow = posted.splice(n).map((v) => (Array.isArray(v) ? v.length : v));
   onPort({ data: ['{"x":1}', '{"x":2}'] });
@@ -134,17 +120,11 @@ onWin({ data: "{}", origin: "https://x", source: window.parent, ports: [port] })
   onPort({ data: ['{"z":1}', 5] });       // not all strings: the old path (malformed array)
   onPort({ data: new Array(513).fill("{}") }); // too long a batch: the old path
   onPort({ data: [] });
-  console.log(JSON.stringify({ before, posted, overflow, calls: calls.filter(c => c[0] !== "w") }));
+  out({ before, posted, overflow, calls: calls.filter((c) => c[0] !== OP.WINDOW) });
 })();
-"""
-    out = subprocess.run(
-        ["node", "-e", script.replace("(KIT)", kit)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
+""",
+        tmp_path,
     )
-    got = json.loads(out.stdout)
     assert got["before"] == 1  # the first post of a task goes out at once
     assert got["posted"] == [
         '{"a":1}',
@@ -157,63 +137,51 @@ onWin({ data: "{}", origin: "https://x", source: window.parent, ports: [port] })
     ]
     assert got["overflow"] == ["{}", 512, 87]  # never more than 512 texts in one frame
     calls = got["calls"]
-    assert calls[0] == ["b", '{"x":1}\x00{"x":2}']
-    assert calls[1] == ["p", '{"y":1}']
-    assert calls[2][0] == "p" and json.loads(calls[2][1]) == ['{"z":1}', 5]
-    assert calls[3][0] == "p" and len(json.loads(calls[3][1])) == 513
-    assert calls[4] == ["p", "[]"]
+    assert calls[0] == [PageOp.BATCH, '{"x":1}\x00{"x":2}']
+    assert calls[1] == [PageOp.PORT, '{"y":1}']
+    assert calls[2][0] == PageOp.PORT and json.loads(calls[2][1]) == ['{"z":1}', 5]
+    assert calls[3][0] == PageOp.PORT and len(json.loads(calls[3][1])) == 513
+    assert calls[4] == [PageOp.PORT, "[]"]
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
-def test_kit_runs_the_outbox_an_event_returns_in_order() -> None:
-    script = r"""
-const posted = [], sunk = [];
-let onWin = null, onPort = null;
-globalThis.window = {
-  addEventListener: (t, f) => { onWin = f; }, removeEventListener() {}, parent: {},
-};
-const port = {
-  addEventListener: (t, f) => { onPort = f; }, removeEventListener() {}, start() {},
-  close() { posted.push("closed"); }, postMessage(v) { posted.push(v); },
-};
-let kitRef = null;
-const py = (kind, text) => {
-  if (kind === "o") return true;
-  if (kind === "w") { kitRef.adoptPort(); return ""; }
-  if (text.includes("close")) return 'm{"type":"closed-by-handler"}\u0000P{"late":1}';
+@needs_node
+def test_engine_kit_runs_an_outbox_in_order_and_hands_the_page_its_part_at_once(
+    tmp_path: Path,
+) -> None:
+    got = run_engine(
+        PORT_STUB
+        + r"""
+const kit = makeEngineKit(3, (msg, transfer) => toPage.push([msg, transfer ? transfer.length : 0]));
+kit.bind((op) => {
+  if (op === OP.WINDOW) return "A";
+  if (op === OP.CLOSE) {
+    return 'p{"type":"hiziBridge.bye"}\u0000C\u0000T-1\u0000s{"status":"closed"}';
+  }
   return 'P{"n":1}\u0000m{"type":"x"}\u0000P{"n":2}\u0000s{"status":"connected"}';
-};
-const kit = (KIT)(null, py);
-kitRef = kit;
-kit.setSink((code, text) => {
-  sunk.push([code, text]);
-  if (text.includes("closed-by-handler")) kit.close();
 });
 kit.run('p{"early":1}'); // no port yet: counted, not thrown
-kit.start();
-onWin({ data: "{}", origin: "https://x", source: window.parent, ports: [port] });
+adopt(kit);
 (async () => {
   onPort({ data: '{"type":"a"}' });
   await Promise.resolve();
-  onPort({ data: '{"type":"close"}' });
-  console.log(JSON.stringify({ sunk, posted, counters: JSON.parse(kit.counters()) }));
+  kit.run('W1https://game.example\u0001{"type":"hiziBridge.welcome"}'); // a new channel
+  const afterWelcome = posted.slice();
+  kit.receive([OP.CLOSE, 3, 9, "done"]);
+  out({ toPage, afterWelcome, counters: kit.counters() });
 })();
-"""
-    out = subprocess.run(
-        ["node", "-e", script.replace("(KIT)", kit_source())],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
+""",
+        tmp_path,
     )
-    got = json.loads(out.stdout.strip().splitlines()[-1])
-    assert got["counters"]["io_errors"] == 1  # the post before any port
-    # Posts and emits in the order Python returned them; the second post of the task is
-    # coalesced (a frame of one, flushed at the microtask).
-    assert got["sunk"] == [
-        ["m", '{"type":"x"}'],
-        ["s", '{"status":"connected"}'],
-        ["m", '{"type":"closed-by-handler"}'],
-    ]
-    # A handler that closed the bridge stops the rest of its outbox: no late post.
-    assert got["posted"] == ['{"n":1}', '{"n":2}', "closed"]
+    assert got["counters"]["engine_io_errors"] == 1  # the post before any port
+    assert got["counters"]["port_listeners"] == 0 and got["counters"]["proxies"] == 0
+    # Port posts in the order Python returned them (the second coalesced, flushed at the
+    # microtask); the page's pieces in one carrier message, in order.
+    assert got["afterWelcome"] == ['{"n":1}', '{"n":2}', "closed"]  # the welcome's new port
+    page = got["toPage"]
+    assert page[0] == [[EngineOp.OUT, 3, 'm{"type":"x"}\x00s{"status":"connected"}'], 0]
+    # The welcome travels to the page with the other end of the new channel.
+    welcome = 'W1https://game.example\x01{"type":"hiziBridge.welcome"}'
+    assert page[1] == [[EngineOp.OUT, 3, welcome], 1]
+    assert page[2] == [[EngineOp.OUT, 3, 's{"status":"closed"}'], 0]
+    # The kit answers the close itself, with what it still holds: nothing.
+    assert page[3][0][2] == 'r{"key":9,"ok":{"port_listeners":0,"timers":0,"proxies":0}}'

@@ -23,7 +23,7 @@ from bridge.core.messages import (
     Spin,
 )
 from bridge.core.wire import dump
-from bridge.hub import Dispatcher, Driver, StatusEvent, add_fast_rejections, type_key
+from bridge.hub import Dispatcher, Driver, StatusEvent, merge_counters, type_key
 
 LOBBY = "https://casino.example.com"
 GAME = "https://games.hizi.example"
@@ -273,11 +273,16 @@ def test_fast_rejections_fold_into_exact_totals() -> None:
     driver.start()
     driver.receive(Inbound("{}", "https://evil.example", from_peer=False))
     driver.receive(Inbound("{}", GAME, from_peer=False))
-    stats = add_fast_rejections(driver.stats(), {"origin": 41, "source": 9})
+    page = {"fast_rejected": {"origin": 41, "source": 9}, "early_replayed": 2,
+            "target_origins": [GAME], "page_io_errors": 1, "engine_io_errors": 2,
+            "handler_errors": 3}  # fmt: skip
+    stats = merge_counters(driver.stats(), page)
     assert stats["rejected"]["origin"] == 42 and stats["rejected"]["source"] == 10
     assert stats["rejected_total"] == 52
     assert stats["rejected_fast"] == {"origin": 41, "source": 9}
-    untouched = add_fast_rejections(driver.stats(), {"origin": 0, "source": 0})
+    assert stats["early_replayed"] == 2 and stats["target_origins"] == [GAME]
+    assert stats["io_errors"] == 3 and stats["handler_errors"] == 3
+    untouched = merge_counters(driver.stats(), {"fast_rejected": {"origin": 0, "source": 0}})
     assert untouched["rejected_total"] == 2 and untouched["rejected"]["origin"] == 1
 
 

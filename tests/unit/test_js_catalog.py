@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bridge.browser.kit import kit_source
+from bridge.boundary import js_constants, with_constants
 from bridge.core.messages import GAME_TO_LOBBY, LOBBY_TO_GAME
 
 STATIC = Path(__file__).resolve().parents[2] / "bridge" / "static"
@@ -36,14 +36,13 @@ def test_js_and_dts_catalogs_match_python() -> None:
 
 def test_no_wildcard_target_origin_in_the_browser_layer() -> None:
     browser = STATIC.parent / "browser"
-    for path in [STATIC / "hizi-bridge.js", *browser.glob("*.py")]:
+    for path in [*STATIC.glob("*.js"), *STATIC.glob("*.mjs"), *browser.glob("*.py")]:
         text = path.read_text()
         assert not re.search(r"postMessage\([^)]*['\"]\*['\"]", text), path
 
 
-def test_the_kit_is_cut_whole_from_the_packaged_script() -> None:
-    """The adapter compiles the kit from hizi-bridge.js when the page lacks the script tag."""
-    source = kit_source()
-    assert source.startswith("(function makeKit(iframe, py) {")
-    assert source.rstrip().endswith("})")
-    assert source in (STATIC / "hizi-bridge.js").read_text()
+def test_the_boundary_constants_in_the_script_are_generated() -> None:
+    """One contract: the op and piece codes in hizi-bridge.js are bridge.boundary's."""
+    js = (STATIC / "hizi-bridge.js").read_text()
+    assert with_constants(js) == js
+    assert js_constants() in js
