@@ -26,7 +26,10 @@ export type ErrorCode =
   | "boot_failed" | "invalid_config" | "error" | string;
 
 export interface HiziBridgeError extends Error {
+  name: "HiziBridgeError";
   code: ErrorCode;
+  /** For invalid_outbound: the path of the refused value, e.g. "data.rounds" or "reason". */
+  field?: string;
 }
 
 export type Status = "booting" | "handshaking" | "connected" | "closed" | "error";
@@ -36,6 +39,8 @@ export interface StatusEvent {
   status: Status;
   mode: Mode | null;
   reason: string;
+  /** Why the status is "error" (e.g. "timeout", "boot_failed"); null otherwise. */
+  code: ErrorCode | null;
 }
 
 export interface JournalEntry {
@@ -70,21 +75,26 @@ export interface BridgeStats {
   pending_requests: number;
   early_replayed: number;
   early_overflow: number;
-  early_call_errors: number;
+  rejected_fast: Record<string, number>;
   target_origins: string[];
   status: Status;
   mode: Mode | null;
+  /** Time the runtime took to boot, ms. */
   boot_ms: number | null;
+  runtime: Runtime;
   [key: string]: unknown;
 }
 
 export interface LiveResources {
   window_listeners: number;
+  load_listeners: number;
   port_listeners: number;
   timers: number;
   proxies: number;
-  handle_proxies: number;
 }
+
+/** Where the bridge's Python runs: a dedicated Web Worker (default) or the page's thread. */
+export type Runtime = "worker" | "main";
 
 export type Unsubscribe = () => void;
 export interface RequestOptions {
@@ -93,7 +103,7 @@ export interface RequestOptions {
 
 interface BridgeBase<In extends MessageType, Out extends MessageType> {
   readonly role: "lobby" | "game";
-  /** Resolves once Python is up (calls made earlier are queued, not lost). */
+  /** Resolves once the bridge is open (the same promise lobby() / game() return). */
   readonly ready: Promise<this>;
   readonly status: Status;
   readonly mode: Mode | null;
@@ -101,14 +111,24 @@ interface BridgeBase<In extends MessageType, Out extends MessageType> {
   onAny(handler: (message: WireMessage<In>) => unknown): Unsubscribe;
   onJournal(handler: (entry: JournalEntry) => unknown): Unsubscribe;
   onStatus(handler: (event: StatusEvent) => unknown): Unsubscribe;
-  /** Throws a HiziBridgeError (code "invalid_outbound") for an invalid message. */
-  send(type: Out, data?: unknown): void;
-  /** Rejects with code "timeout", "cancelled" or "invalid_outbound". */
+  /**
+   * Resolves once the engine took the message (queued until connected, or posted); rejects
+   * with a HiziBridgeError: "invalid_outbound" (naming the field) or "closed". Nothing is
+   * sent half-repaired.
+   */
+  send(type: Out, data?: unknown): Promise<void>;
+  /**
+   * Rejects with code "timeout", "cancelled" or "invalid_outbound". Requests a person
+   * answers (the reality check) have no timeout unless `timeoutMs` is given.
+   */
   request(type: Out, data?: unknown, options?: RequestOptions): Promise<WireMessage<In>>;
+  /** Settles at once when already connected (resolves), closed or failed (rejects). */
   connected(): Promise<void>;
-  stats(): BridgeStats;
-  liveResources(): Partial<LiveResources>;
-  close(reason?: string): void;
+  stats(): Promise<BridgeStats>;
+  liveResources(): Promise<LiveResources>;
+  /** Says bye, cancels pending requests, removes listeners; rejects (and stays open) on a
+   * reason that is not valid Unicode. */
+  close(reason?: string): Promise<void>;
 }
 
 export interface RealityCheckData {
@@ -123,19 +143,19 @@ export interface RealityCheckData {
 export type RealityCheckChoice = "continue" | "quit" | "history";
 
 export interface LobbyBridge extends BridgeBase<GameToLobbyType, LobbyToGameType> {
-  spin(): void;
-  stop(): void;
-  pause(): void;
-  resume(): void;
-  stopAutoplay(): void;
-  reload(): void;
-  clearCookies(): void;
-  stakeUp(): void;
-  stakeDown(): void;
-  turbo(on: boolean): void;
-  setAudio(on: boolean): void;
-  updateBalance(): void;
-  showHelp(): void;
+  spin(): Promise<void>;
+  stop(): Promise<void>;
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  stopAutoplay(): Promise<void>;
+  reload(): Promise<void>;
+  clearCookies(): Promise<void>;
+  stakeUp(): Promise<void>;
+  stakeDown(): Promise<void>;
+  turbo(on: boolean): Promise<void>;
+  setAudio(on: boolean): Promise<void>;
+  updateBalance(): Promise<void>;
+  showHelp(): Promise<void>;
   realityCheck(
     data: RealityCheckData,
     options?: RequestOptions,
@@ -149,38 +169,52 @@ export type GameErrorCode =
   | "responsible_gaming_limit" | "game_unavailable" | "round_failed" | "internal";
 
 export interface GameBridge extends BridgeBase<LobbyToGameType, GameToLobbyType> {
-  appFrameReady(): void;
-  gameDataLoaded(): void;
-  gameReady(): void;
-  loadProgress(percent: number): void;
-  roundStarted(balance: number): void;
-  roundEnded(): void;
-  balance(balance: number): void;
-  audioToggle(muted: boolean): void;
-  cashier(): void;
-  error(error: { code: GameErrorCode; message: string; fatal: boolean }): void;
-  playerActivity(action?: string): void;
-  closeRequest(): void;
-  historyRequest(): void;
-  autoplayStarted(rounds?: number): void;
-  autoplayStopped(reason?: string): void;
-  paused(): void;
-  resumed(): void;
-  closed(): void;
-  realityCheckAnswer(choice: RealityCheckChoice): void;
+  appFrameReady(): Promise<void>;
+  gameDataLoaded(): Promise<void>;
+  gameReady(): Promise<void>;
+  loadProgress(percent: number): Promise<void>;
+  roundStarted(balance: number): Promise<void>;
+  roundEnded(): Promise<void>;
+  balance(balance: number): Promise<void>;
+  audioToggle(muted: boolean): Promise<void>;
+  cashier(): Promise<void>;
+  error(error: { code: GameErrorCode; message: string; fatal: boolean }): Promise<void>;
+  playerActivity(action?: string): Promise<void>;
+  closeRequest(): Promise<void>;
+  historyRequest(): Promise<void>;
+  autoplayStarted(rounds?: number): Promise<void>;
+  autoplayStopped(reason?: string): Promise<void>;
+  paused(): Promise<void>;
+  resumed(): Promise<void>;
+  closed(): Promise<void>;
+  realityCheckAnswer(choice: RealityCheckChoice): Promise<void>;
 }
 
 export interface CommonOptions {
   /** Inbound allow-list (exact origins or https://*.domain); default: the peer origin. */
   allowedOrigins?: string[];
+  /** Default timeout of requests, ms (10,000); requests a person answers have none. */
   requestTimeoutMs?: number;
   /** Wire dialect name; default "appendix_a". */
   dialect?: string;
+  /** Where Python runs; default "worker". One runtime per page (the first bridge's). */
+  runtime?: Runtime;
+  /** Base URL of the runtime's files (vendor/ and the worker); default: this script's folder,
+   * or the script tag's data-assets-url. */
+  assetsUrl?: string;
+  /** The worker script, same-origin with the page; default: hizi-bridge-worker.mjs next to the
+   * assets. */
+  workerUrl?: string;
+  /** lobby() / game() reject with "boot_failed" when the runtime is not up by then; ms,
+   * default 60,000 (a CSP that blocks the wasm makes Pyodide hang without an error). */
+  bootTimeoutMs?: number;
 }
 
 export interface LobbyOptions extends CommonOptions {
   iframe: HTMLIFrameElement;
   gameOrigin: string;
+  /** How long to wait for the game to speak before status "error" (code "timeout"), ms. */
+  handshakeTimeoutMs?: number;
 }
 
 export interface GameOptions extends CommonOptions {
@@ -192,10 +226,17 @@ export interface GameOptions extends CommonOptions {
 export interface HiziBridgeStatic {
   readonly version: string;
   readonly messageTypes: { lobbyToGame: LobbyToGameType[]; gameToLobby: GameToLobbyType[] };
-  readonly bootInfo: { startedMs: number | null; readyMs: number | null; error: string | null };
-  /** Starts Python early; lobby() / game() do it too. */
-  boot(): Promise<void>;
-  /** Resolves at once with a bridge whose calls are queued until Python is up. */
+  readonly bootInfo: {
+    runtime: Runtime | null;
+    startedMs: number | null;
+    readyMs: number | null;
+    error: string | null;
+  };
+  /**
+   * Resolves once the bridge is open (runtime booted, options accepted; messages the peer
+   * posted meanwhile are buffered and replayed); rejects with "invalid_config" or
+   * "boot_failed".
+   */
   lobby(options: LobbyOptions): Promise<LobbyBridge>;
   game(options: GameOptions): Promise<GameBridge>;
 }

@@ -59,7 +59,7 @@ def test_boot_probe(variant: str, page: Page, e2e_site: E2ESite, browser_log: Br
     if e2e_site.manifest.get("bridge_wheel"):
         assert result["bridge"].endswith("site-packages/bridge/__init__.py"), result["bridge"]
         if variant == "pyodide":
-            assert result["kit"].startswith("(function makeKit("), result
+            assert result["engine"] == "bridge.browser.engine", result
     if variant == "pyodide":
         assert result["bytecode"] is True, "the wheels should carry pycs for this Python"
         assert e2e_site.manifest["pyodide"]["stdlib"], "the build should compile the stdlib"

@@ -1,0 +1,181 @@
+"""The runtime the JS API runs Python in (issue #10), and the page side's own duties (#11).
+
+- worker (default): Python in a dedicated Web Worker; the page keeps only the DOM's part;
+- main: the same engine on the page's thread (a smoke test: the rest of the suite covers the
+  worker);
+- failures: a worker a CSP forbids, one from another origin, a runtime whose wasm a CSP
+  blocks (Pyodide hangs: the watchdog) all reject lobby() with ``boot_failed`` and a message
+  that says what to change; nothing falls back silently;
+- the early buffer per window (two games of one origin, talking before Python is up), a bridge
+  closed before it started, ``connected()`` on a bridge that is already connected or closed,
+  and a refused option as a one-line ``invalid_config``.
+"""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page
+
+from .conftest import BrowserLog, HostileSite
+
+pytestmark = pytest.mark.e2e
+
+PAGE = "hostile/runtime.html"
+BOOT_MS = 120_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _lobby_page(browser: Browser, log: BrowserLog, url: str) -> Page:
+    context = browser.new_context()
+    log.guard(context)
+    page = context.new_page()
+    page.goto(url)
+    return page
+
+
+def _csp_origin(start: Any, csp: str) -> str:
+    port = _free_port()
+    start([("127.0.0.1", port, {"Content-Security-Policy": csp})])
+    return f"http://127.0.0.1:{port}"
+
+
+def test_the_main_runtime_still_works(
+    browser: Browser, hostile_site: HostileSite, browser_log: BrowserLog
+) -> None:
+    site = hostile_site.site
+    page = _lobby_page(
+        browser, browser_log, site.lobby_url(f"{PAGE}?games=1&game={site.game_origin}")
+    )
+    result = page.evaluate(
+        """async () => {
+            const bridge = await openLobby(0, { runtime: "main" });
+            await bridge.connected();
+            const stats = await bridge.stats();
+            return { runtime: stats.runtime, mode: bridge.mode, boot: HiziBridge.bootInfo.runtime,
+                     accepted: stats.accepted_by_type, early: stats.early_replayed };
+        }"""
+    )
+    assert result["runtime"] == result["boot"] == "main"
+    assert result["mode"] == "compat"
+    assert result["accepted"] == {"onAppFrameReady": 1, "gameReady": 1}
+    page.context.close()
+
+
+def test_a_csp_that_forbids_the_worker_rejects_with_boot_failed(
+    browser: Browser, hostile_site: HostileSite, start_site_servers: Any, browser_log: BrowserLog
+) -> None:
+    origin = _csp_origin(start_site_servers, "default-src 'self'; worker-src 'none'")
+    page = _lobby_page(browser, browser_log, f"{origin}/{PAGE}?games=0")
+    name, code, message = page.evaluate(
+        "outcome(HiziBridge.lobby({ iframe: document.createElement('iframe'),"
+        " gameOrigin: 'http://localhost:1' }))"
+    )
+    assert (name, code) == ("HiziBridgeError", "boot_failed")
+    assert "worker-src" in message and origin in message, message
+    assert page.evaluate("HiziBridge.bootInfo.error") is not None
+    page.context.close()
+
+
+def test_a_csp_that_blocks_the_wasm_rejects_through_the_watchdog(
+    browser: Browser, hostile_site: HostileSite, start_site_servers: Any, browser_log: BrowserLog
+) -> None:
+    # The worker's own response carries the CSP: no 'wasm-unsafe-eval', so Pyodide cannot
+    # compile its wasm, and loadPyodide never settles.
+    origin = _csp_origin(start_site_servers, "default-src 'self'; script-src 'self'")
+    page = _lobby_page(browser, browser_log, f"{origin}/{PAGE}?games=0")
+    name, code, message = page.evaluate(
+        "outcome(HiziBridge.lobby({ iframe: document.createElement('iframe'),"
+        " gameOrigin: 'http://localhost:1', bootTimeoutMs: 15000 }))"
+    )
+    assert (name, code) == ("HiziBridgeError", "boot_failed")
+    assert "'wasm-unsafe-eval'" in message, message
+    page.context.close()
+
+
+def test_a_worker_from_another_origin_is_refused_with_what_to_do(
+    browser: Browser, hostile_site: HostileSite, browser_log: BrowserLog
+) -> None:
+    site = hostile_site.site
+    page = _lobby_page(browser, browser_log, site.lobby_url(f"{PAGE}?games=0"))
+    name, code, message = page.evaluate(
+        """(game) => outcome(HiziBridge.lobby({ iframe: document.createElement('iframe'),
+            gameOrigin: game, workerUrl: game + '/hizi-bridge-worker.mjs' }))""",
+        site.game_origin,
+    )
+    assert (name, code) == ("HiziBridgeError", "boot_failed")
+    assert "must come from this page's origin" in message and "workerUrl" in message
+    page.context.close()
+
+
+def test_each_bridge_replays_only_what_its_own_window_sent(
+    browser: Browser, hostile_site: HostileSite, browser_log: BrowserLog
+) -> None:
+    """Issue #11, section 2: two games of one origin talk before Python is up."""
+    site = hostile_site.site
+    page = _lobby_page(
+        browser, browser_log, site.lobby_url(f"{PAGE}?games=2&game={site.game_origin}")
+    )
+    # Both plain games have posted their two start-up messages into the early buffer.
+    page.wait_for_function("__hiziBridgeEarly.events.length === 4")
+    result = page.evaluate(
+        """async () => {
+            const gone = await openLobby(0);          // closed before it started: takes nothing
+            await gone.close();
+            const a = await openLobby(0);
+            const b = await openLobby(1);
+            await Promise.all([a.connected(), b.connected()]);
+            await new Promise((r) => setTimeout(r, 200));
+            const [sa, sb] = await Promise.all([a.stats(), b.stats()]);
+            const pick = (s) => ({ replayed: s.early_replayed, accepted: s.accepted_by_type,
+                                   rejected: s.rejected_total, mode: s.mode });
+            return { a: pick(sa), b: pick(sb), left: __hiziBridgeEarly.events.length };
+        }"""
+    )
+    both = {"onAppFrameReady": 1, "gameReady": 1}
+    assert result["a"] == {"replayed": 2, "accepted": both, "rejected": 0, "mode": "compat"}
+    assert result["b"] == {"replayed": 2, "accepted": both, "rejected": 0, "mode": "compat"}
+    assert result["left"] == 0
+    page.context.close()
+
+
+def test_connected_settles_at_once_and_a_bad_option_is_one_line(
+    browser: Browser, hostile_site: HostileSite, browser_log: BrowserLog
+) -> None:
+    """Issue #11, section 3."""
+    site = hostile_site.site
+    page = _lobby_page(
+        browser, browser_log, site.lobby_url(f"{PAGE}?games=1&game={site.game_origin}")
+    )
+    result = page.evaluate(
+        """async (game) => {
+            const bridge = await openLobby(0);
+            await bridge.connected();
+            const again = await Promise.race([
+                bridge.connected().then(() => "resolved"),
+                new Promise((r) => setTimeout(() => r("pending"), 50)),
+            ]);
+            await bridge.close();
+            const closed = await Promise.race([
+                bridge.connected().then(() => "resolved", (e) => e.code),
+                new Promise((r) => setTimeout(() => r("pending"), 50)),
+            ]);
+            const slash = await outcome(openLobby(0, { gameOrigin: game + "/" }));
+            return { again, closed, slash };
+        }""",
+        site.game_origin,
+    )
+    assert result["again"] == "resolved"
+    assert result["closed"] == "closed"
+    name, code, message = result["slash"]
+    assert (name, code) == ("HiziBridgeError", "invalid_config")
+    assert "\n" not in message and "Traceback" not in message, message
+    assert site.game_origin in message, message
+    page.context.close()
