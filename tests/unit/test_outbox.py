@@ -109,7 +109,10 @@ def open_pair(jsapi: Any) -> tuple[Any, Any]:
     hello = next(c for c in gk.calls if c[0] == "postWindow")[1]
     lk.py("w", hello, True, GAME, True, False)
     welcome = next(c for c in lk.calls if c[0] == "postWindow" and c[2])[1]
-    gk.py("w", welcome, True, LOBBY, True, True)
+    out = gk.py("w", welcome, True, LOBBY, True, True)
+    [ready] = [text for code, text in ((p[0], p[1:]) for p in out.split("\x00")) if code in "pP"]
+    assert lobby._bridge.status == "handshaking"  # until the game confirms the port
+    lk.py("p", ready, False, "", False, False)
     assert lobby._bridge.status == game._bridge.status == "connected"
     lk.calls.clear()
     gk.calls.clear()
@@ -120,9 +123,9 @@ def test_a_round_trip_crosses_once_per_event(browser: Any) -> None:
     lobby, game = open_pair(browser)
     lk, gk = lobby.kit, game.kit
     out = lobby("q", json.dumps(RC), "realityCheck", 7, None)
-    [(code, request), (timer, ms)] = pieces(out)
+    # A person answers a reality check: no timer by default.
+    [(code, request)] = pieces(out)
     assert code == "P" and request["type"] == "realityCheck" and request["data"] == RC
-    assert timer == "T" and 10_000 <= ms <= 10_002  # the request's timer, after its post
     # The game's event returns its emit; nothing was called in the kit meanwhile.
     out = gk.py("p", out.split("\x00")[0][1:], False, "", False, False)
     assert pieces(out) == [("m", {"type": "realityCheck", "data": RC})]
@@ -131,15 +134,25 @@ def test_a_round_trip_crosses_once_per_event(browser: Any) -> None:
     assert code == "P" and answer["re"] == request["id"]
     out = lk.py("p", out[1:], False, "", False, False)
     reply = {"type": "realityCheckAnswer", "data": {"choice": "continue"}}
-    # Nothing pending any more, but the timer is left to fire once: no clearTimeout here.
     assert pieces(out) == [("m", reply), ("r", {"key": 7, "ok": reply})]
+    out = lobby("q", "null", "pause", 8, None)
+    [(code, pause), (timer, ms)] = pieces(out)
+    assert code == "P" and pause["type"] == "pause"
+    assert timer == "T" and 10_000 <= ms <= 10_002  # the request's timer, after its post
+    gk.py("p", out.split("\x00")[0][1:], False, "", False, False)
+    out = game("s", "null", "gamePaused")
+    out = lk.py("p", out[1:], False, "", False, False)
+    paused = {"type": "gamePaused"}
+    # Nothing pending any more, but the timer is left to fire once: no clearTimeout here.
+    assert pieces(out) == [("m", paused), ("r", {"key": 8, "ok": paused})]
     # No post, emit or timer crossed into JS on its own in the whole round trip.
     assert lk.calls == gk.calls == []
 
 
 def test_a_batch_answers_with_one_outbox_in_order(browser: Any) -> None:
     lobby, _ = open_pair(browser)
-    texts = [json.dumps({"type": "balance", "data": i, "id": i + 1}) for i in range(3)]
+    # (ids above the game's own: its ready took id 1)
+    texts = [json.dumps({"type": "balance", "data": i, "id": i + 100}) for i in range(3)]
     out = lobby.kit.py("b", "\x00".join([*texts, "nope"]), False, "", False, False)
     assert pieces(out) == [("m", {"type": "balance", "data": i}) for i in range(3)]
     stats = lobby._bridge.stats()
@@ -184,7 +197,7 @@ def test_a_dom_call_first_runs_what_was_collected(browser: Any) -> None:
 def test_closing_inside_an_event_posts_the_bye_first(browser: Any) -> None:
     lobby, _ = open_pair(browser)
     lobby._bridge.on("balance", lambda m: lobby._bridge.close("done"))
-    text = json.dumps({"type": "balance", "data": 1, "id": 1})
+    text = json.dumps({"type": "balance", "data": 1, "id": 100})
     lobby.kit.py("p", text, False, "", False, False)
     names = [c[0] for c in lobby.kit.calls]
     assert names[:2] == ["run", "closePort"] and "close" in names
