@@ -224,11 +224,13 @@ def test_an_iframe_that_starts_empty(
 ) -> None:
     lobby = new_lobby(life_context[0], hostile_site)
     lobby.open()  # the frame shows its initial about:blank
+    lobby.page.wait_for_function("() => bridges.a.status !== 'booting'", timeout=BOOT_TIMEOUT_MS)
     lobby.page.wait_for_timeout(300)
     assert lobby.page.evaluate("bridges.a.status") == "handshaking"
     lobby.page.evaluate("bridges.a.spin()")  # queued for the game to come
     lobby.navigate(lobby.bridge_game())
-    lobby.wait_types("a", 0, [*BRIDGE_GREETING], "the game's greeting")
+    # the game's greeting, then its answer to the spin that waited in the lobby's queue
+    lobby.wait_types("a", 0, [*BRIDGE_GREETING, *ROUND], "the game's greeting")
     lobby.wait_connected("bridge")
     game = frame_by_url(lobby.page, "js_game.html")
     game.wait_for_function(
