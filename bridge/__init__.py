@@ -14,6 +14,8 @@ from .core.dialects import DIALECT_NAMES
 from .core.effects import Inbound, Mode, Transport
 from .core.errors import (
     ChannelClosedError,
+    HandshakeTimeout,
+    InvalidConfig,
     LocalProtocolError,
     ProtocolError,
     RejectReason,
@@ -53,7 +55,9 @@ __all__ = [
     "ChannelConfig",
     "Direction",
     "GameBridge",
+    "HandshakeTimeout",
     "Inbound",
+    "InvalidConfig",
     "JournalEntry",
     "Limits",
     "LobbyBridge",

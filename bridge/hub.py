@@ -31,6 +31,7 @@ from .core.effects import (
     Deliver,
     Disconnected,
     Effect,
+    HandshakeTimedOut,
     Inbound,
     Post,
     Rejected,
@@ -39,7 +40,7 @@ from .core.effects import (
     SendFailed,
     Transport,
 )
-from .core.errors import ProtocolError
+from .core.errors import ChannelClosedError, HandshakeTimeout, ProtocolError
 from .core.journal import JournalEntry, entry_for
 from .core.messages import BY_TYPE, Message
 
@@ -47,18 +48,25 @@ Handler = Callable[[Any], object]
 Unsubscribe = Callable[[], None]
 ErrorReporter = Callable[[str, BaseException], None]
 RequestCallback = Callable[[Message | None, ProtocolError | None], None]
+FailureCallback = Callable[[ProtocolError], None]
 
 
 @dataclass(frozen=True, slots=True)
 class StatusEvent:
-    """A status change: ``handshaking``, ``connected`` or ``closed``."""
+    """A status change: ``handshaking``, ``connected``, ``error`` or ``closed``.
+
+    ``error`` with ``code="timeout"``: a lobby's handshake timeout passed with no game
+    connected; the bridge keeps listening and still connects if the game speaks later.
+    ``code`` is None on every other status.
+    """
 
     status: str
     mode: str | None = None  # "bridge" | "compat" once connected
     reason: str = ""
+    code: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "mode": self.mode, "reason": self.reason}
+        return {"status": self.status, "mode": self.mode, "reason": self.reason, "code": self.code}
 
 
 def type_key(key: str | type[Message]) -> str:
@@ -239,7 +247,8 @@ class Driver:
         self.status = "idle"
         self.mode: str | None = None
         self.counters: dict[str, int] = {"io_errors": 0, "internal_errors": 0}
-        self._connected_waiters: list[Callable[[], None]] = []
+        self._connected_waiters: list[tuple[Callable[[], None], FailureCallback | None]] = []
+        self._failure: ProtocolError | None = None  # why status is "error", if it is
 
     # ----------------------------------------------------------------- commands
 
@@ -248,8 +257,12 @@ class Driver:
         self._run(self.channel.start(announce=announce))
 
     def peer_loaded(self) -> None:
-        """The peer's page (re)loaded: the channel says hello if it still waits for one."""
+        """The iframe's ``load`` event (lobby): see ``Channel.peer_loaded``."""
         self._run(self.channel.peer_loaded())
+
+    def port_closed(self) -> None:
+        """The current MessagePort's other end closed (its ``close`` event)."""
+        self._run(self.channel.port_closed())
 
     def receive(self, inbound: Inbound) -> None:
         self._run(self.channel.receive(inbound))
@@ -305,13 +318,28 @@ class Driver:
         self.io.schedule(None)
         if self.status != "closed":
             self._set_status(StatusEvent("closed", self.mode, reason))
+        self._fail_waiters(ChannelClosedError(f"the bridge is closed: {reason}"))
 
-    def when_connected(self, callback: Callable[[], None]) -> None:
-        """Call ``callback`` once connected (now, if already)."""
+    def when_connected(
+        self, callback: Callable[[], None], on_failed: FailureCallback | None = None
+    ) -> None:
+        """Call ``callback`` once connected, or ``on_failed(error)`` if that cannot happen now.
+
+        Settles at once when the bridge is already connected, closed
+        (``ChannelClosedError``) or failed (status ``error``: ``HandshakeTimeout``);
+        otherwise on the next of these. A bridge that failed may still connect later
+        (a game that speaks after the handshake timeout); ask again to wait for that.
+        """
         if self.status == "connected":
             callback()
+        elif self.status == "closed" or self.channel.state is State.CLOSED:
+            if on_failed is not None:
+                on_failed(ChannelClosedError("the bridge is closed"))
+        elif self.status == "error" and self._failure is not None:
+            if on_failed is not None:
+                on_failed(self._failure)
         else:
-            self._connected_waiters.append(callback)
+            self._connected_waiters.append((callback, on_failed))
 
     def stats(self) -> dict[str, Any]:
         out = self.channel.stats.to_dict()
@@ -365,7 +393,12 @@ class Driver:
         channel = self.channel
         armed = self._armed
         answered, self._answered = self._answered, False
-        if armed is None and not channel._pending and channel._handshake_deadline is None:
+        if (
+            armed is None
+            and not channel._pending
+            and channel._handshake_deadline is None
+            and channel._confirm_deadline is None
+        ):
             return  # nothing armed, nothing due: the usual case on a game's side
         deadline = channel.next_deadline()
         if deadline is None:
@@ -410,13 +443,28 @@ class Driver:
         elif isinstance(effect, ClosePort):
             self.io.close_port()
         elif isinstance(effect, Connected):
+            self._failure = None
             self._set_status(StatusEvent("connected", effect.mode.value))
             waiters, self._connected_waiters = self._connected_waiters, []
-            for waiter in waiters:
+            for waiter, _ in waiters:
                 waiter()
         elif isinstance(effect, Disconnected) and self.channel.state is not State.CLOSED:
-            # The peer left (bye); we wait for its next hello.
+            # The peer left (bye, or its page went away); we wait for the next one.
+            self._failure = None
             self._set_status(StatusEvent("handshaking", None, effect.reason))
+        elif isinstance(effect, HandshakeTimedOut):
+            self._failure = HandshakeTimeout(effect.reason)
+            self._set_status(StatusEvent("error", None, effect.reason, "timeout"))
+            self._fail_waiters(self._failure)
+
+    def _fail_waiters(self, error: ProtocolError) -> None:
+        waiters, self._connected_waiters = self._connected_waiters, []
+        for _, on_failed in waiters:
+            if on_failed is not None:
+                try:
+                    on_failed(error)
+                except Exception as exc:
+                    self.dispatcher._fail("connected() callback", exc)
 
     def _finish(
         self, request_id: int, response: Message | None, error: ProtocolError | None

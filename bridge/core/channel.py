@@ -2,21 +2,76 @@
 
 Like h11's ``Connection`` it does no I/O. The caller reports what happened
 (``receive`` an inbound event, ``send`` / ``request`` a message, ``poll`` when
-time passed, ``close``) and carries out the effects each call returns, in order.
+time passed, ``peer_loaded`` / ``port_closed``, ``close``) and carries out the
+effects each call returns, in order.
 
 Lifecycle::
 
-    IDLE --start()--> HANDSHAKING --hello/welcome--> CONNECTED(bridge, on a MessagePort)
-                           |  \\--plain message or handshake timeout--> CONNECTED(compat)
+    IDLE --start()--> HANDSHAKING --hello/welcome/ready--> CONNECTED(bridge, on a MessagePort)
+                           |  \\--plain message (game: or handshake timeout)--> CONNECTED(compat)
                            \\------------------ close() ------------------> CLOSED
 
 Both ends send ``hiziBridge.hello`` on the window at start. The lobby answers a
-game's hello with ``hiziBridge.welcome`` and a transferred MessagePort; from then
-on all traffic, with message ids, uses the port and window messages are refused.
-A peer that never says hello is a plain Appendix A peer: the channel falls back
-to bare ``{type, data}`` on the window (compatibility mode). A new hello while
-connected means the peer restarted (e.g. the game iframe reloaded): pending
-requests fail and the handshake runs again.
+game's hello with ``hiziBridge.welcome`` and a transferred MessagePort; the game
+answers on that port with ``hiziBridge.ready``; from then on all traffic, with
+message ids, uses the port. A peer that never says hello is a plain Appendix A
+peer: the channel falls back to bare ``{type, data}`` on the window
+(compatibility mode).
+
+Which document is on the other end (lobby side; the iframe's document can be
+replaced at any time, and a lobby cannot see a cross-origin navigation start).
+Window messages reach ``receive`` only after the origin and source checks, so
+they come from the iframe's *current* document. The rules:
+
+1. Confirmed port. After a new session's hello the lobby sends the welcome and
+   a port, and reports ``Connected(bridge)`` only when the game's ``ready``
+   comes on that port. Until then sends are queued (flushed in order on
+   ``ready``) and request timers run. Window messages of the game in that phase
+   are delivered (a game that fell back to compat before the welcome reached
+   it). No ``ready`` within ``confirm_timeout_ms`` (default 3 s): the welcomed
+   document is gone; the port is dropped, sent requests fail ``cancelled``, and
+   the lobby goes to compat if plain messages came since the welcome, else says
+   hello again.
+2. A plain (non-handshake) window message while on a confirmed port: the iframe
+   now holds a plain page. Reset (port closed, sent requests fail
+   ``cancelled``), switch to compat, deliver that message. A *game* keeps
+   refusing window traffic after the upgrade as ``transport``: its lobby's
+   document cannot be replaced under it.
+3. The iframe's load event while on a confirmed port: the document may be new
+   or not (a hello can come before or after the load event). The lobby says
+   hello and holds its sends until one of: a hello with the same peer session
+   (the old document is alive: flush, stay); a hello with a new session (reset,
+   rule 1); a plain message (rule 2); ``port_closed()`` or ``confirm_timeout_ms``
+   with none of these (the old document is gone: reset, handshaking, the new
+   page is accepted in whatever mode it first speaks). Port messages during the
+   probe are delivered but do not confirm (the old document may have posted them
+   just before it went away). During rule 1's wait a load event only repeats the
+   hello.
+4. Compatibility mode. A hello means the frame now speaks hizi-bridge: requests
+   sent in compat fail ``cancelled`` (their answers could not be told apart),
+   then rule 1. A load event: a plain page cannot be asked whether it is still
+   there, and plain pages usually talk before their own load event, so the first
+   load since the lobby last learned of a new document changes nothing; a
+   further one means another document: sent requests fail ``cancelled`` and the
+   mode stays compat until the new page says hello.
+5. ``port_closed()`` (the adapter saw the current port's other end close): on a
+   lobby, the document holding it is gone (rule 3's outcome, at once); on a
+   game, as a bye from the lobby.
+6. The target follows the document. Window posts go to the exact origin the
+   current document last spoke from (checked against the allow-list), at first
+   the configured peer origin; never ``"*"``. So a launch URL that redirects to
+   another allowed origin is served. The hello after a load event goes to the
+   last known origin (the browser drops it if the new document is elsewhere; a
+   hizi-bridge game says hello itself).
+7. Handshake timeout. A game waits ``handshake_timeout_ms`` (default 1 s) for a
+   welcome, then assumes a plain lobby. A lobby waits 30 s by default from every
+   entry into handshaking, then reports ``HandshakeTimedOut`` (status ``error``,
+   code ``timeout``) and keeps listening: a game that speaks later still connects.
+
+Requests answered by a person (``Message.answered_by_person``: the reality
+check) have no timeout unless the caller gives one; all others time out after
+``request_timeout_ms``. Requests still queued when a peer is reset are kept for
+the next peer; only requests already sent to a document that went away fail.
 """
 
 from __future__ import annotations
@@ -30,6 +85,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeGuard
 
+from pydantic_core import PydanticSerializationError
+
 from .dialects import Dialect, make_dialect
 from .effects import (
     AdoptPort,
@@ -38,6 +95,7 @@ from .effects import (
     Deliver,
     Disconnected,
     Effect,
+    HandshakeTimedOut,
     Inbound,
     Mode,
     Post,
@@ -50,6 +108,7 @@ from .effects import (
 from .errors import (
     ChannelClosedError,
     DuplicateMessage,
+    InvalidConfig,
     InvalidOutboundMessage,
     MalformedMessage,
     ProtocolError,
@@ -83,7 +142,7 @@ from .messages import (
     Welcome,
     WelcomeData,
 )
-from .origin import OriginPolicy
+from .origin import InvalidOriginPattern, OriginPolicy, normalise_origin, suggest_origin
 from .stats import Stats
 from .wire import dump, dump_json, parse_object
 
@@ -102,9 +161,15 @@ class ChannelConfig:
     role: Role
     peer_origin: str  # exact origin we post to
     allowed_origins: Sequence[str] | None = None  # inbound allow-list; default [peer_origin]
-    # How long a game waits for a welcome before assuming a plain Appendix A lobby.
-    # Lobbies wait for evidence instead: a plain game announces itself by talking.
+    # How long a game waits for a welcome before assuming a plain Appendix A lobby
+    # (default 1 s), and how long a lobby waits for any game before it reports a
+    # handshake timeout (default 30 s: a game page on a slow phone boots in seconds;
+    # a lobby still connects if the game speaks later).
     handshake_timeout_ms: float | None = None
+    # Lobby: how long a game has to confirm the port after the welcome, or to answer
+    # the hello said after its iframe loaded, before its document counts as gone.
+    confirm_timeout_ms: float = 3000
+    # Every request but those a person answers (``answered_by_person``).
     request_timeout_ms: float = 10_000
     limits: Limits = DEFAULT_LIMITS
     versions: tuple[int, ...] = PROTOCOL_VERSIONS
@@ -116,14 +181,14 @@ class ChannelConfig:
     def effective_handshake_timeout_ms(self) -> float | None:
         if self.handshake_timeout_ms is not None:
             return self.handshake_timeout_ms
-        return 1000.0 if self.role is Role.GAME else None
+        return 1000.0 if self.role is Role.GAME else 30_000.0
 
 
 @dataclass(slots=True)
 class _Pending:
     reply: str
-    deadline: float
-    timeout_ms: float
+    deadline: float | None  # None: answered by a person, no timeout
+    timeout_ms: float | None
 
 
 @dataclass(slots=True)
@@ -131,6 +196,7 @@ class _Outgoing:
     message: Message
     id: int
     re: int | None
+    text: str  # dump_json(message), made (and so checked) at the call
 
 
 class Channel:
@@ -144,8 +210,8 @@ class Channel:
         self.config = config
         self.role = config.role
         self._clock = clock
-        self.policy = OriginPolicy(config.allowed_origins or [config.peer_origin])
-        self.target_origin = self.policy.target_origin_for(config.peer_origin)
+        self.policy, self.target_origin = _check_origins(config)
+        self._target_from = self.target_origin  # the event.origin the target was made from
         self.session = session or f"{config.role.value[0]}-{secrets.token_hex(8)}"
         self.dialect: Dialect = (
             make_dialect(config.dialect, config.role, **config.dialect_options)
@@ -172,8 +238,15 @@ class Channel:
         self._seen: set[int] = set()
         self._seen_order: deque[int] = deque()
         self._handshake_deadline: float | None = None
-        self._peer_on_port = False  # the game's Ready came: its window traffic is over
-        self._handshake_since_load = False  # see peer_loaded
+        # Lobby, see the module docstring: the game's ready came on the current port
+        # (rule 1); a load event's hello awaits its answer, sends held (rule 3); the
+        # deadline of either wait; plain messages came since the welcome; a load
+        # event came since we last learned of a new document (rule 4).
+        self._confirmed = False
+        self._probing = False
+        self._confirm_deadline: float | None = None
+        self._plain_since_welcome = False
+        self._doc_loaded = False
 
     # ------------------------------------------------------------------ queries
 
@@ -188,9 +261,13 @@ class Channel:
     def next_deadline(self) -> float | None:
         """The clock value at which ``poll`` has work to do, if any."""
         deadline = self._handshake_deadline
+        confirm = self._confirm_deadline
+        if confirm is not None and (deadline is None or confirm < deadline):
+            deadline = confirm
         for pending in self._pending.values():  # usually none or one
-            if deadline is None or pending.deadline < deadline:
-                deadline = pending.deadline
+            due = pending.deadline
+            if due is not None and (deadline is None or due < deadline):
+                deadline = due
         return deadline
 
     # ------------------------------------------------------------------ commands
@@ -207,33 +284,46 @@ class Channel:
         if not self.dialect.handshake:
             # An aggregator's own protocol: no hello, no port; its gate orders the start.
             return self._connect_compat()
-        self.state = State.HANDSHAKING
-        timeout = self.config.effective_handshake_timeout_ms()
-        if timeout is not None:
-            self._handshake_deadline = self._clock() + timeout / 1000
+        self._enter_handshaking()
+        # A lobby that may announce sees a document that has loaded (rule 4).
+        self._doc_loaded = announce
         return [self._hello()] if announce else []
 
     def peer_loaded(self) -> list[Effect]:
-        """The peer's document (re)loaded (the iframe's ``load`` event).
+        """The peer's document (re)loaded (the iframe's ``load`` event): rules 3 and 4.
 
-        Say hello if we still wait for a handshake. A reloaded hizi-bridge game says
-        hello itself, before or after this event; if no hello came since the last load
-        while we were on a port, the document holding the other end is gone (say, the
-        frame now shows a plain game): forget it and start over, so the new page's
-        window messages are not refused as stale-port traffic and our sends are queued.
+        While handshaking, say hello. On a confirmed port, say hello and hold sends
+        until the game answers (same session: stay; new session: re-handshake) or
+        ``confirm_timeout_ms`` passes (the old document is gone). In compat mode, a
+        second load since the last new document fails the requests sent so far.
         """
-        if self.state is State.CLOSED or not self.dialect.handshake:
+        if self.state in (State.IDLE, State.CLOSED) or not self.dialect.handshake:
             return []
-        effects: list[Effect] = []
-        if self.mode is Mode.BRIDGE and not self._handshake_since_load:
-            why = "the game page was replaced"
-            effects += self._reset_peer(why)
-            self.state = State.HANDSHAKING
-            effects.append(Disconnected(why))
-        self._handshake_since_load = False
-        if self.state is State.HANDSHAKING:
-            effects.append(self._hello())
-        return effects
+        seen_load, self._doc_loaded = self._doc_loaded, True
+        if self.mode is Mode.COMPAT:
+            if not seen_load:
+                return []  # maybe this plain page's own load event, after it talked
+            return self._cancel_pending("the game page was replaced (the iframe loaded again)")
+        if self.mode is Mode.BRIDGE and self._confirmed and self.role is Role.LOBBY:
+            self._probing = True
+            self._confirm_deadline = self._clock() + self.config.confirm_timeout_ms / 1000
+        return [self._hello()]
+
+    def port_closed(self) -> list[Effect]:
+        """The current MessagePort reported that its other end closed (rule 5).
+
+        The adapter calls this only for the port in use (Chromium fires ``close`` on a
+        MessagePort when the entangled port is closed or its document goes away). A
+        lobby takes the game document as gone; a game takes it as the lobby's bye.
+        """
+        if self.state is State.CLOSED or self.mode is not Mode.BRIDGE:
+            return []
+        why = "the peer's port closed (its page went away)"
+        if self.role is Role.GAME:
+            effects = self._reset_peer(why)
+            self._enter_handshaking(timeout=False)
+            return [*effects, Disconnected(why)]
+        return self._peer_gone(why)
 
     def send(self, message: Message) -> list[Effect]:
         """Send an event. Before the peer is ready it is queued and flushed in order."""
@@ -243,14 +333,22 @@ class Channel:
     def request(
         self, message: Message, timeout_ms: float | None = None
     ) -> tuple[int, list[Effect]]:
-        """Send a request; a later ``RequestDone`` or ``RequestFailed`` carries the id returned."""
+        """Send a request; a later ``RequestDone`` or ``RequestFailed`` carries the id returned.
+
+        ``timeout_ms=None`` means ``config.request_timeout_ms``, except for a request a
+        person answers (``answered_by_person``: the reality check), which then waits
+        without a timeout; it still fails ``cancelled`` if the game's page goes away.
+        """
         if message.reply is None:
             raise InvalidOutboundMessage(f"{message.type!r} is not a request: it has no reply")
-        timeout = self.config.request_timeout_ms if timeout_ms is None else timeout_ms
-        if not timeout > 0:
+        timeout: float | None = timeout_ms
+        if timeout is None and not message.answered_by_person:
+            timeout = self.config.request_timeout_ms
+        if timeout is not None and not timeout > 0:
             raise InvalidOutboundMessage("request timeout must be positive")
         request_id, effects = self._send(message)
-        self._pending[request_id] = _Pending(message.reply, self._clock() + timeout / 1000, timeout)
+        deadline = None if timeout is None else self._clock() + timeout / 1000
+        self._pending[request_id] = _Pending(message.reply, deadline, timeout)
         return request_id, effects
 
     def receive(self, inbound: Inbound) -> list[Effect]:
@@ -265,6 +363,8 @@ class Channel:
                     raise _OriginRejected(decision.reason)
                 if not inbound.from_peer:
                     raise _SourceRejected("right origin, but event.source is not the paired window")
+                if inbound.origin != self._target_from:
+                    self._follow(inbound.origin)
             value = self._decode(inbound)
             if _is_object(value) and isinstance(value.get("type"), str):
                 type_name = str(value["type"])[:64]
@@ -289,39 +389,59 @@ class Channel:
             return [Rejected(exc, "", type_name[:64] if isinstance(type_name, str) else None)]
 
     def poll(self) -> list[Effect]:
-        """Expire timed-out requests and a handshake that got no answer."""
+        """Expire timed-out requests, a handshake and a confirmation that got no answer."""
         if self.state is State.CLOSED:
             return []
         now = self._clock()
         effects: list[Effect] = []
         for request_id, pending in list(self._pending.items()):
-            if now >= pending.deadline:
+            if pending.deadline is not None and now >= pending.deadline:
                 del self._pending[request_id]
                 self.stats.requests_timed_out += 1
                 error = RequestTimeout(f"no {pending.reply!r} within {pending.timeout_ms:g} ms")
                 effects.append(RequestFailed(request_id, error))
+        if self._confirm_deadline is not None and now >= self._confirm_deadline:
+            self._confirm_deadline = None
+            effects += self._confirm_expired()
         if self._handshake_deadline is not None and now >= self._handshake_deadline:
             self._handshake_deadline = None
             if self.state is State.HANDSHAKING:
-                effects += self._connect_compat()
+                if self.role is Role.GAME:
+                    effects += self._connect_compat()
+                else:
+                    waited = self.config.effective_handshake_timeout_ms()
+                    effects.append(
+                        HandshakeTimedOut(
+                            f"no game connected within {waited:g} ms; still listening"
+                        )
+                    )
         return effects
 
     def close(self, reason: str = "closed") -> list[Effect]:
-        """Close for good: tell a hizi-bridge peer, fail pending requests, drop the queue."""
+        """Close for good: tell a hizi-bridge peer, fail pending requests, drop the queue.
+
+        A ``reason`` that is not valid Unicode raises ``InvalidOutboundMessage`` and
+        nothing changes (it would reach the peer and the status handlers).
+        """
         if self.state is State.CLOSED:
             return []
+        if not isinstance(reason, str):
+            raise InvalidOutboundMessage(f"close reason must be a string, not {reason!r}"[:200])
+        _check_unicode(reason, "close reason")
         effects: list[Effect] = []
         if self.mode is Mode.BRIDGE:
             bye = Bye(data=ByeData(reason=reason[:200]))
             effects.append(self._post_port(bye, self._take_id(), None))
             effects.append(ClosePort())
-        effects += self._cancel_pending(f"bridge closed: {reason}")
+        effects += self._cancel_pending(f"bridge closed: {reason}", queued_too=True)
         self.stats.dropped_on_close += len(self._queue) + len(self._held)
         self._queue.clear()
         self._held.clear()
         self.stats.queued = 0
         self.state = State.CLOSED
         self._handshake_deadline = None
+        self._confirm_deadline = None
+        self._probing = False
         effects.append(Disconnected(reason))
         return effects
 
@@ -344,13 +464,28 @@ class Channel:
             if isinstance(type_name, str) and type_name.startswith(_CONTROL_PREFIX):
                 control = parse_object(value, limits=None)
                 return self._on_control(control, inbound)
-        if self.mode is Mode.BRIDGE and (self.role is Role.GAME or self._peer_on_port):
-            raise TransportRejected(
-                "window message after the upgrade to a MessagePort; only the port is trusted"
-            )
-        message = self.dialect.decode(value, self._inbound_direction)
         effects: list[Effect] = []
-        if self.state is not State.CONNECTED:
+        if self.mode is Mode.BRIDGE:
+            if self.role is Role.GAME:
+                raise TransportRejected(
+                    "window message after the upgrade to a MessagePort; only the port is trusted"
+                )
+            if self._confirmed:
+                # Rule 2: the iframe's current document talks plain Appendix A, so the
+                # one holding our port is gone. Only a valid message counts as evidence.
+                message = self.dialect.decode(value, self._inbound_direction)
+                why = "the game page was replaced by a plain Appendix A page"
+                effects += self._reset_peer(why)
+                effects.append(Disconnected(why))
+                effects += self._connect_compat()
+                effects += self._accept(message, None, Transport.WINDOW, None, raw=value)
+                self.dialect.received(message)
+                return effects
+            # Rule 1's wait: the welcomed game may have talked on the window before the
+            # welcome reached it; if no ready follows, this says a plain page is there.
+            self._plain_since_welcome = True
+        message = self.dialect.decode(value, self._inbound_direction)
+        if self.state is not State.CONNECTED and self.mode is None:
             # The peer talks without a hello: it is a plain Appendix A peer.
             effects += self._connect_compat()
         effects += self._accept(message, None, Transport.WINDOW, None, raw=value)
@@ -383,9 +518,12 @@ class Channel:
             if isinstance(message, Bye):
                 return self._on_peer_bye(message)
             if isinstance(message, Ready):
-                self._peer_on_port = True
-                return []
+                return [] if self._confirmed else self._confirm()
             raise MalformedMessage("handshake messages travel on the window, not the port")
+        if not self._confirmed:
+            # A conforming game says ready first; any message on the new port proves
+            # the game holds it all the same.
+            return self._confirm() + self._accept(message, msg_id, Transport.PORT, re)
         return self._accept(message, msg_id, Transport.PORT, re)
 
     def _accept(
@@ -441,18 +579,35 @@ class Channel:
                 f"we speak {list(self.config.versions)}"
             )
         if self.mode is Mode.BRIDGE and hello.session == self.peer_session:
-            # The game answered our own hello after we had welcomed it: nothing new.
-            return []
+            if self._probing:
+                # Rule 3: the document holding the port answered: it is still there.
+                self._probing = False
+                self._confirm_deadline = None
+                return self._flush()
+            return []  # the game answered our own hello: nothing new
         effects: list[Effect] = []
-        if self.mode is Mode.BRIDGE:
-            effects += self._reset_peer("the game restarted")
+        if self.mode is not None:
+            why = (
+                "a new game page said hello"
+                if self.mode is Mode.BRIDGE
+                else "the game page now speaks hizi-bridge"
+            )
+            was_connected = self.state is State.CONNECTED
+            effects += self._reset_peer(why)
+            if was_connected:
+                self._enter_handshaking()
+                effects.append(Disconnected(why))
         self.version = max(common)
         self.peer_session = hello.session
         welcome = Welcome(data=WelcomeData(version=self.version, session=hello.session))
         effects.append(
             Post(_to_json(dump(welcome)), Transport.WINDOW, self.target_origin, welcome, True)
         )
-        effects += self._connect_bridge()
+        # Rule 1: on the port, but not connected until the game's ready comes on it.
+        self.mode = Mode.BRIDGE
+        self._confirmed = False
+        self._plain_since_welcome = False
+        self._confirm_deadline = self._clock() + self.config.confirm_timeout_ms / 1000
         return effects
 
     def _on_welcome(self, welcome: WelcomeData, inbound: Inbound) -> list[Effect]:
@@ -474,34 +629,82 @@ class Channel:
         return effects
 
     def _on_peer_bye(self, bye: Bye) -> list[Effect]:
-        effects = self._reset_peer(f"peer closed: {bye.data.reason}")
-        self.state = State.HANDSHAKING
-        effects.append(Disconnected(f"peer closed: {bye.data.reason}"))
+        why = f"peer closed: {bye.data.reason}"
+        effects = self._reset_peer(why)
+        self._enter_handshaking(timeout=self.role is Role.LOBBY)
+        effects.append(Disconnected(why))
+        return effects
+
+    def _confirm(self) -> list[Effect]:
+        """Rule 1: the game's ready came on the port we gave it: connected."""
+        self._confirmed = True
+        self._confirm_deadline = None
+        return self._connect_bridge()
+
+    def _confirm_expired(self) -> list[Effect]:
+        if self.mode is not Mode.BRIDGE or self.role is not Role.LOBBY:
+            return []
+        timeout = self.config.confirm_timeout_ms
+        if self._confirmed:  # rule 3: the hello said after the load event got no answer
+            return self._peer_gone(f"the game page went away (no answer within {timeout:g} ms)")
+        # Rule 1: the welcomed document never took the port.
+        plain = self._plain_since_welcome
+        effects = self._reset_peer(f"no ready on the port within {timeout:g} ms")
+        if plain:
+            return effects + self._connect_compat()
+        return [*effects, self._hello()]
+
+    def _peer_gone(self, why: str) -> list[Effect]:
+        """The lobby's document on the other end went away: serve whatever comes next."""
+        was_connected = self.state is State.CONNECTED
+        plain = not self._confirmed and self._plain_since_welcome
+        effects = self._reset_peer(why)
+        if plain:  # a plain page talked while we waited for the ready
+            return effects + self._connect_compat()
+        self._enter_handshaking()
+        if was_connected:
+            effects.append(Disconnected(why))
         return effects
 
     def _reset_peer(self, why: str) -> list[Effect]:
         """Forget the old peer session: its requests will never be answered."""
-        effects: list[Effect] = [ClosePort()]
+        effects: list[Effect] = [ClosePort()] if self.mode is Mode.BRIDGE else []
         effects += self._cancel_pending(why)
         self._awaiting_reply.clear()
         self._seen.clear()
         self._seen_order.clear()
         self.mode = None
+        # A load event seen during rule 3's wait belongs to the newer document.
+        self._doc_loaded = self._probing
+        self._probing = False
+        self._confirmed = False
+        self._confirm_deadline = None
+        self._plain_since_welcome = False
         return effects
 
-    def _cancel_pending(self, why: str) -> list[Effect]:
+    def _cancel_pending(self, why: str, *, queued_too: bool = False) -> list[Effect]:
+        # Requests still queued never reached the old peer: they go to the next one.
+        queued = set() if queued_too else {out.id for out in self._queue}
         effects: list[Effect] = []
         for request_id in list(self._pending):
+            if request_id in queued:
+                continue
             del self._pending[request_id]
             self.stats.requests_cancelled += 1
             effects.append(RequestFailed(request_id, RequestCancelled(why)))
         return effects
 
+    def _enter_handshaking(self, *, timeout: bool = True) -> None:
+        self.state = State.HANDSHAKING
+        self._handshake_deadline = None
+        limit = self.config.effective_handshake_timeout_ms()
+        if timeout and limit is not None:
+            self._handshake_deadline = self._clock() + limit / 1000
+
     def _connect_bridge(self, announce: Ready | None = None) -> list[Effect]:
         self.state = State.CONNECTED
         self.mode = Mode.BRIDGE
-        self._peer_on_port = False
-        self._handshake_since_load = True
+        self._confirmed = True  # a game is confirmed by the welcome's port itself
         self._handshake_deadline = None
         self.stats.handshakes += 1
         effects: list[Effect] = [Connected(Mode.BRIDGE, self.version, self.peer_session)]
@@ -513,8 +716,16 @@ class Channel:
         self.state = State.CONNECTED
         self.mode = Mode.COMPAT
         self._handshake_deadline = None
+        self._confirm_deadline = None
+        self._probing = False
+        self._confirmed = False
         effects: list[Effect] = [Connected(Mode.COMPAT)]
         return effects + self._flush()
+
+    def _follow(self, origin: str) -> None:
+        """Rule 6: post to the allowed origin the current document speaks from."""
+        self.target_origin = normalise_origin(origin)
+        self._target_from = origin
 
     def _hello(self) -> Post:
         hello = Hello(
@@ -536,18 +747,19 @@ class Channel:
                 f"{message.type!r} travels {message.direction.value}; "
                 f"a {self.role.value} cannot send it"
             )
+        text = _encode(message)  # before any state changes: a refused message costs nothing
         msg_id = self._next_id
         self._next_id += 1
         waiting = self._awaiting_reply.get(message.type)  # a reply answers the oldest request
         re = waiting.popleft() if waiting else None
-        if self.state is not State.CONNECTED:
-            self._queue.append(_Outgoing(message, msg_id, re))
+        if self.state is not State.CONNECTED or self._probing:
+            self._queue.append(_Outgoing(message, msg_id, re, text))
             self.stats.queued = len(self._queue)
             return msg_id, []
         if self.mode is Mode.BRIDGE:  # the hot path: straight onto the port
             self.stats.sent += 1
-            return msg_id, [self._post_port(message, msg_id, re)]
-        return msg_id, self._emit(_Outgoing(message, msg_id, re))
+            return msg_id, [self._post_port(message, msg_id, re, text)]
+        return msg_id, self._emit(_Outgoing(message, msg_id, re, text))
 
     def _take_id(self) -> int:
         msg_id = self._next_id
@@ -564,7 +776,7 @@ class Channel:
     def _emit(self, out: _Outgoing, *, flushing: bool = False) -> list[Effect]:
         if self.mode is Mode.BRIDGE:
             self.stats.sent += 1
-            return [self._post_port(out.message, out.id, out.re)]
+            return [self._post_port(out.message, out.id, out.re, out.text)]
         try:
             wire = self.dialect.encode(out.message)
         except UnsupportedInDialect as exc:
@@ -596,10 +808,13 @@ class Channel:
             effects.append(RequestFailed(out.id, error))
         return effects
 
-    def _post_port(self, message: Message, msg_id: int, re: int | None) -> Post:
+    def _post_port(
+        self, message: Message, msg_id: int, re: int | None, text: str | None = None
+    ) -> Post:
         # pydantic's JSON serializer, then the envelope's ids spliced in before the closing
         # brace: about 3x cheaper in Pyodide than model_dump() + json.dumps().
-        text = dump_json(message)
+        if text is None:
+            text = dump_json(message)
         ids = f',"id":{msg_id}' if re is None else f',"id":{msg_id},"re":{re}'
         return Post(text[:-1] + ids + "}", Transport.PORT, self.target_origin, message)
 
@@ -618,3 +833,74 @@ def _is_object(value: object) -> TypeGuard[Mapping[str, Any]]:
 
 def _to_json(wire: Mapping[str, object]) -> str:
     return json.dumps(wire, separators=(",", ":"), allow_nan=False)
+
+
+def _check_origins(config: ChannelConfig) -> tuple[OriginPolicy, str]:
+    """The policy and first target of a config; ``InvalidConfig`` with a one-line reason."""
+    peer = "game origin" if config.role is Role.LOBBY else "lobby origin"
+    allowed = config.allowed_origins
+    try:
+        policy = OriginPolicy(allowed or [config.peer_origin])
+    except InvalidOriginPattern as exc:
+        name = f"allowed origin {_quote(exc.entry)}" if allowed else f"{peer} {_quote(exc.entry)}"
+        raise InvalidConfig(_instead(f"{name} is refused: {exc.reason}", exc.entry)) from None
+    except TypeError as exc:
+        raise InvalidConfig(f"allowed origins: {exc}") from None
+    origin = config.peer_origin
+    if not isinstance(origin, str):
+        raise InvalidConfig(f"{peer} must be a string like 'https://games.example.com'")
+    try:
+        return policy, policy.target_origin_for(origin)
+    except ValueError:
+        pass
+    try:
+        OriginPolicy([origin])
+    except InvalidOriginPattern as exc:
+        problem = f"{peer} {_quote(origin)} is refused: {exc.reason}"
+        raise InvalidConfig(_instead(problem, origin)) from None
+    raise InvalidConfig(
+        f"{peer} {_quote(origin)} is not among the allowed origins {list(policy.entries)}; "
+        "add it to them"
+    )
+
+
+def _quote(value: object) -> str:
+    return repr(value[:120]) if isinstance(value, str) else f"<{type(value).__name__}>"
+
+
+def _instead(problem: str, value: object) -> str:
+    suggestion = suggest_origin(value)
+    one_line = " ".join(problem.split())
+    return f"{one_line}; write {suggestion!r} instead" if suggestion else one_line
+
+
+def _encode(message: Message) -> str:
+    """``dump_json``, refusing text that is not valid Unicode (a lone surrogate).
+
+    Models validated by pydantic cannot hold one; this catches those built without
+    validation (``model_construct``), so nothing is ever sent half-repaired.
+    """
+    try:
+        return dump_json(message)
+    except PydanticSerializationError:
+        _check_unicode(dump(message), f"outbound {message.type}")
+        raise
+
+
+def _check_unicode(value: object, where: str) -> None:
+    """Raise ``InvalidOutboundMessage`` naming the first string that is not valid Unicode."""
+    if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InvalidOutboundMessage(
+                f"{where} is not valid Unicode (a lone surrogate at index {exc.start}); "
+                "nothing was sent"
+            ) from None
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            _check_unicode(key, f"{where}: a key")
+            _check_unicode(item, f"{where}.{key}")
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            _check_unicode(item, f"{where}[{i}]")

@@ -118,6 +118,13 @@ class Disconnected:
     reason: str
 
 
+@dataclass(slots=True)
+class HandshakeTimedOut:
+    """A lobby waited ``handshake_timeout_ms`` and nobody connected; it keeps listening."""
+
+    reason: str
+
+
 Effect = (
     Post
     | Deliver
@@ -129,4 +136,5 @@ Effect = (
     | ClosePort
     | Connected
     | Disconnected
+    | HandshakeTimedOut
 )

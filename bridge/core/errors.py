@@ -142,6 +142,21 @@ class ChannelClosedError(LocalProtocolError):
     code = "closed"
 
 
+class InvalidConfig(LocalProtocolError, ValueError):
+    """A bridge was configured with a value it cannot use (say, an origin with a path).
+
+    The message is one line: what is wrong, and what to write instead when we can tell.
+    """
+
+    code = "invalid_config"
+
+
+class HandshakeTimeout(ProtocolError):
+    """No peer connected within the handshake timeout (the bridge keeps listening)."""
+
+    code = "timeout"
+
+
 class RequestError(ProtocolError):
     """A request that will never get its response."""
 

@@ -74,6 +74,8 @@ class Message(BaseModel):
     family: ClassVar[Family]
     # For requests: the message type that answers this one.
     reply: ClassVar[str | None] = None
+    # A request a person answers (the player reads and chooses): no timeout by default.
+    answered_by_person: ClassVar[bool] = False
     # The wire example used in docs and round-trip tests.
     example: ClassVar[dict[str, object]]
 
@@ -241,11 +243,13 @@ class RealityCheckData(Data):
 class RealityCheck(LobbyMessage):
     """Extension. Show the reality-check dialog: session time and net result.
 
-    A request: the game answers with ``realityCheckAnswer`` once the player chose.
+    A request: the game answers with ``realityCheckAnswer`` once the player chose. A
+    person answers it, so it has no timeout unless the caller gives one.
     """
 
     family = Family.EXTENSION
     reply = "realityCheckAnswer"
+    answered_by_person = True
     example = {
         "type": "realityCheck",
         "data": {

@@ -20,6 +20,7 @@ __all__ = [
     "OriginDecision",
     "OriginPolicy",
     "normalise_origin",
+    "suggest_origin",
 ]
 
 _DEFAULT_PORTS: Final = {"https": 443, "http": 80}
@@ -259,6 +260,26 @@ def normalise_origin(value: str) -> str:
     if value == "null":
         raise ValueError("'null' is an opaque origin and has no normal form")
     return _parse(value).serialise()
+
+
+def suggest_origin(value: object) -> str | None:
+    """The origin ``value`` most likely meant, for an error message; None if unclear.
+
+    ``"http://localhost:8001/"`` and ``"https://games.example/slot/?x=1"`` give their
+    ``scheme://host[:port]``; a value that is already an origin, or that has no usable
+    origin in it, gives None.
+    """
+    if not isinstance(value, str) or "*" in value or len(value) > _MAX_ORIGIN_LEN:
+        return None
+    scheme, sep, rest = value.strip().partition("://")
+    if not sep:
+        return None
+    authority = re.split(r"[/?#\\]", rest, maxsplit=1)[0].rpartition("@")[2]
+    try:
+        suggestion = normalise_origin(f"{scheme}://{authority}")
+    except ValueError:
+        return None
+    return None if suggestion == value else suggestion
 
 
 class OriginPolicy:

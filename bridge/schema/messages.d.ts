@@ -243,7 +243,8 @@ export interface ReadyData {
 /**
  * Extension. Show the reality-check dialog: session time and net result.
  *
- * A request: the game answers with ``realityCheckAnswer`` once the player chose.
+ * A request: the game answers with ``realityCheckAnswer`` once the player chose. A
+ * person answers it, so it has no timeout unless the caller gives one.
  */
 export interface RealityCheck {
   type: "realityCheck";

@@ -27,6 +27,9 @@ def connected_lobby() -> tuple[Any, FakeIO]:
         "data": {"protocol": "hizi-bridge", "versions": [1, 2], "role": "game", "session": "g-1"},
     }
     lobby.receive(Inbound(hello, "https://games.hizi.example", from_peer=True))
+    # Connected only once the game confirms the port (its id is far from the test's).
+    ready = {"type": "hiziBridge.ready", "data": {"session": "g-1"}, "id": 9_000}
+    lobby.receive_port(json.dumps(ready))
     assert lobby.mode == "bridge" and lobby.channel.version == 2
     return lobby, io
 

@@ -10,7 +10,6 @@ from bridge.core import messages as m
 from bridge.core.channel import Channel, ChannelConfig, State
 from bridge.core.effects import (
     Connected,
-    Deliver,
     Inbound,
     Mode,
     Post,
@@ -81,47 +80,7 @@ def test_lobby_waits_for_the_iframe_load_before_its_hello() -> None:
     net.apply(net.lobby, hello)
     net.run()  # the game's early buffer answered with its own hello
     assert net.lobby.channel.mode is Mode.BRIDGE and net.game.channel.mode is Mode.BRIDGE
-    # The load event of the page we are connected to says nothing.
-    assert net.lobby.channel.peer_loaded() == []
-
-
-def test_reload_whose_hello_beats_the_load_event_keeps_the_new_session() -> None:
-    net = Loopback()
-    net.connect()
-    net.apply(net.lobby, net.lobby.channel.peer_loaded())
-    fresh = Channel(ChannelConfig(Role.GAME, LOBBY_ORIGIN), clock=net.clock)
-    net.game.channel, net.game.port = fresh, None
-    net.apply(net.game, fresh.start())
-    net.run()  # the new game's hello arrives before the frame's load event
-    assert net.lobby.channel.stats.handshakes == 2
-    assert net.lobby.channel.peer_loaded() == []
-    assert net.lobby.channel.mode is Mode.BRIDGE
-
-
-def test_frame_navigating_to_a_plain_game_drops_the_dead_port() -> None:
-    net = Loopback()
-    net.connect()
-    net.apply(net.lobby, net.lobby.channel.peer_loaded())
-    rid, effects = net.lobby.channel.request(CHECK)
-    net.apply(net.lobby, effects)
-    net.in_flight.clear()  # the old game is gone before it could answer
-    # The frame now shows a plain Appendix A game: a load event and no hello.
-    effects = net.lobby.channel.peer_loaded()
-    assert [type(e).__name__ for e in effects] == [
-        "ClosePort",
-        "RequestFailed",
-        "Disconnected",
-        "Post",
-    ]
-    assert isinstance(effects[1], RequestFailed) and effects[1].request_id == rid
-    assert net.lobby.channel.state is State.HANDSHAKING
-    net.lobby.channel.send(m.Pause())  # queued for whoever the new page is, not lost
-    plain = Inbound({"type": "gameReady"}, GAME_ORIGIN, from_peer=True)
-    after = net.lobby.channel.receive(plain)
-    assert net.lobby.channel.mode is Mode.COMPAT
-    posts = [json.loads(e.text) for e in after if isinstance(e, Post)]
-    assert posts == [{"type": "pause"}]
-    assert any(isinstance(e, Deliver) and e.message == m.GameReady() for e in after)
+    assert net.lobby.channel.state is State.CONNECTED
 
 
 def test_peer_loaded_before_start_and_after_close_is_silent() -> None:
@@ -339,7 +298,6 @@ def test_rejections_are_counted_by_reason_and_never_delivered() -> None:
     cases = [
         Inbound(good, "https://games.hizi.example.evil.net", from_peer=True),
         Inbound(good, GAME_ORIGIN, from_peer=False),
-        Inbound(good, GAME_ORIGIN, from_peer=True),  # window after the upgrade
         Inbound("x" * 100_000, via=Transport.PORT),
         Inbound('{"type": "warp", "id": 99}', via=Transport.PORT),
         Inbound('{"type": "spin", "id": 98}', via=Transport.PORT),
@@ -349,8 +307,7 @@ def test_rejections_are_counted_by_reason_and_never_delivered() -> None:
     for inbound in cases:
         net.inject(lobby, inbound)
     assert reasons(lobby.rejected) == [
-        "origin", "source", "transport", "oversize", "unknown_type", "direction", "schema",
-        "malformed",
+        "origin", "source", "oversize", "unknown_type", "direction", "schema", "malformed",
     ]  # fmt: skip
     assert lobby.delivered == []
     stats = lobby.channel.stats.to_dict()
@@ -431,9 +388,16 @@ def test_window_messages_of_a_game_that_gave_up_waiting_are_not_lost() -> None:
     assert net.lobby.types == ["onAppFrameReady", "gameReady"]
     assert net.lobby.rejected == []
     assert net.game.channel.mode is Mode.BRIDGE and net.lobby.channel.mode is Mode.BRIDGE
-    # once the game's Ready came over the port, the window is closed to it
-    net.inject(net.lobby, Inbound({"type": "balance", "data": 1}, GAME_ORIGIN, from_peer=True))
-    assert reasons(net.lobby.rejected) == ["transport"]
+    assert net.lobby.channel.state is State.CONNECTED  # the game's ready came on the port
     net.apply(net.game, net.game.channel.send(m.Balance(data=2)))
     net.run()
     assert net.lobby.delivered[-1] == m.Balance(data=2)
+
+
+def test_a_game_refuses_window_traffic_after_the_upgrade() -> None:
+    """Its lobby's document cannot be replaced under it: only the port is trusted."""
+    net = Loopback()
+    net.connect()
+    net.inject(net.game, Inbound({"type": "spin"}, LOBBY_ORIGIN, from_peer=True))
+    assert reasons(net.game.rejected) == ["transport"]
+    assert net.game.delivered == [] and net.game.channel.mode is Mode.BRIDGE

@@ -304,7 +304,10 @@ def test_timer_is_touched_only_when_it_must_change() -> None:
     io = CountingIO()
     driver = Driver(channel, io)
     driver.start()
+    assert len(io.schedules) == 1  # the lobby's handshake timeout (30 s by default)
     driver.receive(wire(GameReady()))  # compat, nothing pending
+    assert io.schedules[-1] is None  # connected: cancelled
+    io.schedules.clear()
     for _ in range(5):
         driver.receive(wire(RoundStarted(data=1.0)))
     assert io.schedules == []  # an idle channel never crosses into the timer

@@ -96,9 +96,9 @@ def test_a_round_trip_crosses_once_per_event() -> None:
     lk.runs.clear()
     gk.runs.clear()
     out = lobby(PageOp.REQUEST, 7, "realityCheck", json.dumps(RC), -1)
-    [(code, request), (timer, ms)] = pieces(out)
+    # A person answers a reality check: no timer by default.
+    [(code, request)] = pieces(out)
     assert code == "P" and request["type"] == "realityCheck" and request["data"] == RC
-    assert timer == "T" and ms > 0  # the request's timer, after its post
     out = game(PageOp.PORT, out.split("\x00")[0][1:], False)
     assert pieces(out) == [("m", {"type": "realityCheck", "data": RC})]
     out = game(PageOp.SEND, 8, "realityCheckAnswer", '{"choice": "continue"}')
@@ -107,6 +107,15 @@ def test_a_round_trip_crosses_once_per_event() -> None:
     out = lobby(PageOp.PORT, out[1:], False)
     reply = {"type": "realityCheckAnswer", "data": {"choice": "continue"}}
     assert pieces(out) == [("m", reply), ("r", {"key": 7, "ok": reply})]
+    out = lobby(PageOp.REQUEST, 8, "pause", "", -1)
+    [(code, pause), (timer, ms)] = pieces(out)
+    assert code == "P" and pause["type"] == "pause"
+    assert timer == "T" and 10_000 <= ms <= 10_002  # the request's timer, after its post
+    game(PageOp.PORT, out.split("\x00")[0][1:], False)
+    out = lobby(PageOp.PORT, game(PageOp.SEND, 9, "gamePaused", "")[1:], False)
+    paused = {"type": "gamePaused"}
+    # Nothing pending any more, but the timer is left to fire once: no clearTimeout here.
+    assert pieces(out) == [("m", paused), ("r", {"key": 8, "ok": paused})]
     # Nothing crossed into JS on its own in the whole round trip.
     assert lk.runs == gk.runs == []
 

@@ -1,0 +1,616 @@
+"""Which document is on the other end: the lobby's lifecycle rules (channel.py docstring).
+
+Each transition of the game frame runs on the Loopback with an injected clock: what the
+lobby delivers, what the game documents receive of the lobby's sends, and what pending
+requests get. A new document is a fresh game Channel (a fresh session); a plain page is
+a few injected window messages.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bridge.core import messages as m
+from bridge.core.channel import Channel, ChannelConfig, State
+from bridge.core.effects import (
+    Connected,
+    Disconnected,
+    HandshakeTimedOut,
+    Inbound,
+    Mode,
+    Post,
+    Transport,
+)
+from bridge.core.errors import (
+    ChannelClosedError,
+    HandshakeTimeout,
+    InvalidConfig,
+    InvalidOutboundMessage,
+    RequestCancelled,
+    RequestTimeout,
+)
+from bridge.core.messages import Role
+from bridge.core.wire import build
+from bridge.hub import Driver, StatusEvent
+
+from .loopback import GAME_ORIGIN, LOBBY_ORIGIN, Loopback
+from .test_hub import FakeIO
+
+OTHER_GAME_ORIGIN = "https://cdn.games.example"
+CHECK = m.RealityCheck.model_validate(m.RealityCheck.example)
+CONFIRM_MS = ChannelConfig(Role.LOBBY, GAME_ORIGIN).confirm_timeout_ms
+
+
+def new_bridge_document(net: Loopback) -> Channel:
+    """The iframe now holds a fresh hizi-bridge game page (a new session, no port)."""
+    fresh = Channel(ChannelConfig(Role.GAME, LOBBY_ORIGIN), clock=net.clock)
+    net.game.channel, net.game.port = fresh, None
+    net.game_plain = False
+    net.game.delivered.clear()
+    return fresh
+
+
+def plain_says(net: Loopback, *types: str) -> None:
+    """The iframe's current (plain Appendix A) document posts these messages."""
+    net.game_plain = True
+    net.game.port = None
+    for type_name in types:
+        net.inject(net.lobby, Inbound({"type": type_name}, net.game.origin, from_peer=True))
+
+
+def load(net: Loopback) -> None:
+    net.apply(net.lobby, net.lobby.channel.peer_loaded())
+
+
+def lobby_request(net: Loopback, message: m.Message, timeout_ms: float | None = None) -> int:
+    rid, effects = net.lobby.channel.request(message, timeout_ms)
+    net.apply(net.lobby, effects)
+    return rid
+
+
+def send(net: Loopback, message: m.Message) -> None:
+    net.apply(net.lobby, net.lobby.channel.send(message))
+
+
+def window_sends(net: Loopback) -> list[object]:
+    """What the lobby posted on the window, handshake aside."""
+    return [
+        p for p in net.lobby.window_posts if not str(p.get("type", "")).startswith("hiziBridge.")
+    ]
+
+
+def hellos(effects: list[object]) -> int:
+    return sum(
+        1
+        for e in effects
+        if isinstance(e, Post) and json.loads(e.text)["type"] == "hiziBridge.hello"
+    )
+
+
+def connected_bridge() -> Loopback:
+    net = Loopback()
+    net.connect()
+    assert net.lobby.channel.state is State.CONNECTED and net.lobby.channel.mode is Mode.BRIDGE
+    return net
+
+
+# ---------------------------------------------------------------- rule 1: a confirmed port
+
+
+def test_the_lobby_connects_only_on_the_games_ready_and_flushes_its_queue_then() -> None:
+    net = Loopback(request_timeout_ms=500)
+    net.apply(net.lobby, net.lobby.channel.start())
+    net.in_flight.clear()  # the lobby's hello is lost; the game's comes on its own
+    net.apply(net.game, net.game.channel.start())
+    hello = net.in_flight.pop(0)
+    net.apply(net.lobby, net.lobby.channel.receive(hello[1]))  # the lobby welcomes...
+    assert net.lobby.channel.state is State.HANDSHAKING
+    assert not any(isinstance(e, Connected) for e in net.lobby.effects)
+    send(net, m.Turbo(data=True))  # ...and queues until the game takes the port
+    send(net, m.Spin())
+    rid = lobby_request(net, m.Pause())
+    assert net.lobby.channel.stats.queued == 3
+    net.run()  # welcome -> game adopts the port -> ready -> lobby connected, queue flushed
+    assert [type(e).__name__ for e in net.lobby.effects].count("Connected") == 1
+    assert net.lobby.channel.state is State.CONNECTED
+    assert net.game.types == ["turbo", "spin", "pause"]
+    net.advance(500)  # the request's timer ran from the call, not from the flush
+    assert isinstance(net.lobby.failed[rid], RequestTimeout)
+
+
+def test_a_welcomed_page_that_never_confirms_is_greeted_again_and_still_connects() -> None:
+    net = Loopback()
+    net.apply(net.lobby, net.lobby.channel.start())
+    net.in_flight.clear()
+    net.apply(net.game, net.game.channel.start())
+    net.apply(net.lobby, net.lobby.channel.receive(net.in_flight.pop(0)[1]))
+    net.in_flight.clear()  # the welcome is lost
+    effects = net.lobby.channel.poll()
+    assert effects == []
+    net.clock.advance(CONFIRM_MS)
+    effects = net.lobby.channel.poll()
+    assert [type(e).__name__ for e in effects] == ["ClosePort", "Post"]
+    assert hellos(effects) == 1 and net.lobby.channel.mode is None
+    net.apply(net.lobby, effects)
+    net.run()  # the game answers the hello, gets a new welcome and port, confirms
+    assert net.lobby.channel.state is State.CONNECTED and net.lobby.channel.mode is Mode.BRIDGE
+
+
+def test_a_welcomed_page_replaced_by_a_plain_one_ends_in_compat() -> None:
+    net = Loopback()
+    net.apply(net.lobby, net.lobby.channel.start())
+    net.apply(net.game, net.game.channel.start())
+    net.apply(net.lobby, net.lobby.channel.receive(net.in_flight.pop(1)[1]))
+    net.in_flight.clear()
+    send(net, m.Spin())
+    plain_says(net, "onAppFrameReady")  # delivered: it may be the welcomed game's own
+    assert net.lobby.types == ["onAppFrameReady"] and net.lobby.channel.mode is Mode.BRIDGE
+    net.advance(CONFIRM_MS)
+    assert net.lobby.channel.state is State.CONNECTED and net.lobby.channel.mode is Mode.COMPAT
+    assert window_sends(net) == [{"type": "spin"}]
+
+
+# ---------------------------------------------------------------- bridge -> bridge, reload
+
+
+def test_bridge_to_bridge_with_the_hello_after_the_load_event() -> None:
+    """A Pyodide game says hello seconds after its load event."""
+    net = connected_bridge()
+    rid = lobby_request(net, CHECK)  # a person answers: no timeout of its own
+    net.in_flight.clear()  # the old page goes away before it can answer
+    new_bridge_document(net)
+    load(net)
+    assert net.lobby.channel.state is State.CONNECTED  # not known yet: the old one may live
+    send(net, m.Spin())  # held, not posted into a port nobody holds
+    assert net.lobby.channel.stats.queued == 1
+    net.in_flight.clear()  # the probe hello reaches the new page, still booting: lost
+    net.advance(CONFIRM_MS)  # no answer: the old page is gone
+    assert isinstance(net.lobby.failed[rid], RequestCancelled)
+    assert net.lobby.channel.state is State.HANDSHAKING
+    assert any(isinstance(e, Disconnected) for e in net.lobby.effects)
+    net.apply(net.game, net.game.channel.start())  # the new game boots and says hello
+    net.run()
+    assert net.lobby.channel.state is State.CONNECTED and net.lobby.channel.mode is Mode.BRIDGE
+    assert net.game.types == ["spin"]
+    assert net.lobby.channel.stats.handshakes == 2
+
+
+def test_bridge_to_bridge_with_the_new_hello_before_the_probe_deadline() -> None:
+    net = connected_bridge()
+    rid = lobby_request(net, m.Pause())
+    net.in_flight.clear()
+    new_bridge_document(net)
+    load(net)
+    send(net, m.Spin())
+    net.apply(net.game, net.game.channel.start())
+    net.run()  # a new session: the old page is gone, requests sent to it cancelled
+    assert isinstance(net.lobby.failed[rid], RequestCancelled)
+    assert net.lobby.channel.state is State.CONNECTED and net.game.types == ["spin"]
+    net.advance(CONFIRM_MS)  # the probe's deadline is over and done with
+    assert net.lobby.channel.state is State.CONNECTED and len(net.lobby.failed) == 1
+
+
+def test_bridge_to_bridge_with_the_hello_before_the_load_event() -> None:
+    """A fast game says hello before its own load event; that load must not reset it."""
+    net = connected_bridge()
+    rid = lobby_request(net, m.Pause())
+    net.in_flight.clear()
+    new_bridge_document(net)
+    net.apply(net.game, net.game.channel.start())
+    net.run()
+    assert isinstance(net.lobby.failed[rid], RequestCancelled)
+    assert net.lobby.channel.state is State.CONNECTED
+    rid = lobby_request(net, m.Pause())  # to the new page
+    load(net)  # the new page's own load event: a probe, answered by the same session
+    send(net, m.Spin())
+    net.run()
+    assert net.lobby.channel.state is State.CONNECTED and net.lobby.channel.stats.handshakes == 2
+    assert net.game.types == ["pause", "spin"]
+    net.apply(net.game, net.game.channel.send(m.GamePaused()))
+    net.run()
+    assert rid in net.lobby.done
+    net.advance(CONFIRM_MS)
+    assert net.lobby.channel.state is State.CONNECTED and net.lobby.channel.stats.handshakes == 2
+
+
+def test_the_load_event_of_the_connected_page_itself_changes_nothing() -> None:
+    net = connected_bridge()
+    rid = lobby_request(net, CHECK)
+    net.run()
+    load(net)
+    send(net, m.Spin())
+    send(net, m.Turbo(data=True))
+    assert net.lobby.channel.stats.queued == 2  # held until the page answers the hello
+    net.run()
+    assert net.game.types == ["realityCheck", "spin", "turbo"]
+    net.apply(net.game, net.game.channel.send(m.RealityCheckAnswer(data={"choice": "quit"})))  # type: ignore[arg-type]
+    net.run()
+    assert rid in net.lobby.done and net.lobby.failed == {}
+    net.advance(CONFIRM_MS)
+    assert net.lobby.channel.state is State.CONNECTED
+
+
+def test_reload_of_the_same_page() -> None:
+    net = connected_bridge()
+    rid = lobby_request(net, CHECK)
+    net.run()
+    new_bridge_document(net)  # location.reload(): same URL, new document and session
+    load(net)
+    net.apply(net.game, net.game.channel.start())
+    net.run()
+    assert isinstance(net.lobby.failed[rid], RequestCancelled)
+    assert net.lobby.channel.stats.handshakes == 2
+    net.apply(net.game, net.game.channel.send(m.GameReady()))
+    net.run()
+    assert net.lobby.types[-1] == "gameReady"
+
+
+def test_port_messages_during_the_probe_are_delivered_but_do_not_confirm() -> None:
+    net = connected_bridge()
+    net.apply(net.game, net.game.channel.send(m.Balance(data=3)))  # posted just before unload
+    load(net)
+    net.in_flight = [f for f in net.in_flight if f[1].via is Transport.PORT]  # hello lost
+    net.run()
+    assert net.lobby.delivered[-1] == m.Balance(data=3)
+    net.advance(CONFIRM_MS)
+    assert net.lobby.channel.state is State.HANDSHAKING
+
+
+# ---------------------------------------------------------------- bridge <-> plain
+
+
+def test_bridge_to_plain_with_the_plain_messages_before_the_load_event() -> None:
+    net = connected_bridge()
+    rid = lobby_request(net, CHECK)
+    net.run()
+    plain_says(net, "onAppFrameReady", "gameReady")
+    # Rule 2: delivered, not refused as "transport"; the old port's request cancelled.
+    assert net.lobby.types == ["onAppFrameReady", "gameReady"] and net.lobby.rejected == []
+    assert isinstance(net.lobby.failed[rid], RequestCancelled)
+    assert net.lobby.channel.state is State.CONNECTED and net.lobby.channel.mode is Mode.COMPAT
+    send(net, m.Spin())
+    load(net)  # the plain page's own load event
+    rid = lobby_request(net, m.Pause())
+    assert window_sends(net) == [{"type": "spin"}, {"type": "pause"}]
+    assert rid not in net.lobby.failed
+    assert net.lobby.port is None
+
+
+def test_bridge_to_plain_with_the_load_event_first() -> None:
+    net = connected_bridge()
+    load(net)
+    send(net, m.Spin())  # held by the probe
+    plain_says(net, "gameReady")
+    assert net.lobby.types == ["gameReady"] and net.lobby.channel.mode is Mode.COMPAT
+    assert window_sends(net) == [{"type": "spin"}]
+
+
+def test_bridge_to_a_plain_page_that_talks_late() -> None:
+    net = connected_bridge()
+    rid = lobby_request(net, m.Pause())
+    net.game_plain, net.game.port = True, None  # a plain page replaced the game
+    load(net)
+    net.run()  # the plain page ignores the hello
+    net.advance(CONFIRM_MS)
+    assert isinstance(net.lobby.failed[rid], RequestCancelled)
+    send(net, m.Spin())
+    plain_says(net, "gameReady")
+    assert net.lobby.channel.mode is Mode.COMPAT and window_sends(net) == [{"type": "spin"}]
+
+
+def test_an_invalid_plain_value_on_a_confirmed_port_is_only_rejected() -> None:
+    net = connected_bridge()
+    net.inject(net.lobby, Inbound({"type": "balance", "data": -1}, GAME_ORIGIN, from_peer=True))
+    assert [r.error.reason.value for r in net.lobby.rejected] == ["schema"]
+    assert net.lobby.channel.mode is Mode.BRIDGE and net.lobby.channel.state is State.CONNECTED
+
+
+def test_plain_to_bridge() -> None:
+    net = Loopback(game_plain=True)
+    net.apply(net.lobby, net.lobby.channel.start())
+    plain_says(net, "gameReady")
+    rid = lobby_request(net, CHECK)
+    new_bridge_document(net)
+    load(net)
+    send(net, m.Spin())  # compat still: goes on the window to whoever is there
+    net.apply(net.game, net.game.channel.start())
+    net.run()
+    assert isinstance(net.lobby.failed[rid], RequestCancelled)  # asked in compat
+    assert net.lobby.channel.mode is Mode.BRIDGE and net.lobby.channel.state is State.CONNECTED
+    send(net, m.Turbo(data=True))
+    net.run()
+    assert net.game.types[-1] == "turbo" and net.lobby.channel.stats.handshakes == 1
+
+
+def test_plain_to_plain() -> None:
+    net = Loopback(game_plain=True)
+    net.apply(net.lobby, net.lobby.channel.start(announce=False))
+    load(net)  # the first plain page loads, then talks
+    plain_says(net, "onAppFrameReady", "gameReady")
+    rid = lobby_request(net, m.Pause())
+    load(net)  # a second load: another document
+    assert isinstance(net.lobby.failed[rid], RequestCancelled)
+    plain_says(net, "onAppFrameReady", "gameReady")
+    assert net.lobby.types == ["onAppFrameReady", "gameReady"] * 2
+    assert net.lobby.channel.mode is Mode.COMPAT
+
+
+def test_a_plain_pages_own_load_after_it_talked_keeps_its_requests() -> None:
+    net = Loopback(game_plain=True)
+    net.apply(net.lobby, net.lobby.channel.start(announce=False))
+    plain_says(net, "gameReady")  # inline script, before the load event
+    rid = lobby_request(net, m.Pause())
+    load(net)
+    assert rid not in net.lobby.failed
+    net.inject(net.lobby, Inbound({"type": "gamePaused"}, GAME_ORIGIN, from_peer=True))
+    assert rid in net.lobby.done
+
+
+# ---------------------------------------------------------------- frames and origins
+
+
+def test_an_iframe_that_starts_empty() -> None:
+    net = Loopback()
+    net.game_loaded = False
+    assert net.lobby.channel.start(announce=False) == []  # nothing into about:blank
+    send(net, m.Spin())
+    net.game_loaded = True
+    load(net)
+    net.apply(net.game, net.game.channel.start())
+    net.run()
+    assert net.lobby.channel.state is State.CONNECTED and net.game.types == ["spin"]
+
+
+def test_an_iframe_that_starts_with_srcdoc() -> None:
+    """srcdoc is a document of the lobby's own origin: its posts are refused as origin."""
+    net = Loopback()
+    net.game_loaded = False  # the hello into the srcdoc page is dropped by the browser
+    net.apply(net.lobby, net.lobby.channel.start(announce=True))
+    net.inject(net.lobby, Inbound({"type": "gameReady"}, LOBBY_ORIGIN, from_peer=True))
+    assert [r.error.reason.value for r in net.lobby.rejected] == ["origin"]
+    assert net.lobby.channel.state is State.HANDSHAKING
+    net.game_loaded = True  # src set to the game
+    load(net)
+    net.apply(net.game, net.game.channel.start())
+    net.run()
+    assert net.lobby.channel.state is State.CONNECTED and net.lobby.channel.mode is Mode.BRIDGE
+
+
+def test_a_launch_url_that_redirects_to_another_allowed_origin() -> None:
+    net = Loopback()
+    net.lobby.channel = Channel(
+        ChannelConfig(Role.LOBBY, GAME_ORIGIN, allowed_origins=[GAME_ORIGIN, OTHER_GAME_ORIGIN]),
+        clock=net.clock,
+    )
+    net.game.origin = OTHER_GAME_ORIGIN  # the Loopback asserts every post targets it
+    net.game.channel = Channel(ChannelConfig(Role.GAME, LOBBY_ORIGIN), clock=net.clock)
+    net.game_loaded = False
+    net.apply(net.lobby, net.lobby.channel.start(announce=False))
+    net.game_loaded = True
+    net.apply(net.game, net.game.channel.start())
+    net.run()
+    assert net.lobby.channel.state is State.CONNECTED
+    assert net.lobby.channel.target_origin == OTHER_GAME_ORIGIN
+    # And in compat: a plain page on the other origin is served there too.
+    plain_says(net, "gameReady")
+    send(net, m.Spin())
+    posts = [e for e in net.lobby.effects if isinstance(e, Post) and e.via is Transport.WINDOW]
+    assert {p.target_origin for p in posts} == {OTHER_GAME_ORIGIN}
+
+
+def test_the_target_never_follows_a_refused_origin() -> None:
+    lobby = Channel(ChannelConfig(Role.LOBBY, GAME_ORIGIN))
+    lobby.start()
+    lobby.receive(Inbound({"type": "gameReady"}, "https://evil.example", from_peer=True))
+    lobby.receive(Inbound({"type": "gameReady"}, "https://evil.example", from_peer=False))
+    assert lobby.target_origin == GAME_ORIGIN
+
+
+def test_two_bridges_for_one_iframe_the_last_one_wins() -> None:
+    net = connected_bridge()
+    first = net.lobby.channel
+    second = Channel(ChannelConfig(Role.LOBBY, GAME_ORIGIN), clock=net.clock)
+    hello = second.start()
+    answer = net.game.channel.receive(Inbound(json.loads(hello[0].text), LOBBY_ORIGIN, True))  # type: ignore[union-attr]
+    assert hellos(answer) == 1
+    game_hello = Inbound(json.loads(answer[0].text), GAME_ORIGIN, True)  # type: ignore[union-attr]
+    assert first.receive(game_hello) == []  # its own game, answering: nothing new
+    welcome = second.receive(game_hello)
+    adopted = net.game.channel.receive(
+        Inbound(json.loads(welcome[0].text), LOBBY_ORIGIN, True, has_port=True)  # type: ignore[union-attr]
+    )
+    names = [type(e).__name__ for e in adopted]
+    assert names[:2] == ["ClosePort", "AdoptPort"]  # the game closed the first bridge's port
+    ready = next(e for e in adopted if isinstance(e, Post) and e.via is Transport.PORT)
+    assert isinstance(second.receive(Inbound(ready.text, via=Transport.PORT))[0], Connected)
+    gone = first.port_closed()  # the first bridge's adapter sees its port close
+    assert [type(e).__name__ for e in gone] == ["ClosePort", "Disconnected"]
+    assert first.state is State.HANDSHAKING and second.state is State.CONNECTED
+
+
+def test_close_after_the_iframe_was_removed() -> None:
+    net = connected_bridge()
+    rid = lobby_request(net, CHECK)
+    net.apply(net.lobby, net.lobby.channel.port_closed())  # the document went away
+    assert isinstance(net.lobby.failed[rid], RequestCancelled)
+    assert net.lobby.channel.state is State.HANDSHAKING
+    effects = net.lobby.channel.close("iframe removed")
+    assert [type(e).__name__ for e in effects] == ["Disconnected"]  # no port to say bye on
+    assert net.lobby.channel.state is State.CLOSED
+    assert net.lobby.channel.port_closed() == [] and net.lobby.channel.peer_loaded() == []
+
+
+def test_port_closed_is_ignored_without_a_port_and_is_a_bye_for_a_game() -> None:
+    lobby = Channel(ChannelConfig(Role.LOBBY, GAME_ORIGIN))
+    assert lobby.port_closed() == []
+    net = connected_bridge()
+    effects = net.game.channel.port_closed()
+    assert [type(e).__name__ for e in effects] == ["ClosePort", "Disconnected"]
+    assert net.game.channel.state is State.HANDSHAKING
+    assert net.game.channel.next_deadline() is None  # a game waits for its lobby's hello
+
+
+def test_port_closed_while_probing_resets_at_once() -> None:
+    net = connected_bridge()
+    load(net)
+    net.apply(net.lobby, net.lobby.channel.port_closed())
+    assert net.lobby.channel.state is State.HANDSHAKING and net.lobby.channel.mode is None
+
+
+def test_queued_requests_survive_a_reset_and_go_to_the_next_page() -> None:
+    net = connected_bridge()
+    load(net)
+    rid = lobby_request(net, m.Pause())  # held by the probe, never sent to the old page
+    net.in_flight.clear()
+    new_bridge_document(net)
+    net.advance(CONFIRM_MS)
+    assert rid not in net.lobby.failed
+    net.apply(net.game, net.game.channel.start())
+    net.run()
+    assert net.game.types == ["pause"]
+    net.apply(net.game, net.game.channel.send(m.GamePaused()))
+    net.run()
+    assert rid in net.lobby.done
+
+
+# ---------------------------------------------------------------- handshake timeout
+
+
+def test_a_lobby_handshake_times_out_after_30_s_and_still_connects_later() -> None:
+    net = Loopback()
+    assert ChannelConfig(Role.LOBBY, GAME_ORIGIN).effective_handshake_timeout_ms() == 30_000
+    net.apply(net.lobby, net.lobby.channel.start())
+    net.in_flight.clear()
+    net.clock.advance(29_999)
+    assert net.lobby.channel.poll() == []
+    net.clock.advance(1)
+    [timed_out] = net.lobby.channel.poll()
+    assert isinstance(timed_out, HandshakeTimedOut) and "30000 ms" in timed_out.reason
+    assert (
+        net.lobby.channel.state is State.HANDSHAKING and net.lobby.channel.next_deadline() is None
+    )
+    net.apply(net.game, net.game.channel.start())
+    net.run()
+    assert net.lobby.channel.state is State.CONNECTED
+
+
+def test_the_driver_reports_the_timeout_as_status_error_and_settles_connected() -> None:
+    clock = [0.0]
+    channel = Channel(
+        ChannelConfig(Role.LOBBY, GAME_ORIGIN, handshake_timeout_ms=100), clock=lambda: clock[0]
+    )
+    driver = Driver(channel, FakeIO())
+    statuses: list[StatusEvent] = []
+    driver.dispatcher.on_status(statuses.append)
+    outcomes: list[object] = []
+    driver.start()
+    driver.when_connected(lambda: outcomes.append("ok"), outcomes.append)
+    clock[0] = 0.1
+    driver.poll()
+    assert statuses[-1] == StatusEvent("error", None, statuses[-1].reason, "timeout")
+    assert statuses[-1].to_dict()["code"] == "timeout"
+    assert statuses[0].to_dict() == {
+        "status": "handshaking",
+        "mode": None,
+        "reason": "",
+        "code": None,
+    }
+    assert isinstance(outcomes[0], HandshakeTimeout) and outcomes[0].code == "timeout"
+    driver.when_connected(lambda: outcomes.append("ok"), outcomes.append)  # at once
+    assert len(outcomes) == 2 and isinstance(outcomes[1], HandshakeTimeout)
+    driver.receive(Inbound({"type": "gameReady"}, GAME_ORIGIN, from_peer=True))
+    assert driver.status == "connected" and statuses[-1].code is None
+    driver.when_connected(lambda: outcomes.append("ok"), outcomes.append)
+    assert outcomes[-1] == "ok"
+    driver.close()
+    driver.when_connected(lambda: outcomes.append("ok"), outcomes.append)
+    assert isinstance(outcomes[-1], ChannelClosedError)
+
+
+def test_close_fails_the_connected_waiters() -> None:
+    driver = Driver(Channel(ChannelConfig(Role.LOBBY, GAME_ORIGIN)), FakeIO())
+    driver.start()
+    failures: list[object] = []
+    driver.when_connected(lambda: failures.append("ok"), failures.append)
+    driver.close()
+    assert len(failures) == 1 and isinstance(failures[0], ChannelClosedError)
+
+
+# ---------------------------------------------------------------- config, unicode, persons
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        (
+            {"peer_origin": "http://localhost:8001/"},
+            "game origin 'http://localhost:8001/' is refused: has a path (even a single '/'); "
+            "browsers never send one in an origin; write 'http://localhost:8001' instead",
+        ),
+        (
+            {"peer_origin": "https://games.example/slot/index.html"},
+            "write 'https://games.example' instead",
+        ),
+        (
+            {"peer_origin": "https://a.example", "allowed_origins": ["https://b.example/"]},
+            "allowed origin 'https://b.example/' is refused: has a path",
+        ),
+        (
+            {"peer_origin": "https://a.example", "allowed_origins": ["https://b.example"]},
+            "game origin 'https://a.example' is not among the allowed origins "
+            "['https://b.example']; add it to them",
+        ),
+        ({"peer_origin": "*"}, "game origin '*' is refused: '*' would allow every origin"),
+    ],
+)
+def test_config_errors_are_one_line_and_say_what_to_write(
+    kwargs: dict[str, object], expected: str
+) -> None:
+    with pytest.raises(InvalidConfig) as info:
+        Channel(ChannelConfig(Role.LOBBY, **kwargs))  # type: ignore[arg-type]
+    message = str(info.value)
+    assert expected in message and "\n" not in message
+    assert info.value.code == "invalid_config" and isinstance(info.value, ValueError)
+
+
+def test_a_lone_surrogate_is_refused_naming_the_field_and_nothing_is_sent() -> None:
+    net = connected_bridge()
+    game = net.game.channel
+    with pytest.raises(InvalidOutboundMessage, match=r"data\.action"):
+        build("playerActivity", {"action": "x\ud800"})
+    sneaky = m.PlayerActivity.model_construct(
+        data=m.PlayerActivityData.model_construct(action="x\ud800")
+    )
+    next_id = game._next_id
+    with pytest.raises(InvalidOutboundMessage, match=r"playerActivity\.data\.action") as info:
+        game.send(sneaky)
+    assert "lone surrogate" in str(info.value)
+    assert game._next_id == next_id and game.stats.queued == 0  # nothing changed
+
+
+def test_a_close_reason_that_is_not_unicode_is_refused_and_nothing_changes() -> None:
+    net = connected_bridge()
+    with pytest.raises(InvalidOutboundMessage, match="close reason"):
+        net.lobby.channel.close("bye \udc00")
+    assert net.lobby.channel.state is State.CONNECTED
+    plain = Channel(ChannelConfig(Role.LOBBY, GAME_ORIGIN))  # compat / idle too
+    with pytest.raises(InvalidOutboundMessage):
+        plain.close("\ud800")
+
+
+def test_a_reality_check_waits_for_the_person_unless_given_a_timeout() -> None:
+    net = connected_bridge()
+    assert m.RealityCheck.answered_by_person and not m.Pause.answered_by_person
+    patient = lobby_request(net, CHECK)
+    bounded = lobby_request(net, CHECK, timeout_ms=2000)
+    paused = lobby_request(net, m.Pause())
+    net.advance(10_000)
+    assert isinstance(net.lobby.failed[paused], RequestTimeout)
+    assert isinstance(net.lobby.failed[bounded], RequestTimeout)
+    net.advance(3_600_000)
+    assert patient not in net.lobby.failed
+    net.apply(net.game, net.game.channel.send(m.RealityCheckAnswer(data={"choice": "continue"})))  # type: ignore[arg-type]
+    net.run()
+    assert patient in net.lobby.done
