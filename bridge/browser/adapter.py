@@ -125,9 +125,7 @@ class BrowserAdapter:
             elif op == PageOp.LOAD:
                 driver.peer_loaded()
             elif op == PageOp.PORT_CLOSED:
-                port_closed = getattr(driver, "port_closed", None)
-                if port_closed is not None:
-                    port_closed()
+                driver.port_closed()
             elif op == PageOp.START:
                 driver.start(announce=bool(a))
         except Exception as exc:  # never let an exception escape into the DOM listener

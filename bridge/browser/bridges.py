@@ -160,14 +160,20 @@ class _Bridge:
         return future
 
     def connected(self) -> asyncio.Future[None]:
-        """Resolves once the handshake finished (bridge or compat mode)."""
+        """Resolves once the handshake finished (bridge or compat mode); settles at once when
+        already connected, and fails with ``ChannelClosedError`` (closed) or
+        ``HandshakeTimeout`` (status ``error``)."""
         future: asyncio.Future[None] = asyncio.get_event_loop().create_future()
 
         def done() -> None:
             if not future.done():
                 future.set_result(None)
 
-        self._driver.when_connected(done)
+        def failed(error: Exception) -> None:
+            if not future.done():
+                future.set_exception(error)
+
+        self._driver.when_connected(done, failed)
         return future
 
     # ----------------------------------------------------------------- state
@@ -228,6 +234,7 @@ class LobbyBridge(_Bridge):
         *,
         allowed_origins: list[str] | None = None,
         request_timeout_ms: float = 10_000,
+        handshake_timeout_ms: float | None = None,
         dialect: str | Dialect | None = None,
         _kit: Any = None,
     ) -> None:
@@ -237,7 +244,7 @@ class LobbyBridge(_Bridge):
             iframe=iframe,
             peer_origin=game_origin,
             allowed_origins=allowed_origins,
-            handshake_timeout_ms=None,
+            handshake_timeout_ms=handshake_timeout_ms,
             request_timeout_ms=request_timeout_ms,
             dialect=dialect,
             kit=_kit,
