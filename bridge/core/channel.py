@@ -67,6 +67,7 @@ from .errors import (
     SourceRejected as _SourceRejected,
 )
 from .limits import DEFAULT_LIMITS, Limits, check_value, decode_text
+from .loose import normalise as normalise_loose
 from .messages import (
     BY_TYPE,
     PROTOCOL_VERSIONS,
@@ -348,12 +349,24 @@ class Channel:
             raise TransportRejected(
                 "window message after the upgrade to a MessagePort; only the port is trusted"
             )
-        message = self.dialect.decode(value, self._inbound_direction)
+        notes: tuple[str, ...] = ()
+        if self.mode is not Mode.BRIDGE and self.dialect.name == "appendix_a" and _is_object(value):
+            # A plain Appendix A peer (no hello, or in compat mode): its loose forms are
+            # normalised, counted and journalled. A hizi-bridge peer stays strict.
+            value_in, notes = normalise_loose(value)
+        if notes:
+            message = parse_object(
+                value_in, direction=self._inbound_direction, limits=None, plain_peer=True
+            )
+        else:
+            message = self.dialect.decode(value, self._inbound_direction)
         effects: list[Effect] = []
         if self.state is not State.CONNECTED:
             # The peer talks without a hello: it is a plain Appendix A peer.
             effects += self._connect_compat()
-        effects += self._accept(message, None, Transport.WINDOW, None, raw=value)
+        for note in notes:
+            self.stats.normalised[note] += 1
+        effects += self._accept(message, None, Transport.WINDOW, None, raw=value, normalised=notes)
         self.dialect.received(message)
         effects += self._release_held()
         return effects
@@ -395,10 +408,11 @@ class Channel:
         via: Transport,
         re: int | None,
         raw: object = None,
+        normalised: tuple[str, ...] = (),
     ) -> list[Effect]:
         self.stats.accepted += 1
         self.stats.accepted_by_type[message.type] += 1
-        effects: list[Effect] = [Deliver(message, msg_id, via, raw)]
+        effects: list[Effect] = [Deliver(message, msg_id, via, raw, normalised)]
         if message.type in REPLIES:
             request_id = self._match_pending(message.type, re)
             if request_id is not None:

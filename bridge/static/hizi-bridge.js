@@ -393,12 +393,14 @@
   const LOBBY_TO_GAME = [
     "spin", "stop", "clearCookies", "stopAutoplay", "reload", "pause", "resume", "stakeUp",
     "stakeDown", "turbo", "setAudio", "updateBalance", "showHelp", "realityCheck", "close",
+    "toggleAudio", "toggleTurbo", "setStake", "hideHelp", "showAutoplay", "showError", "continue",
+    "freeRounds", "promoInfo",
   ];
   const GAME_TO_LOBBY = [
     "onAppFrameReady", "gameDataLoaded", "gameReady", "roundStarted", "roundEnded", "balance",
     "audioToggle", "cashier", "loadProgress", "error", "realityCheckAnswer", "playerActivity",
     "closeRequest", "historyRequest", "autoplayStarted", "autoplayStopped", "gamePaused",
-    "gameResumed", "gameClosed",
+    "gameResumed", "gameClosed", "stakeChanged", "freeRoundsFinished",
   ];
   const MESSAGE_TYPES = new Set([...LOBBY_TO_GAME, ...GAME_TO_LOBBY]);
 
