@@ -56,6 +56,7 @@ from bridge import (
 from bridge.compliance import (
     Action,
     CloseGame,
+    GameSettings,
     InactivityCleared,
     LaunchMode,
     OpenHistory,
@@ -122,7 +123,8 @@ class Lobby:
         self.extra = extra  # launch parameters of the demo itself (dialect, seed)
         self.panel = panellib.settings_from_form(read_panel())
         self.game_url = self.launch_url()
-        self.supervisor = self.new_supervisor()
+        # The session starts when the game says gameReady: nothing is scheduled while it loads.
+        self.supervisor = self.new_supervisor(running=False)
         self.turbo = False
         self.audio_on = True
         self._log_count = 0
@@ -148,8 +150,13 @@ class Lobby:
             extra=self.extra,
         )
 
-    def new_supervisor(self) -> Supervisor:
-        """A fresh session: it starts when the game says ``gameReady`` (see on_any)."""
+    def new_supervisor(self, *, running: bool = True) -> Supervisor:
+        """A fresh session; ``observe`` starts a running one at each ``gameReady``.
+
+        Not running (while the game loads): figures only, no reality check, no inactivity.
+        """
+        if not running:
+            return Supervisor(GameSettings(), currency=CURRENCY, clock=_clock_ms)
         return Supervisor(
             self.panel.game,
             currency=CURRENCY,
@@ -170,7 +177,7 @@ class Lobby:
         status.textContent = "applied: the game relaunches with these settings"
         status.dataset.kind = "ok"
         self.game_url = self.launch_url()
-        self.supervisor = self.new_supervisor()
+        self.supervisor = self.new_supervisor(running=False)
         self.load_game()
 
     # ------------------------------------------------------------------ session supervision
@@ -253,6 +260,12 @@ class Lobby:
             wire.textContent = "wire " + json.dumps(entry.wire, separators=(",", ":"))
             li.querySelector(".data").append(wire)
         status = li.querySelector(".status")
+        if entry.normalised:
+            li.dataset.normalised = " ".join(entry.normalised)
+            wire = document.createElement("code")
+            wire.className = "wire"
+            wire.textContent = "normalised " + " ".join(entry.normalised)
+            li.querySelector(".data").append(wire)
         if entry.status == "rejected":
             status.textContent = f"rejected: {entry.reason}"
             status.title = entry.detail or entry.reason
@@ -315,6 +328,8 @@ class Lobby:
             "timed out": requests.get("timed_out", 0),
             "cancelled": requests.get("cancelled", 0),
             "handshakes": stats.get("handshakes", 0),
+            # A plain game's loose forms, accepted after a rewrite (bridge.core.loose).
+            "normalised": sum(stats.get("normalised", {}).values()),
         }
         dl = _el("stats")
         dl.innerHTML = ""
