@@ -37,6 +37,7 @@ from .settings import GameSettings, SettingsError
 
 PARAMS = ("mode", "language", "currency", "lobby", "settings")
 _MAX_QUERY = 8192  # URLs longer than this are cut by some servers anyway
+_ABSOLUTE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
 
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")]
 
@@ -120,7 +121,7 @@ def build_game_url(
 
 
 def read_launch(query: str, allowed_lobbies: Iterable[str] | OriginPolicy) -> LaunchParams:
-    """The game side: parse ``location.search`` (or a whole URL) and check the lobby.
+    """The game side: parse ``location.search`` (``?a=b...``, or a whole URL) and check the lobby.
 
     ``allowed_lobbies``: the studio's allow-list (exact origins, ``https://*.x.y``
     patterns) or a ready ``OriginPolicy``. Raises ``LaunchError`` naming the parameter:
@@ -129,9 +130,10 @@ def read_launch(query: str, allowed_lobbies: Iterable[str] | OriginPolicy) -> La
     """
     if len(query) > _MAX_QUERY:
         raise LaunchError("query", f"longer than {_MAX_QUERY} characters")
-    if "?" in query or "://" in query:
+    if _ABSOLUTE_URL.match(query):
         query = urlsplit(query).query
-    pairs = parse_qsl(query.lstrip("?"), keep_blank_values=True)
+    # A hand-written link may carry lobby=https://... unencoded: parse_qsl reads it as is.
+    pairs = parse_qsl(query.removeprefix("?"), keep_blank_values=True)
     values: dict[str, str] = {}
     for key, value in pairs:
         if key in PARAMS:

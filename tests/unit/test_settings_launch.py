@@ -107,6 +107,17 @@ def test_bad_launch_parameters_name_the_parameter(mutate: object, param: str, te
     assert text in str(info.value)
 
 
+def test_a_hand_written_query_with_an_unencoded_lobby_is_read() -> None:
+    query = "?mode=HISTORY&language=pt-BR&currency=BRL&lobby=https://www.casino.example"
+    params = read_launch(query, ALLOWED)
+    assert (params.mode, params.language, params.lobby) == (
+        LaunchMode.HISTORY,
+        "pt-BR",
+        "https://www.casino.example",
+    )
+    assert params.settings.to_wire() == {}
+
+
 def test_a_wildcard_lobby_parameter_is_refused() -> None:
     url = _launch().replace("www.casino.example", "%2A.casino.example")
     with pytest.raises(LaunchError, match="lobby"):
