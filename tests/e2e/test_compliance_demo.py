@@ -111,3 +111,20 @@ def test_a_plain_game_loose_forms_are_accepted_and_counted(
     expect(page.locator("#session-rounds")).to_have_text("2")
     expect(page.locator("#game-balance")).to_have_text("97.50")
     browser_log.assert_no_errors()
+
+
+def test_the_demo_game_refuses_a_lobby_not_on_its_list(
+    page: Page, e2e_site: E2ESite, browser_log: BrowserLog
+) -> None:
+    """``?lobby=`` is checked against the studio's allow-list before the game talks to it."""
+    posts: list[str] = []
+    page.on("console", lambda msg: posts.append(msg.text) if "postMessage" in msg.text else None)
+    page.goto(e2e_site.game_url("demo_game/?mode=REAL&lobby=https%3A%2F%2Fevil.example"))
+    expect(page.locator("#launch-error")).to_be_visible(timeout=BOOT_TIMEOUT_MS)
+    expect(page.locator("#launch-error")).to_contain_text("lobby: not an allowed lobby origin")
+    expect(page.locator("#bridge-status")).to_have_text("refused")
+    expect(page.locator("#spin")).to_be_disabled()
+    # Had the game trusted the parameter, its hello to window.parent (itself, at top level)
+    # would have made Chromium log a postMessage target-origin mismatch for evil.example.
+    assert posts == []
+    browser_log.assert_no_errors()
