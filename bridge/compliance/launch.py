@@ -128,6 +128,8 @@ def read_launch(query: str, allowed_lobbies: Iterable[str] | OriginPolicy) -> La
     missing or repeated, invalid, a lobby not on the list, or bad settings (then
     ``param`` is ``"settings"`` and the message names the setting).
     """
+    if not isinstance(query, str):
+        raise LaunchError("query", "not a string")
     if len(query) > _MAX_QUERY:
         raise LaunchError("query", f"longer than {_MAX_QUERY} characters")
     if _ABSOLUTE_URL.match(query):

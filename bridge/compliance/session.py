@@ -39,6 +39,8 @@ Clock = Callable[[], float]
 
 @dataclass(frozen=True, slots=True)
 class SessionFigures:
+    """A snapshot; money in the currency's major unit, time in ms (see the module docstring)."""
+
     elapsed_ms: float
     rounds: int
     rounds_incomplete: int

@@ -17,6 +17,9 @@ from .settings import GameSettings
 
 
 class Supervisor:
+    """``settings``: Appendix C (reality check); ``clock``: ms, monotonic; the inactivity rule
+    is off unless ``inactivity_limit_ms`` is given (``ValueError`` unless 0 <= warn < limit)."""
+
     def __init__(
         self,
         settings: GameSettings,
@@ -39,6 +42,7 @@ class Supervisor:
         )
 
     def configure(self, settings: GameSettings) -> None:
+        """New settings: the reality-check interval restarts from now."""
         self.reality_check.configure(settings)
 
     def observe(self, message: Message) -> list[Action]:
@@ -55,18 +59,22 @@ class Supervisor:
         return actions
 
     def answered(self, choice: RealityCheckChoice | str) -> list[Action]:
+        """The player's answer, if not fed through ``observe``; ``ValueError`` if unknown."""
         return self.reality_check.answered(choice)
 
     def check_failed(self) -> list[Action]:
+        """The shown check will get no answer (timeout, game reloaded): count again from now."""
         return self.reality_check.failed()
 
     def poll(self) -> list[Action]:
+        """Time passed: a reality check that fell due (outside a round), inactivity steps."""
         actions = self.reality_check.poll()
         if self.inactivity is not None:
             actions += self.inactivity.poll()
         return actions
 
     def next_deadline(self) -> float | None:
+        """The clock value (ms) at which ``poll`` has work to do, if any."""
         deadlines = [self.reality_check.next_deadline()]
         if self.inactivity is not None:
             deadlines.append(self.inactivity.next_deadline())

@@ -124,6 +124,12 @@ def test_a_wildcard_lobby_parameter_is_refused() -> None:
         read_launch(url, ALLOWED)
 
 
+def test_a_query_that_is_not_text_is_a_launch_error() -> None:
+    with pytest.raises(LaunchError) as info:
+        read_launch(None, ALLOWED)  # type: ignore[arg-type]
+    assert info.value.param == "query"
+
+
 def test_a_bad_allow_list_is_a_launch_error() -> None:
     with pytest.raises(LaunchError) as info:
         read_launch(_launch(), ["*"])
