@@ -78,6 +78,21 @@ def test_reality_check_from_settings_waits_for_the_round(
     expect(page.locator("#rc-answer")).to_have_text("continue", timeout=STEP_TIMEOUT_MS)
     expect(page.locator("#rc-next")).to_have_attribute("data-state", "counting")
     expect(page.locator("#session-rounds")).to_have_text("1")
+
+    # The settings panel: a bad value is refused naming the setting; a good one relaunches.
+    panel = page.locator("#settings-form")
+    panel.locator('[name="rcInterval"]').fill("0.5")
+    panel.locator("#settings-apply").click()
+    expect(page.locator("#settings-status")).to_contain_text("rcInterval:")
+    assert page.locator("#game-frame").get_attribute("src") == src  # no relaunch
+    panel.locator('[name="rcInterval"]').fill("600")
+    panel.locator('[name="turboEnabled"]').check()
+    panel.locator("#settings-apply").click()
+    expect(page.locator("#settings-status")).to_contain_text("applied")
+    expect(_entry(page, "gameReady", "in")).to_have_count(2, timeout=BOOT_TIMEOUT_MS)
+    assert "turboEnabled" not in (page.locator("#game-frame").get_attribute("src") or "")
+    expect(game.locator("#turbo")).to_be_enabled(timeout=STEP_TIMEOUT_MS)
+    expect(page.locator("#session-rounds")).to_have_text("0")  # a new session
     assert not page.locator('#event-log li[data-status="rejected"]').count()
     browser_log.assert_no_errors()
 
