@@ -138,6 +138,7 @@ def typescript() -> str:
     for group in _GROUPS:
         members = " | ".join(item["$ref"].rsplit("/", 1)[-1] for item in defs[group]["oneOf"])
         out.append(f"export type {group}Message = {members};")
+    out += _type_maps(defs)
     out += [
         "export type AnyMessage = LobbyToGameMessage | GameToLobbyMessage | ControlMessage;",
         'export type LobbyToGameType = LobbyToGameMessage["type"];',
@@ -148,6 +149,35 @@ def typescript() -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def _data_ts(cls: type[Message], defs: dict[str, Any]) -> str:
+    """The TypeScript type of ``cls``'s ``data`` as a receiver sees it (absent: undefined)."""
+    entry = defs[cls.__name__]
+    data = entry["properties"]["data"]
+    kind = _ts_type(data)
+    if kind == "null":
+        return "undefined"
+    if "data" in entry.get("required", []):
+        return kind
+    members = [k for k in kind.split(" | ") if k != "null"]
+    return " | ".join([*members, "undefined"])
+
+
+def _type_maps(defs: dict[str, Any]) -> list[str]:
+    """``interface LobbyToGame { spin: undefined; turbo: boolean; ... }`` and GameToLobby.
+
+    Message type -> its ``data`` type, so a typed API can declare
+    ``on<K extends keyof GameToLobby>(type: K, handler: (m: {type: K; data: GameToLobby[K]}))``.
+    """
+    out: list[str] = []
+    for group, classes in (("LobbyToGame", LOBBY_TO_GAME), ("GameToLobby", GAME_TO_LOBBY)):
+        out += _doc(f"Message type -> the type of its `data` ({group} messages).")
+        out.append(f"export interface {group} {{")
+        for cls in classes:
+            out.append(f"  {json.dumps(cls.type_name())}: {_data_ts(cls, defs)};")
+        out += ["}", ""]
+    return out
 
 
 # ---------------------------------------------------------------- Markdown
@@ -184,6 +214,15 @@ def markdown() -> str:
         "exactly those of docs.hizi.io's Operator API; **extension** messages are hizi-bridge's",
         "additions in the same form (a plain hizi peer ignores types it does not know);",
         "**control** messages form the hizi-bridge handshake and never reach handlers.",
+        "",
+        "**What is an extension.** Every message whose family below is *extension* is",
+        "hizi-bridge's, not hizi's. So are these optional fields of Appendix A messages, which",
+        "a plain peer neither sends nor needs: `roundEnded`'s `data` (`stake`, `win`,",
+        "`balance`: a session tracker counts exactly with them) and `realityCheck`'s `rounds`",
+        "(the message itself is an extension). The Operator Interface events Appendix A lacks",
+        "are extensions too; the table [Operator Interface events](#operator-interface-events)",
+        "maps each event to the message that carries it. How a plain peer's loose forms are",
+        "read: [Plain Appendix A peers](#plain-appendix-a-peers).",
         "",
         "Choices where the hizi docs are silent: money is a JSON number in the currency's",
         "major unit (e.g. `12.5` for EUR 12.50), finite and within ±1e12; `setAudio: true` means",
@@ -229,8 +268,75 @@ def markdown() -> str:
             if rows:
                 out += [*rows, ""]
             out += ["```json", json.dumps(cls.example), "```", ""]
+    out += _operator_interface_section()
+    out += _loose_section()
     out += _dialects_section()
     return "\n".join(out)
+
+
+def _operator_interface_section() -> list[str]:
+    from .core.operator_interface import OPERATOR_INTERFACE_EVENTS
+
+    out = [
+        "## Operator Interface events",
+        "",
+        "hizi's game-side TypeScript library (the Operator Interface) lets a game listen for",
+        "these lobby → game events. Each travels as the catalog message shown; where Appendix A",
+        "already says it (turbo on / off, mute / unmute) the Appendix A message carries it with",
+        "the data given, and no twin exists.",
+        "",
+        "| Operator Interface event | message | data | family |",
+        "|---|---|---|---|",
+    ]
+    for mapping in OPERATOR_INTERFACE_EVENTS:
+        cls = mapping.message
+        data = f"`{mapping.data}`" if mapping.data else "-"
+        out.append(
+            f"| `{mapping.event}` | [`{cls.type_name()}`](#{cls.type_name().lower()}) "
+            f"| {data} | {_family(cls)} |"
+        )
+    out += [
+        "",
+        "Game → lobby, a lobby follows them with `stakeChanged` (the stake now selected, after",
+        "`setStake`, `stakeUp` / `stakeDown` or the player's own change) and",
+        "`freeRoundsFinished` (the amount the free rounds won).",
+        "",
+    ]
+    return out
+
+
+def _loose_section() -> list[str]:
+    from .core.loose import ABSENT_DATA, STRING_AMOUNT_TYPES
+
+    out = [
+        "## Plain Appendix A peers",
+        "",
+        "A plain peer is written to the Appendix A page, which shows some messages without",
+        "`data` and gives no format for a balance. From a plain peer only (compatibility",
+        "mode, dialect `appendix_a`) these forms are accepted and rewritten before validation;",
+        'each rewrite is counted in `stats().normalised` (`"data_absent"`, `"numeric_string"`)',
+        "and named in the journal line's `normalised`. A hizi-bridge peer is held to the strict",
+        "form (a missing balance is a `schema` rejection).",
+        "",
+        "| plain form | becomes |",
+        "|---|---|",
+    ]
+    for plain, (target, meaning) in ABSENT_DATA.items():
+        out.append(f'| `{{"type": "{plain}"}}` | `{target}`: {meaning} |')
+    for type_name in sorted(STRING_AMOUNT_TYPES):
+        out.append(
+            f'| `{{"type": "{type_name}", "data": "12.50"}}` | the number `12.5` '
+            "(plain decimal notation only) |"
+        )
+    out += [
+        "",
+        "Amounts are never rescaled: every amount is read in the currency's major unit, as",
+        "sent. `1250` may be EUR 12.50 in cents or EUR 1,250.00, and no rule can tell from",
+        "the value, so hizi-bridge does not guess; an operator whose game sends cents",
+        "converts in its handler.",
+        "",
+    ]
+    return out
 
 
 def _dialects_section() -> list[str]:

@@ -27,6 +27,7 @@ from bridge import (
     ClearCookies,
     Close,
     CloseRequest,
+    Continue,
     ErrorCode,
     ErrorData,
     GameBridge,
@@ -36,6 +37,7 @@ from bridge import (
     GamePaused,
     GameReady,
     GameResumed,
+    HideHelp,
     HistoryRequest,
     JournalEntry,
     LoadProgress,
@@ -52,20 +54,31 @@ from bridge import (
     Reload,
     Resume,
     RoundEnded,
+    RoundEndedData,
     RoundStarted,
     SetAudio,
+    SetStake,
+    ShowError,
     ShowHelp,
     Spin,
+    StakeChanged,
+    StakeChangedData,
     StakeDown,
     StakeUp,
     Stop,
     StopAutoplay,
+    ToggleAudio,
+    ToggleTurbo,
     Turbo,
     UpdateBalance,
     dump,
 )
+from bridge.compliance import GameSettings, LaunchError, LaunchParams, read_launch
 
 DEFAULT_LOBBY_ORIGIN = "http://127.0.0.1:8000"
+# The studio's allow-list of lobbies that may embed the game: the lobby= launch parameter is
+# checked against it (bridge.compliance.read_launch) and never trusted as it comes.
+STUDIO_LOBBIES = ("https://*.casino.example", "http://127.0.0.1:8000", "http://localhost:8000")
 DEMO_DEPOSIT_CENTS = 100_00
 LOG_LIMIT = 400
 SETTINGS_PREFIX = "hizi-sevens."
@@ -85,15 +98,19 @@ def _el(element_id: str) -> Any:
 class Game:
     """View state and behaviour of the slot page."""
 
-    def __init__(self, bridge: GameBridge, slot: slotlib.Slot) -> None:
+    def __init__(
+        self, bridge: GameBridge, slot: slotlib.Slot, settings: GameSettings | None = None
+    ) -> None:
         self.bridge = bridge
         self.slot = slot
+        self.settings = settings or GameSettings()  # Appendix C, from the launch URL
         self.busy = False  # a round is in progress
         self.paused = False
         self.closed = False
         self.fatal = False
         self.ready = False
-        self.turbo = self._setting("turbo") == "1"
+        # The operator's turboEnabled=false wins over the player's stored choice.
+        self.turbo = self.settings.turbo_enabled and self._setting("turbo") == "1"
         self.muted = self._setting("muted") == "1"
         self.quick_stop = False
         self.autoplay_task: asyncio.Task[None] | None = None
@@ -176,6 +193,10 @@ class Game:
         auto = _el("autoplay")
         auto.textContent = "Stop" if self.autoplay_task is not None else "Start"
         auto.disabled = not (idle or self.autoplay_task is not None)
+        if not self.settings.autoplay_enabled:
+            auto.disabled = True
+            auto.title = "Autoplay is disabled by the operator"
+        _el("turbo").disabled = not self.settings.turbo_enabled
         _el("turbo").setAttribute("aria-pressed", "true" if self.turbo else "false")
         _el("sound").setAttribute("aria-pressed", "false" if self.muted else "true")
         _el("sound").textContent = "Muted" if self.muted else "Sound"
@@ -308,7 +329,12 @@ class Game:
         self.show_balance(result.balance_after_stake_cents)
         self.send(Balance(data=after_stake))
         self.say("Spinning\u2026")
+        started = window.performance.now()
         await self.animate(result)
+        # Appendix C's minSpinTime: a round never takes less than this (ms).
+        left_ms = self.settings.min_spin_time - (window.performance.now() - started)
+        if left_ms > 0:
+            await asyncio.sleep(left_ms / 1000)
         if result.is_win:
             self.show_balance(result.balance_cents)
             self.send(Balance(data=slotlib.to_major(result.balance_cents)))
@@ -316,7 +342,11 @@ class Game:
             self.beep(880, 200)
         else:
             self.say("No win this time.")
-        self.send(RoundEnded())
+        # The extension fields make the lobby's session figures exact.
+        stake = slotlib.to_major(result.stake_cents)
+        win = slotlib.to_major(result.win_cents)
+        balance = slotlib.to_major(result.balance_cents)
+        self.send(RoundEnded(data=RoundEndedData(stake=stake, win=win, balance=balance)))
         self.busy = False
         self.render()
         if self.reload_after_round:
@@ -402,7 +432,15 @@ class Game:
 
     # ------------------------------------------------------------------ settings
 
+    def stake_changed(self) -> None:
+        stake = slotlib.to_major(self.slot.stake_cents)
+        self.send(StakeChanged(data=StakeChangedData(stake=stake, currency=CURRENCY)))
+        self.render()
+
     def set_turbo(self, on: bool) -> None:
+        if on and not self.settings.turbo_enabled:
+            self.say("Turbo is disabled by the operator.", "warn")
+            on = False
         self.turbo = on
         self._store("turbo", "1" if on else "0")
         self.render()
@@ -434,11 +472,14 @@ class Game:
         _el("rc-elapsed").textContent = (
             f"{hours} h {minutes} min" if hours else f"{minutes} min {seconds} s"
         )
-        _el("rc-staked").textContent = f"{d.total_staked:,.2f} {d.currency}"
-        _el("rc-won").textContent = f"{d.total_won:,.2f} {d.currency}"
-        net = _el("rc-net")
-        net.textContent = f"{d.net_result:+,.2f} {d.currency}"
-        net.dataset.sign = "neg" if d.net_result < 0 else "pos"
+        # Without the figures (the operator's rcDisplayWinLoss is false) only the time shows.
+        _el("rc-figures").hidden = not d.shows_win_loss
+        if d.total_staked is not None and d.total_won is not None and d.net_result is not None:
+            _el("rc-staked").textContent = f"{d.total_staked:,.2f} {d.currency}"
+            _el("rc-won").textContent = f"{d.total_won:,.2f} {d.currency}"
+            net = _el("rc-net")
+            net.textContent = f"{d.net_result:+,.2f} {d.currency}"
+            net.dataset.sign = "neg" if d.net_result < 0 else "pos"
         dialog = _el("reality-check")
         if not dialog.open:
             dialog.showModal()
@@ -502,18 +543,40 @@ def wire_lobby_commands(game: Game) -> None:
     def on_stake_up(_: StakeUp) -> None:
         if not game.busy:
             game.slot.stake_up()
-            game.render()
+            game.stake_changed()
 
     def on_stake_down(_: StakeDown) -> None:
         if not game.busy:
             game.slot.stake_down()
-            game.render()
+            game.stake_changed()
+
+    def on_set_stake(msg: SetStake) -> None:
+        if not game.busy:
+            game.slot.set_stake_near(round(msg.data.stake * 100))
+            game.stake_changed()
 
     def on_turbo(msg: Turbo) -> None:
         game.set_turbo(msg.data)
 
+    def on_toggle_turbo(_: ToggleTurbo) -> None:
+        game.set_turbo(not game.turbo)
+
     def on_set_audio(msg: SetAudio) -> None:
         game.set_muted(not msg.data)  # setAudio(true) means sound on
+
+    def on_toggle_audio(_: ToggleAudio) -> None:
+        game.set_muted(not game.muted)
+
+    def on_show_error(msg: ShowError) -> None:
+        game.show_overlay("Message from the casino", msg.data.message, "lobby-error")
+        if not msg.data.can_continue:
+            game.closed = True
+            game.stop_autoplay("lobby")
+        game.render()
+
+    def on_continue(_: Continue) -> None:
+        if not (game.closed or game.fatal or game.paused):
+            game.hide_overlay()
 
     def on_update_balance(_: UpdateBalance) -> None:
         # Demo stand-in for re-reading the wallet: the "server" credits a deposit.
@@ -548,7 +611,13 @@ def wire_lobby_commands(game: Game) -> None:
         StakeUp: on_stake_up,
         StakeDown: on_stake_down,
         Turbo: on_turbo,
+        ToggleTurbo: on_toggle_turbo,
         SetAudio: on_set_audio,
+        ToggleAudio: on_toggle_audio,
+        SetStake: on_set_stake,
+        ShowError: on_show_error,
+        Continue: on_continue,
+        HideHelp: lambda _: _el("help").close(),
         UpdateBalance: on_update_balance,
         ShowHelp: on_show_help,
         RealityCheck: on_reality_check,
@@ -571,13 +640,13 @@ def wire_player_controls(game: Game) -> None:
     def _up(_: Any) -> None:
         game.slot.stake_up()
         game.activity("stakeUp")
-        game.render()
+        game.stake_changed()
 
     @when("click", "#stake-down")
     def _down(_: Any) -> None:
         game.slot.stake_down()
         game.activity("stakeDown")
-        game.render()
+        game.stake_changed()
 
     @when("click", "#autoplay")
     def _autoplay(_: Any) -> None:
@@ -629,16 +698,50 @@ def wire_player_controls(game: Game) -> None:
             game.report_error(ErrorCode.INTERNAL, exc, fatal=True)
 
 
+def studio_lobbies(lobby: str | None) -> list[str]:
+    """The allow-list ``lobby=`` is checked against.
+
+    Demo only: the demo and its tests run the lobby on 127.0.0.1 with a port picked at run
+    time, so a loopback http lobby on any port is added. A real game lists its operators'
+    origins (exact, or ``https://*.casino.example`` patterns) and nothing else.
+    """
+    allowed = list(STUDIO_LOBBIES)
+    if lobby and lobby.startswith("http://127.0.0.1:") and lobby[17:].isdigit():
+        allowed.append(lobby)
+    return allowed
+
+
+def launch_params() -> LaunchParams:
+    """The launch parameters, with the lobby checked; the demo fills in what a bare link
+    (``/demo_game/`` opened on its own) leaves out. Raises ``LaunchError``."""
+    params = window.URLSearchParams.new(window.location.search)
+    for name, default in (("mode", "DEMO"), ("language", "en"), ("currency", CURRENCY),
+                          ("lobby", DEFAULT_LOBBY_ORIGIN)):  # fmt: skip
+        if not params.has(name):
+            params.set(name, default)
+    query = str(params.toString())
+    return read_launch(query, studio_lobbies(params.get("lobby")))
+
+
 async def main() -> None:
-    # A real game would check ?lobby= against its operator allow-list; the demo trusts it so
-    # the tests can run on any ports.
-    lobby_origin = _query("lobby") or DEFAULT_LOBBY_ORIGIN
+    try:
+        launch = launch_params()
+    except LaunchError as exc:
+        # Not one of the studio's lobbies (or a broken launch URL): never talk to it.
+        _el("bridge-status").textContent = "refused"
+        _el("message").textContent = f"This game cannot start here: {exc}"
+        _el("message").dataset.kind = "warn"
+        _el("launch-error").textContent = str(exc)
+        _el("launch-error").hidden = False
+        return
     dialect = _query("dialect") or "appendix_a"
     bridge = GameBridge(
-        lobby_origin=lobby_origin,
+        lobby_origin=launch.lobby,
         dialect=dialect if dialect in DIALECT_NAMES else "appendix_a",
     )
-    game = Game(bridge, slotlib.Slot(seed=slotlib.parse_seed(_query("seed"))))
+    slot = slotlib.Slot(seed=slotlib.parse_seed(_query("seed")))
+    game = Game(bridge, slot, launch.settings)
+    document.body.dataset.turboEnabled = str(launch.settings.turbo_enabled).lower()
     bridge.on_journal(game.log)
     bridge.on_status(game.on_status)
     game.on_status(bridge.status)

@@ -151,6 +151,13 @@ class Slot:
         self.stake_index -= 1
         return True
 
+    def set_stake_near(self, cents: int) -> int:
+        """Select the offered stake nearest ``cents`` (the lower one on a tie); return it."""
+        self.stake_index = min(
+            range(len(STAKES_CENTS)), key=lambda i: (abs(STAKES_CENTS[i] - cents), i)
+        )
+        return self.stake_cents
+
     def can_afford(self) -> bool:
         return self.stake_cents <= self.balance_cents
 

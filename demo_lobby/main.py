@@ -1,7 +1,8 @@
 """The demo operator lobby: embeds a game, drives it, and shows every message both ways.
 
-Runs in PyScript. Session accounting and reality-check maths live in ``session.py`` (pure,
-unit-tested); this module is the view and the bridge wiring.
+Runs in PyScript. Session figures, the reality-check schedule and the inactivity rule are the
+library's (``bridge.compliance.Supervisor``), driven by the settings panel; ``panel.py`` (pure,
+unit-tested) turns the panel's fields into settings. This module is the view and the wiring.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Awaitable
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import session as sessionlib
+import panel as panellib
 from pyscript import document, when, window
 
 from bridge import (
@@ -24,6 +25,7 @@ from bridge import (
     Cashier,
     ClearCookies,
     Close,
+    CloseData,
     CloseRequest,
     GameError,
     GameReady,
@@ -40,8 +42,6 @@ from bridge import (
     RealityCheckData,
     Reload,
     Resume,
-    RoundEnded,
-    RoundStarted,
     SetAudio,
     ShowHelp,
     Spin,
@@ -52,6 +52,19 @@ from bridge import (
     Turbo,
     UpdateBalance,
     dump,
+)
+from bridge.compliance import (
+    Action,
+    CloseGame,
+    GameSettings,
+    InactivityCleared,
+    LaunchMode,
+    OpenHistory,
+    SettingsError,
+    ShowRealityCheck,
+    Supervisor,
+    WarnInactive,
+    build_game_url,
 )
 
 DEFAULT_GAME_URL = "http://localhost:8001/demo_game/"
@@ -96,13 +109,22 @@ def _clock_ms() -> float:
     return float(window.performance.now())
 
 
+CURRENCY = "EUR"
+LANGUAGE = "en"
+
+
 class Lobby:
-    def __init__(self, bridge: LobbyBridge, iframe: Any, game_url: str) -> None:
+    def __init__(
+        self, bridge: LobbyBridge, iframe: Any, game_url: str, extra: dict[str, str]
+    ) -> None:
         self.bridge = bridge
         self.iframe = iframe
-        self.game_url = game_url
-        self.session = sessionlib.Session(started_ms=_clock_ms())
-        self.timer = sessionlib.RealityCheckTimer()
+        self.base_game_url = game_url
+        self.extra = extra  # launch parameters of the demo itself (dialect, seed)
+        self.panel = panellib.settings_from_form(read_panel())
+        self.game_url = self.launch_url()
+        # The session starts when the game says gameReady: nothing is scheduled while it loads.
+        self.supervisor = self.new_supervisor(running=False)
         self.turbo = False
         self.audio_on = True
         self._log_count = 0
@@ -112,6 +134,95 @@ class Lobby:
         task = asyncio.ensure_future(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+
+    # ------------------------------------------------------------------ settings and launch
+
+    def launch_url(self) -> str:
+        """The game URL with the launch parameters: mode, language, currency, our origin,
+        the panel's Appendix C settings (``bridge.compliance.build_game_url``)."""
+        return build_game_url(
+            self.base_game_url,
+            mode=LaunchMode.DEMO,
+            language=LANGUAGE,
+            currency=CURRENCY,
+            lobby_origin=str(window.location.origin),
+            settings=self.panel.game,
+            extra=self.extra,
+        )
+
+    def new_supervisor(self, *, running: bool = True) -> Supervisor:
+        """A fresh session; ``observe`` starts a running one at each ``gameReady``.
+
+        Not running (while the game loads): figures only, no reality check, no inactivity.
+        """
+        if not running:
+            return Supervisor(GameSettings(), currency=CURRENCY, clock=_clock_ms)
+        return Supervisor(
+            self.panel.game,
+            currency=CURRENCY,
+            clock=_clock_ms,
+            inactivity_limit_ms=self.panel.inactivity_limit_ms,
+            inactivity_warn_ms=self.panel.inactivity_warn_ms,
+        )
+
+    def apply_settings(self) -> None:
+        """The panel's Apply: check the settings, then relaunch the game with them."""
+        status = _el("settings-status")
+        try:
+            self.panel = panellib.settings_from_form(read_panel())
+        except SettingsError as exc:
+            status.textContent = str(exc)
+            status.dataset.kind = "error"
+            return
+        status.textContent = "applied: the game relaunches with these settings"
+        status.dataset.kind = "ok"
+        self.game_url = self.launch_url()
+        self.supervisor = self.new_supervisor(running=False)
+        self.load_game()
+
+    # ------------------------------------------------------------------ session supervision
+
+    def observe(self, message: Message) -> None:
+        """Every game message goes to the supervisor; a ``gameReady`` starts a new session."""
+        if isinstance(message, GameReady):
+            self.supervisor = self.new_supervisor()
+        self.carry_out(self.supervisor.observe(message))
+
+    def carry_out(self, actions: list[Action]) -> None:
+        for action in actions:
+            if isinstance(action, ShowRealityCheck):
+                self.spawn(self.scheduled_reality_check(RealityCheck(data=action.data)))
+            elif isinstance(action, CloseGame):
+                self.notice(f"Closing the game: {action.reason}.", "warn")
+                self.spawn(self.request("close", action.reason))
+            elif isinstance(action, OpenHistory):
+                self.notice(f"Opening the game history: {action.url}")
+                window.open(action.url, "_blank", "noopener")
+            elif isinstance(action, WarnInactive):
+                self.notice(
+                    f"Inactive: the game closes in {action.remaining_ms / 1000:.0f} s "
+                    "unless the player plays.",
+                    "warn",
+                )
+            elif isinstance(action, InactivityCleared):
+                self.notice("Activity again: the inactivity warning is withdrawn.")
+
+    async def scheduled_reality_check(self, message: RealityCheck) -> None:
+        played = panellib.format_duration(message.data.elapsed_seconds)
+        _el("rc-scheduled").textContent = f"scheduled check shown after {played} of play"
+        answer_el = _el("rc-answer")
+        answer_el.textContent = "waiting for the player\u2026"
+        answer_el.dataset.choice = ""
+        try:
+            answer = await self.bridge.request(message, timeout_ms=REALITY_CHECK_TIMEOUT_MS)
+        except ProtocolError as exc:
+            answer_el.textContent = f"no answer ({type(exc).__name__})"
+            self.carry_out(self.supervisor.check_failed())
+            return
+        assert isinstance(answer, RealityCheckAnswer)
+        # The supervisor saw the answer already (every message goes to observe): show it.
+        answer_el.textContent = answer.data.choice.value
+        answer_el.dataset.choice = answer.data.choice.value
 
     # ------------------------------------------------------------------ game frame
 
@@ -149,6 +260,12 @@ class Lobby:
             wire.textContent = "wire " + json.dumps(entry.wire, separators=(",", ":"))
             li.querySelector(".data").append(wire)
         status = li.querySelector(".status")
+        if entry.normalised:
+            li.dataset.normalised = " ".join(entry.normalised)
+            wire = document.createElement("code")
+            wire.className = "wire"
+            wire.textContent = "normalised " + " ".join(entry.normalised)
+            li.querySelector(".data").append(wire)
         if entry.status == "rejected":
             status.textContent = f"rejected: {entry.reason}"
             status.title = entry.detail or entry.reason
@@ -200,7 +317,6 @@ class Lobby:
 
     def refresh(self) -> None:
         """Once a second: counters, session clock, reality-check form and timer."""
-        now = _clock_ms()
         stats = self.bridge.stats()
         requests = stats.get("requests", {})
         shown = {
@@ -212,6 +328,8 @@ class Lobby:
             "timed out": requests.get("timed_out", 0),
             "cancelled": requests.get("cancelled", 0),
             "handshakes": stats.get("handshakes", 0),
+            # A plain game's loose forms, accepted after a rewrite (bridge.core.loose).
+            "normalised": sum(stats.get("normalised", {}).values()),
         }
         dl = _el("stats")
         dl.innerHTML = ""
@@ -223,24 +341,32 @@ class Lobby:
             box.querySelector("dt").textContent = label
             box.querySelector("dd").textContent = str(value)
             dl.appendChild(box)
-        s = self.session
-        _el("session-clock").textContent = sessionlib.format_duration(s.elapsed_seconds(now))
+        self.carry_out(self.supervisor.poll())
+        f = self.supervisor.tracker.figures()
+        _el("session-clock").textContent = panellib.format_duration(f.elapsed_ms / 1000)
         net = _el("session-net")
-        net.textContent = f"{s.net_result:+,.2f}"
-        net.dataset.sign = "neg" if s.net_result < 0 else "pos"
-        if s.balance is not None:
-            _el("game-balance").textContent = f"{s.balance:,.2f}"
+        net.textContent = f"{f.net_result:+,.2f}"
+        net.dataset.sign = "neg" if f.net_result < 0 else "pos"
+        _el("session-rounds").textContent = str(f.rounds)
+        if f.balance is not None:
+            _el("game-balance").textContent = f"{f.balance:,.2f}"
         form = _el("rc-form")
         if form.elements.namedItem("live").checked:
-            form.elements.namedItem("elapsed").value = f"{s.elapsed_seconds(now) / 60:.1f}"
-            form.elements.namedItem("staked").value = f"{s.total_staked:.2f}"
-            form.elements.namedItem("won").value = f"{s.total_won:.2f}"
-        remaining = self.timer.remaining_seconds(now)
-        _el("rc-next").textContent = (
-            "" if remaining is None else f"next in {sessionlib.format_duration(remaining)}"
-        )
-        if self.timer.due(now):
-            self.spawn(self.send_reality_check())
+            form.elements.namedItem("elapsed").value = f"{f.elapsed_ms / 60_000:.1f}"
+            form.elements.namedItem("staked").value = f"{f.total_staked:.2f}"
+            form.elements.namedItem("won").value = f"{f.total_won:.2f}"
+        rc = self.supervisor.reality_check
+        remaining = rc.remaining_ms()
+        next_el = _el("rc-next")
+        next_el.dataset.state = rc.state.value
+        if remaining is None:
+            next_el.textContent = "scheduled checks off"
+        elif rc.state.value == "due":
+            next_el.textContent = "due: waiting for the round to end"
+        elif rc.state.value == "showing":
+            next_el.textContent = "shown: clock held until the player answers"
+        else:
+            next_el.textContent = f"next in {panellib.format_duration(remaining / 1000)}"
 
     async def ticker(self) -> None:
         while self.bridge.status != "closed":
@@ -296,9 +422,9 @@ class Lobby:
         elif name in REQUEST_COMMANDS:
             self.spawn(self.request(name))
 
-    async def request(self, name: str) -> None:
+    async def request(self, name: str, reason: str | None = None) -> None:
         self.reply(f"{name}: waiting for the game\u2026")
-        message = REQUEST_COMMANDS[name]()
+        message = Close(data=CloseData(reason=reason)) if reason else REQUEST_COMMANDS[name]()
         try:
             answer = await self.bridge.request(message, timeout_ms=REQUEST_TIMEOUT_MS)
         except LocalProtocolError as exc:  # e.g. not expressible in the dialect
@@ -318,13 +444,15 @@ class Lobby:
             raw = str(form.elements.namedItem(field).value or "0")
             return float(raw)
 
-        payload = sessionlib.reality_check_payload(
-            elapsed_seconds=number("elapsed") * 60,
-            total_staked=number("staked"),
-            total_won=number("won"),
-            currency=str(form.elements.namedItem("currency").value or "EUR"),
+        staked, won = number("staked"), number("won")
+        data = RealityCheckData(
+            elapsed_seconds=round(number("elapsed") * 60, 3),
+            total_staked=staked,
+            total_won=won,
+            net_result=round(won - staked, 2),  # always agrees with the two shown
+            currency=str(form.elements.namedItem("currency").value or "EUR").strip().upper(),
         )
-        return RealityCheck(data=RealityCheckData.model_validate(payload))
+        return RealityCheck(data=data)
 
     async def send_reality_check(self) -> None:
         answer_el = _el("rc-answer")
@@ -350,23 +478,9 @@ class Lobby:
         elif choice == "history":
             self.notice("Player asked for the game history at the reality check.")
 
-    def set_timer(self) -> None:
-        form = _el("rc-form")
-        if form.elements.namedItem("timer").checked:
-            try:
-                minutes = float(form.elements.namedItem("interval").value)
-            except ValueError:
-                minutes = sessionlib.DEFAULT_INTERVAL_MINUTES
-            self.timer.interval_minutes = max(0.1, minutes)
-            self.timer.start(_clock_ms())
-        else:
-            self.timer.stop()
-        self.refresh()
-
 
 def wire_game_events(lobby: Lobby) -> None:
     """React to what the game reports."""
-    s = lobby.session
 
     def on_progress(msg: LoadProgress) -> None:
         _el("game-progress").style.width = f"{msg.data.percent:.0f}%"
@@ -375,15 +489,8 @@ def wire_game_events(lobby: Lobby) -> None:
         _el("game-loader").hidden = True
         _el("fatal-error").hidden = True  # a (re)loaded game starts clean
 
-    def on_round_started(msg: RoundStarted) -> None:
-        s.on_round_started(msg.data)
-
     def on_balance(msg: Balance) -> None:
-        s.on_balance(msg.data)
         _el("game-balance").textContent = f"{msg.data:,.2f}"
-
-    def on_round_ended(_: RoundEnded) -> None:
-        s.on_round_ended()
 
     def on_error(msg: GameError) -> None:
         d = msg.data
@@ -404,9 +511,7 @@ def wire_game_events(lobby: Lobby) -> None:
     handlers: dict[type[Message], Any] = {
         LoadProgress: on_progress,
         GameReady: on_ready,
-        RoundStarted: on_round_started,
         Balance: on_balance,
-        RoundEnded: on_round_ended,
         GameError: on_error,
         Cashier: on_cashier,
         AudioToggle: on_audio,
@@ -417,6 +522,7 @@ def wire_game_events(lobby: Lobby) -> None:
     }
     for cls, handler in handlers.items():
         lobby.bridge.on(cls, handler)
+    lobby.bridge.on_any(lobby.observe)
 
 
 def wire_controls(lobby: Lobby) -> None:
@@ -438,9 +544,10 @@ def wire_controls(lobby: Lobby) -> None:
         event.preventDefault()
         lobby.spawn(lobby.send_reality_check())
 
-    @when("change", "#rc-form [name=timer], #rc-form [name=interval]")
-    def _timer(_: Any) -> None:
-        lobby.set_timer()
+    @when("submit", "#settings-form")
+    def _settings(event: Any) -> None:
+        event.preventDefault()  # synchronously, or the browser submits the form
+        lobby.apply_settings()
 
     @when("input", "#rc-form [name=elapsed], #rc-form [name=staked], #rc-form [name=won]")
     def _edited(_: Any) -> None:
@@ -460,21 +567,53 @@ def wire_controls(lobby: Lobby) -> None:
         lobby.load_game()
 
 
+def read_panel() -> dict[str, str | bool]:
+    """The settings panel's fields, by name (checkboxes as bools)."""
+    values: dict[str, str | bool] = {}
+    for field in _el("settings-form").elements:
+        name = str(field.name or "")
+        if name:
+            values[name] = bool(field.checked) if field.type == "checkbox" else str(field.value)
+    return values
+
+
+def prefill_panel(raw: str | None) -> None:
+    """``?settings=<json>`` on the lobby's own URL pre-fills the panel (seconds as typed)."""
+    if not raw:
+        return
+    try:
+        given = json.loads(raw)
+    except ValueError:
+        return
+    if not isinstance(given, dict):
+        return
+    form = _el("settings-form")
+    for name, value in given.items():
+        field = form.elements.namedItem(str(name))
+        if field is None:
+            continue
+        if field.type == "checkbox":
+            field.checked = bool(value)
+        else:
+            field.value = str(value)
+
+
 async def main() -> None:
-    game_url, game_origin = sessionlib.parse_game_url(_query("game"), DEFAULT_GAME_URL)
+    game_url, game_origin = panellib.parse_game_url(_query("game"), DEFAULT_GAME_URL)
     # Tell the game who embeds it (a real game checks this against its operator list) and
     # pass the demo seed through.
     dialect = _query("dialect") or "appendix_a"
     if dialect not in DIALECT_NAMES:
         dialect = "appendix_a"
     _el("dialect").value = dialect
-    params = {"lobby": str(window.location.origin), "dialect": dialect}
+    extra = {"dialect": dialect}
     if seed := _query("seed"):
-        params["seed"] = seed
+        extra["seed"] = seed
+    prefill_panel(_query("settings"))
     iframe = _el("game-frame")
     # The bridge listens before the frame starts loading, so the game's first hello is heard.
     bridge = LobbyBridge(iframe, game_origin=game_origin, dialect=dialect)
-    lobby = Lobby(bridge, iframe, with_query(game_url, **params))
+    lobby = Lobby(bridge, iframe, game_url, extra)
     bridge.on_journal(lobby.log)
     bridge.on_status(lobby.on_status)
     lobby.on_status(bridge.status)

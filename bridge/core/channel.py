@@ -126,6 +126,7 @@ from .errors import (
     SourceRejected as _SourceRejected,
 )
 from .limits import DEFAULT_LIMITS, Limits, check_value, decode_text
+from .loose import normalise as normalise_loose
 from .messages import (
     BY_TYPE,
     PROTOCOL_VERSIONS,
@@ -473,24 +474,45 @@ class Channel:
             if self._confirmed:
                 # Rule 2: the iframe's current document talks plain Appendix A, so the
                 # one holding our port is gone. Only a valid message counts as evidence.
-                message = self.dialect.decode(value, self._inbound_direction)
+                message, notes = self._decode_window(value, plain=True)
                 why = "the game page was replaced by a plain Appendix A page"
                 effects += self._reset_peer(why)
                 effects.append(Disconnected(why))
                 effects += self._connect_compat()
-                effects += self._accept(message, None, Transport.WINDOW, None, raw=value)
-                self.dialect.received(message)
+                effects += self._accept_window(message, value, notes)
                 return effects
             # Rule 1's wait: the welcomed game may have talked on the window before the
             # welcome reached it; if no ready follows, this says a plain page is there.
             self._plain_since_welcome = True
-        message = self.dialect.decode(value, self._inbound_direction)
+        message, notes = self._decode_window(value, plain=self.mode is not Mode.BRIDGE)
         if self.state is not State.CONNECTED and self.mode is None:
             # The peer talks without a hello: it is a plain Appendix A peer.
             effects += self._connect_compat()
-        effects += self._accept(message, None, Transport.WINDOW, None, raw=value)
-        self.dialect.received(message)
+        effects += self._accept_window(message, value, notes)
         effects += self._release_held()
+        return effects
+
+    def _decode_window(self, value: object, *, plain: bool) -> tuple[Message, tuple[str, ...]]:
+        """The message a window value carries, and the loose forms normalised on the way.
+
+        A plain Appendix A peer (``plain``: no hello, or in compat mode) may post the loose
+        forms the docs allow (see ``loose.py``): normalised, counted and journalled. A
+        hizi-bridge peer stays strict.
+        """
+        if plain and self.dialect.name == "appendix_a" and _is_object(value):
+            value_in, notes = normalise_loose(value)
+            if notes:
+                message = parse_object(
+                    value_in, direction=self._inbound_direction, limits=None, plain_peer=True
+                )
+                return message, notes
+        return self.dialect.decode(value, self._inbound_direction), ()
+
+    def _accept_window(self, message: Message, raw: object, notes: tuple[str, ...]) -> list[Effect]:
+        for note in notes:
+            self.stats.normalised[note] += 1
+        effects = self._accept(message, None, Transport.WINDOW, None, raw=raw, normalised=notes)
+        self.dialect.received(message)
         return effects
 
     def _receive_port(self, value: object) -> list[Effect]:
@@ -533,10 +555,11 @@ class Channel:
         via: Transport,
         re: int | None,
         raw: object = None,
+        normalised: tuple[str, ...] = (),
     ) -> list[Effect]:
         self.stats.accepted += 1
         self.stats.accepted_by_type[message.type] += 1
-        effects: list[Effect] = [Deliver(message, msg_id, via, raw)]
+        effects: list[Effect] = [Deliver(message, msg_id, via, raw, normalised)]
         if message.type in REPLIES:
             request_id = self._match_pending(message.type, re)
             if request_id is not None:

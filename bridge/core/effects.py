@@ -64,6 +64,8 @@ class Deliver:
     id: int | None = None
     via: Transport = Transport.WINDOW
     raw: object = None  # the wire value as received, for logs that show the dialect's form
+    # bridge.core.loose rewrites applied to a plain peer's loose form (Normalisation values)
+    normalised: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

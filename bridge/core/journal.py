@@ -26,6 +26,7 @@ class JournalEntry:
     origin: str = ""
     time: float = 0.0  # milliseconds, from the caller's clock
     wire: Any = None  # the form on the wire when a dialect translated it, else None
+    normalised: tuple[str, ...] = ()  # loose-form rewrites of a plain peer's message
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -39,6 +40,7 @@ class JournalEntry:
             "origin": self.origin,
             "time": self.time,
             "wire": self.wire,
+            "normalised": list(self.normalised),
         }
 
 
@@ -68,7 +70,11 @@ def entry_for(effect: Effect, now_ms: float) -> JournalEntry | None:
             payload,
             effect.via.value,
             time=now_ms,
-            wire=None if raw is None or _same_form(raw, payload) else raw,
+            # A normalised value is always shown as sent, even when it dumps the same.
+            wire=raw
+            if effect.normalised
+            else (None if raw is None or _same_form(raw, payload) else raw),
+            normalised=effect.normalised,
         )
     if isinstance(effect, Rejected):
         return JournalEntry(

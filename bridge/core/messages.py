@@ -21,7 +21,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, ClassVar, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, model_validator
 from pydantic.alias_generators import to_camel
 
 from .fields import (
@@ -36,6 +36,20 @@ from .fields import (
     SignedAmount,
     Text,
 )
+
+PLAIN_PEER: Final = "plain_peer"
+"""Validation-context key: set (``{PLAIN_PEER: True}``) only for a value a plain Appendix A
+peer posted and ``bridge.core.loose`` normalised; see ``_absent_only_from_plain_peer``."""
+
+
+def _absent_only_from_plain_peer(value: object, info: ValidationInfo) -> object:
+    # Appendix A's page shows some messages without data; a plain peer written to it may
+    # leave a balance or a flag out. A hizi-bridge peer (and our own sends) must give it.
+    if value is None and not (info.context or {}).get(PLAIN_PEER):
+        raise ValueError(
+            "required: only a plain Appendix A peer may leave it out (then it is null)"
+        )
+    return value
 
 
 class Direction(StrEnum):
@@ -231,20 +245,53 @@ class ShowHelp(LobbyMessage):
 # --------------------------------------------------------------------------
 
 
+_CENT = 0.005  # net result may differ from won - staked by rounding to cents only
+
+
 class RealityCheckData(Data):
+    """The figures a reality check shows; money in the currency's major unit.
+
+    ``totalStaked``, ``totalWon`` and ``netResult`` come all three or not at all:
+    a lobby whose ``rcDisplayWinLoss`` setting is false (hizi Appendix C) leaves them
+    out and the game shows the time only. ``netResult`` must equal
+    ``totalWon - totalStaked`` (to the cent). ``rounds`` is an extension field.
+    """
+
     elapsed_seconds: Seconds
-    total_staked: Amount
-    total_won: Amount
-    net_result: SignedAmount
+    total_staked: Amount | None = None
+    total_won: Amount | None = None
+    net_result: SignedAmount | None = None
     currency: Currency
+    rounds: Count | None = None
     history_url: HttpUrl | None = None
+
+    @model_validator(mode="after")
+    def _win_loss_together(self) -> RealityCheckData:
+        figures = (self.total_staked, self.total_won, self.net_result)
+        given = sum(f is not None for f in figures)
+        if given not in (0, 3):
+            raise ValueError(
+                "totalStaked, totalWon and netResult come all three or none "
+                "(none when win/loss is not displayed)"
+            )
+        if self.total_staked is not None and self.total_won is not None:
+            assert self.net_result is not None
+            if abs(self.total_won - self.total_staked - self.net_result) > _CENT:
+                raise ValueError("netResult must equal totalWon - totalStaked")
+        return self
+
+    @property
+    def shows_win_loss(self) -> bool:
+        return self.total_staked is not None
 
 
 class RealityCheck(LobbyMessage):
-    """Extension. Show the reality-check dialog: session time and net result.
+    """Extension. Show the reality-check dialog: session time and, optionally, win / loss.
 
     A request: the game answers with ``realityCheckAnswer`` once the player chose. A
-    person answers it, so it has no timeout unless the caller gives one.
+    person answers it, so it has no timeout unless the caller gives one. Without
+    ``totalStaked`` / ``totalWon`` / ``netResult`` the game shows the time only (the
+    lobby's ``rcDisplayWinLoss`` is false).
     """
 
     family = Family.EXTENSION
@@ -258,6 +305,7 @@ class RealityCheck(LobbyMessage):
             "totalWon": 95.5,
             "netResult": -24.5,
             "currency": "EUR",
+            "rounds": 240,
             "historyUrl": "https://casino.example.com/history",
         },
     }
@@ -280,6 +328,172 @@ class Close(LobbyMessage):
     example = {"type": "close", "data": {"reason": "session limit reached"}}
     type: Literal["close"] = "close"
     data: CloseData = CloseData()
+
+
+# Extensions carrying hizi's Operator Interface events that Appendix A lacks
+# (bridge.core.operator_interface maps every event to a catalog message).
+
+
+class ToggleAudio(LobbyMessage):
+    """Extension. Toggle sound (mute if on, unmute if muted).
+
+    Operator Interface ``toggleMuteRequested``. Explicit mute / unmute is
+    Appendix A's ``setAudio(false)`` / ``setAudio(true)``; a plain lobby's
+    ``{"type": "setAudio"}`` without data is read as this toggle.
+    """
+
+    family = Family.EXTENSION
+    example = {"type": "toggleAudio"}
+    type: Literal["toggleAudio"] = "toggleAudio"
+    data: None = None
+
+
+class ToggleTurbo(LobbyMessage):
+    """Extension. Toggle turbo.
+
+    Operator Interface ``toggleTurboRequested``. Turbo on / off is Appendix A's
+    ``turbo(true)`` / ``turbo(false)``; a plain lobby's ``{"type": "turbo"}``
+    without data is read as this toggle.
+    """
+
+    family = Family.EXTENSION
+    example = {"type": "toggleTurbo"}
+    type: Literal["toggleTurbo"] = "toggleTurbo"
+    data: None = None
+
+
+class SetStakeData(Data):
+    stake: Amount
+
+
+class SetStake(LobbyMessage):
+    """Extension. Select this stake (major unit); the game answers with ``stakeChanged``.
+
+    Operator Interface ``updateStakeRequested``. A game that has no such stake
+    picks the nearest one it offers and reports it in ``stakeChanged``.
+    """
+
+    family = Family.EXTENSION
+    example = {"type": "setStake", "data": {"stake": 2.0}}
+    type: Literal["setStake"] = "setStake"
+    data: SetStakeData
+
+
+class HideHelp(LobbyMessage):
+    """Extension. Close the rules dialog (``showHelp`` opens it).
+
+    Operator Interface ``hideRulesDialogRequested``.
+    """
+
+    family = Family.EXTENSION
+    example = {"type": "hideHelp"}
+    type: Literal["hideHelp"] = "hideHelp"
+    data: None = None
+
+
+class ShowAutoplay(LobbyMessage):
+    """Extension. Open the game's autoplay dialog.
+
+    Operator Interface ``showAutoplayDialogRequested``.
+    """
+
+    family = Family.EXTENSION
+    example = {"type": "showAutoplay"}
+    type: Literal["showAutoplay"] = "showAutoplay"
+    data: None = None
+
+
+class ShowErrorData(Data):
+    message: Text
+    can_continue: Flag
+
+
+class ShowError(LobbyMessage):
+    """Extension. Show an error dialog with the lobby's text.
+
+    Operator Interface ``showErrorDialogRequested``. ``canContinue`` false means
+    the player may not go on: the game offers no way back into play.
+    """
+
+    family = Family.EXTENSION
+    example = {
+        "type": "showError",
+        "data": {"message": "Your session has expired.", "canContinue": False},
+    }
+    type: Literal["showError"] = "showError"
+    data: ShowErrorData
+
+
+class Continue(LobbyMessage):
+    """Extension. Go on after a dialog or message that stopped play.
+
+    Operator Interface ``continueRequested``.
+    """
+
+    family = Family.EXTENSION
+    example = {"type": "continue"}
+    type: Literal["continue"] = "continue"
+    data: None = None
+
+
+class FreeRoundsData(Data):
+    """What a game shows of a free-rounds award; money in the currency's major unit."""
+
+    rounds_left: Count
+    rounds_total: Count
+    stake: Amount
+    won_so_far: Amount
+    currency: Currency
+
+    @model_validator(mode="after")
+    def _left_within_total(self) -> FreeRoundsData:
+        if self.rounds_left > self.rounds_total:
+            raise ValueError("roundsLeft must not exceed roundsTotal")
+        return self
+
+
+class FreeRounds(LobbyMessage):
+    """Extension. The player's free rounds changed (awarded, one played, ...).
+
+    Operator Interface ``handleFreeRoundsUpdate``. When they are used up the game
+    reports ``freeRoundsFinished`` with the amount won.
+    """
+
+    family = Family.EXTENSION
+    example = {
+        "type": "freeRounds",
+        "data": {
+            "roundsLeft": 7,
+            "roundsTotal": 10,
+            "stake": 0.2,
+            "wonSoFar": 1.6,
+            "currency": "EUR",
+        },
+    }
+    type: Literal["freeRounds"] = "freeRounds"
+    data: FreeRoundsData
+
+
+class PromoInfoData(Data):
+    title: ShortText | None = None
+    text: Text | None = None
+    url: HttpUrl | None = None
+
+
+class PromoInfo(LobbyMessage):
+    """Extension. Promotion information for the game to show.
+
+    Operator Interface ``setPromoInfoResponse`` / ``getPromoInfoResponse``; the
+    stored docs do not give their payload, so these three optional fields are ours.
+    """
+
+    family = Family.EXTENSION
+    example = {
+        "type": "promoInfo",
+        "data": {"title": "Weekend race", "url": "https://casino.example.com/promo"},
+    }
+    type: Literal["promoInfo"] = "promoInfo"
+    data: PromoInfoData = PromoInfoData()
 
 
 # --------------------------------------------------------------------------
@@ -318,22 +532,35 @@ class RoundStarted(GameMessage):
     """A round started; ``data`` is the balance after the stake was taken.
 
     The docs give no format for the balance: we send a number in the currency's
-    major unit.
+    major unit. ``null`` only when a plain Appendix A game sent no data (normalised).
     """
 
     family = Family.APPENDIX_A
     example = {"type": "roundStarted", "data": 99.0}
     type: Literal["roundStarted"] = "roundStarted"
-    data: Amount
+    data: Annotated[Amount | None, AfterValidator(_absent_only_from_plain_peer)]
+
+
+class RoundEndedData(Data):
+    """Extension fields; money in the currency's major unit."""
+
+    stake: Amount | None = None
+    win: Amount | None = None
+    balance: Amount | None = None
 
 
 class RoundEnded(GameMessage):
-    """The round ended."""
+    """The round ended.
+
+    ``data`` (stake, win, balance after the win) is an extension, optional: Appendix A
+    gives none, and a session tracker counts exactly with it instead of deriving
+    stake and win from balance differences.
+    """
 
     family = Family.APPENDIX_A
-    example = {"type": "roundEnded"}
+    example = {"type": "roundEnded", "data": {"stake": 1.0, "win": 2.5, "balance": 101.5}}
     type: Literal["roundEnded"] = "roundEnded"
-    data: None = None
+    data: RoundEndedData | None = None
 
 
 class Balance(GameMessage):
@@ -346,12 +573,16 @@ class Balance(GameMessage):
 
 
 class AudioToggle(GameMessage):
-    """The player toggled sound; ``data`` is ``true`` when now muted."""
+    """The player toggled sound; ``data`` is ``true`` when now muted.
+
+    ``null`` only when a plain Appendix A game sent no data (normalised): it toggled,
+    to a state it did not say.
+    """
 
     family = Family.APPENDIX_A
     example = {"type": "audioToggle", "data": True}
     type: Literal["audioToggle"] = "audioToggle"
-    data: Flag
+    data: Annotated[Flag | None, AfterValidator(_absent_only_from_plain_peer)]
 
 
 class Cashier(GameMessage):
@@ -522,6 +753,38 @@ class GameClosed(GameMessage):
     data: None = None
 
 
+class StakeChangedData(Data):
+    stake: Amount
+    currency: Currency | None = None
+
+
+class StakeChanged(GameMessage):
+    """Extension. The selected stake is now ``stake`` (major unit), whoever changed it."""
+
+    family = Family.EXTENSION
+    example = {"type": "stakeChanged", "data": {"stake": 2.0, "currency": "EUR"}}
+    type: Literal["stakeChanged"] = "stakeChanged"
+    data: StakeChangedData
+
+
+class FreeRoundsFinishedData(Data):
+    won: Amount
+    rounds: Count | None = None
+    currency: Currency | None = None
+
+
+class FreeRoundsFinished(GameMessage):
+    """Extension. The free rounds are used up; ``won`` is their total win (major unit)."""
+
+    family = Family.EXTENSION
+    example = {
+        "type": "freeRoundsFinished",
+        "data": {"won": 3.4, "rounds": 10, "currency": "EUR"},
+    }
+    type: Literal["freeRoundsFinished"] = "freeRoundsFinished"
+    data: FreeRoundsFinishedData
+
+
 # --------------------------------------------------------------------------
 # Control: the hizi-bridge handshake (never delivered to handlers)
 # --------------------------------------------------------------------------
@@ -627,6 +890,15 @@ LOBBY_TO_GAME: tuple[type[Message], ...] = (
     ShowHelp,
     RealityCheck,
     Close,
+    ToggleAudio,
+    ToggleTurbo,
+    SetStake,
+    HideHelp,
+    ShowAutoplay,
+    ShowError,
+    Continue,
+    FreeRounds,
+    PromoInfo,
 )
 
 GAME_TO_LOBBY: tuple[type[Message], ...] = (
@@ -649,6 +921,8 @@ GAME_TO_LOBBY: tuple[type[Message], ...] = (
     GamePaused,
     GameResumed,
     GameClosed,
+    StakeChanged,
+    FreeRoundsFinished,
 )
 
 CONTROL: tuple[type[Message], ...] = (Hello, Welcome, Ready, Bye)

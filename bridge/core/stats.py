@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .errors import RejectReason
+from .loose import Normalisation
 
 
 @dataclass(slots=True)
@@ -20,6 +21,8 @@ class Stats:
     requests_cancelled: int = 0
     handshakes: int = 0
     dropped_on_close: int = 0
+    # Loose forms a plain Appendix A peer sent, accepted after a rewrite (bridge.core.loose).
+    normalised: Counter[str] = field(default_factory=Counter)
 
     def reject(self, reason: RejectReason) -> None:
         self.rejected[reason.value] += 1
@@ -44,4 +47,5 @@ class Stats:
             },
             "handshakes": self.handshakes,
             "dropped_on_close": self.dropped_on_close,
+            "normalised": {n.value: self.normalised.get(n.value, 0) for n in Normalisation},
         }

@@ -20,9 +20,10 @@ from .errors import (
     WrongDirection,
 )
 from .limits import DEFAULT_LIMITS, Limits, check_value, decode_text
-from .messages import BY_TYPE, Direction, Message
+from .messages import BY_TYPE, PLAIN_PEER, Direction, Message
 
 _MAX_ERRORS = 5
+_PLAIN_PEER_CONTEXT = {PLAIN_PEER: True}
 
 
 def _summarise(exc: ValidationError) -> list[dict[str, str]]:
@@ -38,12 +39,15 @@ def parse_object(
     *,
     direction: Direction | None = None,
     limits: Limits | None = DEFAULT_LIMITS,
+    plain_peer: bool = False,
 ) -> Message:
     """Validate an already-decoded value (dict) as a message travelling ``direction``.
 
     ``direction`` is the way the message is expected to travel; control messages
     are accepted either way. ``limits=None`` skips the size walk for values the
-    caller has checked already.
+    caller has checked already. ``plain_peer=True`` (only for a plain Appendix A
+    peer's value normalised by ``bridge.core.loose``) lets ``roundStarted`` and
+    ``audioToggle`` carry ``data: null``.
     """
     if limits is not None:
         check_value(value, limits)
@@ -62,6 +66,10 @@ def parse_object(
     try:
         # The validator itself: pydantic's model_validate wrapper is a Python frame per
         # message, which Pyodide makes costly on the hot path.
+        if plain_peer:
+            return cls.__pydantic_validator__.validate_python(  # type: ignore[no-any-return]
+                value, context=_PLAIN_PEER_CONTEXT
+            )
         return cls.__pydantic_validator__.validate_python(value)  # type: ignore[no-any-return]
     except ValidationError as exc:
         errors = _summarise(exc)

@@ -2,10 +2,13 @@
 
 /**
  * The player toggled sound; ``data`` is ``true`` when now muted.
+ *
+ * ``null`` only when a plain Appendix A game sent no data (normalised): it toggled,
+ * to a state it did not say.
  */
 export interface AudioToggle {
   type: "audioToggle";
-  data: boolean;
+  data: boolean | null;
 }
 
 /**
@@ -95,6 +98,16 @@ export interface CloseRequest {
   data?: null;
 }
 
+/**
+ * Extension. Go on after a dialog or message that stopped play.
+ *
+ * Operator Interface ``continueRequested``.
+ */
+export interface Continue {
+  type: "continue";
+  data?: null;
+}
+
 export type ErrorCode = "network" | "session_expired" | "insufficient_funds" | "stake_limit" | "responsible_gaming_limit" | "game_unavailable" | "round_failed" | "internal";
 
 export interface ErrorData {
@@ -102,6 +115,50 @@ export interface ErrorData {
   /** max length 2000 */
   message: string;
   fatal: boolean;
+}
+
+/**
+ * Extension. The player's free rounds changed (awarded, one played, ...).
+ *
+ * Operator Interface ``handleFreeRoundsUpdate``. When they are used up the game
+ * reports ``freeRoundsFinished`` with the amount won.
+ */
+export interface FreeRounds {
+  type: "freeRounds";
+  data: FreeRoundsData;
+}
+
+/**
+ * What a game shows of a free-rounds award; money in the currency's major unit.
+ */
+export interface FreeRoundsData {
+  /** >= 0, <= 1000000000 */
+  roundsLeft: number;
+  /** >= 0, <= 1000000000 */
+  roundsTotal: number;
+  /** >= 0, <= 1000000000000.0 */
+  stake: number;
+  /** >= 0, <= 1000000000000.0 */
+  wonSoFar: number;
+  /** ISO 4217 code */
+  currency: string;
+}
+
+/**
+ * Extension. The free rounds are used up; ``won`` is their total win (major unit).
+ */
+export interface FreeRoundsFinished {
+  type: "freeRoundsFinished";
+  data: FreeRoundsFinishedData;
+}
+
+export interface FreeRoundsFinishedData {
+  /** >= 0, <= 1000000000000.0 */
+  won: number;
+  /** >= 0, <= 1000000000 */
+  rounds?: number | null;
+  /** ISO 4217 code */
+  currency?: string | null;
 }
 
 /**
@@ -172,6 +229,16 @@ export interface HelloData {
 }
 
 /**
+ * Extension. Close the rules dialog (``showHelp`` opens it).
+ *
+ * Operator Interface ``hideRulesDialogRequested``.
+ */
+export interface HideHelp {
+  type: "hideHelp";
+  data?: null;
+}
+
+/**
  * Extension. The player asked to see the game history.
  */
 export interface HistoryRequest {
@@ -224,6 +291,26 @@ export interface PlayerActivityData {
 }
 
 /**
+ * Extension. Promotion information for the game to show.
+ *
+ * Operator Interface ``setPromoInfoResponse`` / ``getPromoInfoResponse``; the
+ * stored docs do not give their payload, so these three optional fields are ours.
+ */
+export interface PromoInfo {
+  type: "promoInfo";
+  data?: PromoInfoData;
+}
+
+export interface PromoInfoData {
+  /** max length 200 */
+  title?: string | null;
+  /** max length 2000 */
+  text?: string | null;
+  /** max length 2048, pattern ^https?://[^\s]+$ */
+  url?: string | null;
+}
+
+/**
  * Control. The game's first message on the new port: it has left the window.
  *
  * Until it arrives the lobby still accepts the game's window messages, which a
@@ -241,10 +328,12 @@ export interface ReadyData {
 }
 
 /**
- * Extension. Show the reality-check dialog: session time and net result.
+ * Extension. Show the reality-check dialog: session time and, optionally, win / loss.
  *
  * A request: the game answers with ``realityCheckAnswer`` once the player chose. A
- * person answers it, so it has no timeout unless the caller gives one.
+ * person answers it, so it has no timeout unless the caller gives one. Without
+ * ``totalStaked`` / ``totalWon`` / ``netResult`` the game shows the time only (the
+ * lobby's ``rcDisplayWinLoss`` is false).
  */
 export interface RealityCheck {
   type: "realityCheck";
@@ -265,17 +354,27 @@ export interface RealityCheckAnswerData {
 
 export type RealityCheckChoice = "continue" | "quit" | "history";
 
+/**
+ * The figures a reality check shows; money in the currency's major unit.
+ *
+ * ``totalStaked``, ``totalWon`` and ``netResult`` come all three or not at all:
+ * a lobby whose ``rcDisplayWinLoss`` setting is false (hizi Appendix C) leaves them
+ * out and the game shows the time only. ``netResult`` must equal
+ * ``totalWon - totalStaked`` (to the cent). ``rounds`` is an extension field.
+ */
 export interface RealityCheckData {
   /** >= 0, <= 315360000 */
   elapsedSeconds: number;
   /** >= 0, <= 1000000000000.0 */
-  totalStaked: number;
+  totalStaked?: number | null;
   /** >= 0, <= 1000000000000.0 */
-  totalWon: number;
+  totalWon?: number | null;
   /** >= -1000000000000.0, <= 1000000000000.0 */
-  netResult: number;
+  netResult?: number | null;
   /** ISO 4217 code */
   currency: string;
+  /** >= 0, <= 1000000000 */
+  rounds?: number | null;
   /** max length 2048, pattern ^https?://[^\s]+$ */
   historyUrl?: string | null;
 }
@@ -300,22 +399,38 @@ export type Role = "lobby" | "game";
 
 /**
  * The round ended.
+ *
+ * ``data`` (stake, win, balance after the win) is an extension, optional: Appendix A
+ * gives none, and a session tracker counts exactly with it instead of deriving
+ * stake and win from balance differences.
  */
 export interface RoundEnded {
   type: "roundEnded";
-  data?: null;
+  data?: RoundEndedData | null;
+}
+
+/**
+ * Extension fields; money in the currency's major unit.
+ */
+export interface RoundEndedData {
+  /** >= 0, <= 1000000000000.0 */
+  stake?: number | null;
+  /** >= 0, <= 1000000000000.0 */
+  win?: number | null;
+  /** >= 0, <= 1000000000000.0 */
+  balance?: number | null;
 }
 
 /**
  * A round started; ``data`` is the balance after the stake was taken.
  *
  * The docs give no format for the balance: we send a number in the currency's
- * major unit.
+ * major unit. ``null`` only when a plain Appendix A game sent no data (normalised).
  */
 export interface RoundStarted {
   type: "roundStarted";
   /** >= 0, <= 1000000000000.0 */
-  data: number;
+  data: number | null;
 }
 
 /**
@@ -327,6 +442,49 @@ export interface RoundStarted {
 export interface SetAudio {
   type: "setAudio";
   data: boolean;
+}
+
+/**
+ * Extension. Select this stake (major unit); the game answers with ``stakeChanged``.
+ *
+ * Operator Interface ``updateStakeRequested``. A game that has no such stake
+ * picks the nearest one it offers and reports it in ``stakeChanged``.
+ */
+export interface SetStake {
+  type: "setStake";
+  data: SetStakeData;
+}
+
+export interface SetStakeData {
+  /** >= 0, <= 1000000000000.0 */
+  stake: number;
+}
+
+/**
+ * Extension. Open the game's autoplay dialog.
+ *
+ * Operator Interface ``showAutoplayDialogRequested``.
+ */
+export interface ShowAutoplay {
+  type: "showAutoplay";
+  data?: null;
+}
+
+/**
+ * Extension. Show an error dialog with the lobby's text.
+ *
+ * Operator Interface ``showErrorDialogRequested``. ``canContinue`` false means
+ * the player may not go on: the game offers no way back into play.
+ */
+export interface ShowError {
+  type: "showError";
+  data: ShowErrorData;
+}
+
+export interface ShowErrorData {
+  /** max length 2000 */
+  message: string;
+  canContinue: boolean;
 }
 
 /**
@@ -343,6 +501,21 @@ export interface ShowHelp {
 export interface Spin {
   type: "spin";
   data?: null;
+}
+
+/**
+ * Extension. The selected stake is now ``stake`` (major unit), whoever changed it.
+ */
+export interface StakeChanged {
+  type: "stakeChanged";
+  data: StakeChangedData;
+}
+
+export interface StakeChangedData {
+  /** >= 0, <= 1000000000000.0 */
+  stake: number;
+  /** ISO 4217 code */
+  currency?: string | null;
 }
 
 /**
@@ -378,6 +551,30 @@ export interface StopAutoplay {
 }
 
 /**
+ * Extension. Toggle sound (mute if on, unmute if muted).
+ *
+ * Operator Interface ``toggleMuteRequested``. Explicit mute / unmute is
+ * Appendix A's ``setAudio(false)`` / ``setAudio(true)``; a plain lobby's
+ * ``{"type": "setAudio"}`` without data is read as this toggle.
+ */
+export interface ToggleAudio {
+  type: "toggleAudio";
+  data?: null;
+}
+
+/**
+ * Extension. Toggle turbo.
+ *
+ * Operator Interface ``toggleTurboRequested``. Turbo on / off is Appendix A's
+ * ``turbo(true)`` / ``turbo(false)``; a plain lobby's ``{"type": "turbo"}``
+ * without data is read as this toggle.
+ */
+export interface ToggleTurbo {
+  type: "toggleTurbo";
+  data?: null;
+}
+
+/**
  * Turbo on (``true``) or off (``false``).
  */
 export interface Turbo {
@@ -408,9 +605,66 @@ export interface WelcomeData {
   session: string;
 }
 
-export type LobbyToGameMessage = Spin | Stop | ClearCookies | StopAutoplay | Reload | Pause | Resume | StakeUp | StakeDown | Turbo | SetAudio | UpdateBalance | ShowHelp | RealityCheck | Close;
-export type GameToLobbyMessage = OnAppFrameReady | GameDataLoaded | GameReady | RoundStarted | RoundEnded | Balance | AudioToggle | Cashier | LoadProgress | GameError | RealityCheckAnswer | PlayerActivity | CloseRequest | HistoryRequest | AutoplayStarted | AutoplayStopped | GamePaused | GameResumed | GameClosed;
+export type LobbyToGameMessage = Spin | Stop | ClearCookies | StopAutoplay | Reload | Pause | Resume | StakeUp | StakeDown | Turbo | SetAudio | UpdateBalance | ShowHelp | RealityCheck | Close | ToggleAudio | ToggleTurbo | SetStake | HideHelp | ShowAutoplay | ShowError | Continue | FreeRounds | PromoInfo;
+export type GameToLobbyMessage = OnAppFrameReady | GameDataLoaded | GameReady | RoundStarted | RoundEnded | Balance | AudioToggle | Cashier | LoadProgress | GameError | RealityCheckAnswer | PlayerActivity | CloseRequest | HistoryRequest | AutoplayStarted | AutoplayStopped | GamePaused | GameResumed | GameClosed | StakeChanged | FreeRoundsFinished;
 export type ControlMessage = Hello | Welcome | Ready | Bye;
+/**
+ * Message type -> the type of its `data` (LobbyToGame messages).
+ */
+export interface LobbyToGame {
+  "spin": undefined;
+  "stop": undefined;
+  "clearCookies": undefined;
+  "stopAutoplay": undefined;
+  "reload": undefined;
+  "pause": undefined;
+  "resume": undefined;
+  "stakeUp": undefined;
+  "stakeDown": undefined;
+  "turbo": boolean;
+  "setAudio": boolean;
+  "updateBalance": undefined;
+  "showHelp": undefined;
+  "realityCheck": RealityCheckData;
+  "close": CloseData | undefined;
+  "toggleAudio": undefined;
+  "toggleTurbo": undefined;
+  "setStake": SetStakeData;
+  "hideHelp": undefined;
+  "showAutoplay": undefined;
+  "showError": ShowErrorData;
+  "continue": undefined;
+  "freeRounds": FreeRoundsData;
+  "promoInfo": PromoInfoData | undefined;
+}
+
+/**
+ * Message type -> the type of its `data` (GameToLobby messages).
+ */
+export interface GameToLobby {
+  "onAppFrameReady": undefined;
+  "gameDataLoaded": undefined;
+  "gameReady": undefined;
+  "roundStarted": number | null;
+  "roundEnded": RoundEndedData | undefined;
+  "balance": number;
+  "audioToggle": boolean | null;
+  "cashier": undefined;
+  "loadProgress": LoadProgressData;
+  "error": ErrorData;
+  "realityCheckAnswer": RealityCheckAnswerData;
+  "playerActivity": PlayerActivityData | undefined;
+  "closeRequest": undefined;
+  "historyRequest": undefined;
+  "autoplayStarted": AutoplayStartedData | undefined;
+  "autoplayStopped": AutoplayStoppedData | undefined;
+  "gamePaused": undefined;
+  "gameResumed": undefined;
+  "gameClosed": undefined;
+  "stakeChanged": StakeChangedData;
+  "freeRoundsFinished": FreeRoundsFinishedData;
+}
+
 export type AnyMessage = LobbyToGameMessage | GameToLobbyMessage | ControlMessage;
 export type LobbyToGameType = LobbyToGameMessage["type"];
 export type GameToLobbyType = GameToLobbyMessage["type"];

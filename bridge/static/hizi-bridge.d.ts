@@ -1,25 +1,30 @@
 // Type declarations for hizi-bridge.js (loaded with <script src="/hizi-bridge.js">).
-// Message payload shapes are documented in docs/messages.md; the core's generated
-// message-level typings under bridge/schema/ may be used for stricter `data` types.
+// Each message's `data` is typed from the declarations generated from the Python catalog
+// (bridge/schema/messages.d.ts, `python -m bridge.contract`).
 
-export type LobbyToGameType =
-  | "spin" | "stop" | "clearCookies" | "stopAutoplay" | "reload" | "pause" | "resume"
-  | "stakeUp" | "stakeDown" | "turbo" | "setAudio" | "updateBalance" | "showHelp"
-  | "realityCheck" | "close";
+import type {
+  GameToLobby,
+  GameToLobbyType,
+  LobbyToGame,
+  LobbyToGameType,
+} from "../schema/messages";
 
-export type GameToLobbyType =
-  | "onAppFrameReady" | "gameDataLoaded" | "gameReady" | "roundStarted" | "roundEnded"
-  | "balance" | "audioToggle" | "cashier" | "loadProgress" | "error" | "realityCheckAnswer"
-  | "playerActivity" | "closeRequest" | "historyRequest" | "autoplayStarted"
-  | "autoplayStopped" | "gamePaused" | "gameResumed" | "gameClosed";
-
+export type { GameToLobby, GameToLobbyType, LobbyToGame, LobbyToGameType };
 export type MessageType = LobbyToGameType | GameToLobbyType;
+/** Message type -> the type of its `data` (`undefined`: the message carries none). */
+export type DataMap = LobbyToGame & GameToLobby;
 
 /** The Appendix A wire object: `data` is absent for messages that carry none. */
-export interface WireMessage<T extends MessageType = MessageType> {
-  type: T;
-  data?: unknown;
-}
+export type WireMessage<T extends MessageType = MessageType> = T extends MessageType
+  ? undefined extends DataMap[T]
+    ? { type: T; data?: Exclude<DataMap[T], undefined> }
+    : { type: T; data: DataMap[T] }
+  : never;
+
+/** The arguments after the type: none when the message carries no data. */
+export type DataArgs<T extends MessageType> = undefined extends DataMap[T]
+  ? [data?: DataMap[T]]
+  : [data: DataMap[T]];
 
 export type ErrorCode =
   | "timeout" | "cancelled" | "invalid_outbound" | "closed" | "unsupported_in_dialect"
@@ -116,12 +121,16 @@ interface BridgeBase<In extends MessageType, Out extends MessageType> {
    * with a HiziBridgeError: "invalid_outbound" (naming the field) or "closed". Nothing is
    * sent half-repaired.
    */
-  send(type: Out, data?: unknown): Promise<void>;
+  send<T extends Out>(type: T, ...data: DataArgs<T>): Promise<void>;
   /**
    * Rejects with code "timeout", "cancelled" or "invalid_outbound". Requests a person
    * answers (the reality check) have no timeout unless `timeoutMs` is given.
    */
-  request(type: Out, data?: unknown, options?: RequestOptions): Promise<WireMessage<In>>;
+  request<T extends Out>(
+    type: T,
+    data: DataMap[T],
+    options?: RequestOptions,
+  ): Promise<WireMessage<In>>;
   /** Settles at once when already connected (resolves), closed or failed (rejects). */
   connected(): Promise<void>;
   stats(): Promise<BridgeStats>;

@@ -42,6 +42,15 @@ const LOBBY_TO_GAME = [
   "showHelp",
   "realityCheck",
   "close",
+  "toggleAudio",
+  "toggleTurbo",
+  "setStake",
+  "hideHelp",
+  "showAutoplay",
+  "showError",
+  "continue",
+  "freeRounds",
+  "promoInfo",
 ];
 const GAME_TO_LOBBY = [
   "onAppFrameReady",
@@ -63,6 +72,8 @@ const GAME_TO_LOBBY = [
   "gamePaused",
   "gameResumed",
   "gameClosed",
+  "stakeChanged",
+  "freeRoundsFinished",
 ];
 /* boundary:end */
 

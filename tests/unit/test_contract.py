@@ -42,3 +42,17 @@ def test_typescript_declares_every_message_type() -> None:
     for cls in m.ALL_MESSAGES:
         assert f'type: "{cls.type_name()}";' in ts
     assert "export type LobbyToGameMessage = Spin |" in ts
+
+
+def test_typescript_maps_each_message_type_to_its_data_type() -> None:
+    """``LobbyToGame`` / ``GameToLobby`` let a typed API declare ``on`` / ``send`` per type."""
+    ts = contract.typescript()
+    for group, classes in (("LobbyToGame", m.LOBBY_TO_GAME), ("GameToLobby", m.GAME_TO_LOBBY)):
+        block = ts.split(f"export interface {group} {{\n", 1)[1].split("\n}", 1)[0]
+        keys = [line.split(":")[0].strip().strip('"') for line in block.splitlines()]
+        assert keys == [c.type_name() for c in classes]
+    assert '  "spin": undefined;' in ts
+    assert '  "turbo": boolean;' in ts
+    assert '  "realityCheck": RealityCheckData;' in ts
+    assert '  "close": CloseData | undefined;' in ts  # data may be left out
+    assert '  "roundStarted": number | null;' in ts  # null only from a normalised plain game

@@ -23,7 +23,7 @@ def _load(name: str, path: Path) -> ModuleType:
 
 
 slot = _load("demo_slot", ROOT / "demo_game" / "slot.py")
-session = _load("demo_session", ROOT / "demo_lobby" / "session.py")
+panel = _load("demo_panel", ROOT / "demo_lobby" / "panel.py")
 
 
 # --- slot -------------------------------------------------------------------------------------
@@ -94,65 +94,78 @@ def test_stake_steps_are_bounded() -> None:
     assert s.stake_cents == slot.STAKES_CENTS[0]
 
 
+@pytest.mark.parametrize(
+    ("cents", "picked"), [(0, 10), (30, 20), (35, 20), (160, 200), (10**9, 1000)]
+)
+def test_set_stake_picks_the_nearest_offered(cents: int, picked: int) -> None:
+    s = slot.Slot()
+    assert s.set_stake_near(cents) == picked == s.stake_cents
+
+
 def test_money_helpers() -> None:
     assert slot.to_major(12345) == 123.45
     assert slot.format_money(123456) == "1,234.56 EUR"
     assert slot.paytable_rows()[0] == ("7", "Seven", 150)
 
 
-# --- lobby session ------------------------------------------------------------------------------
+# --- lobby settings panel --------------------------------------------------------------------
+
+FORM = {
+    "rcEnabled": True,
+    "rcInterval": "3",
+    "rcDisplayWinLoss": False,
+    "turboEnabled": False,
+    "autoplayEnabled": True,
+    "minSpinTime": "6.5",
+    "historyURL": " https://casino.example/history ",
+    "inactivity": "120",
+    "inactivityWarn": "30",
+}
 
 
-def test_session_derives_stakes_and_wins_from_balances() -> None:
-    s = session.Session(started_ms=0)
-    s.on_balance(100.0)
-    s.on_round_started(99.0)  # stake 1
-    s.on_balance(99.0)
-    s.on_balance(104.0)  # win 5
-    s.on_round_ended()
-    s.on_round_started(102.0)  # stake 2
-    s.on_round_ended()  # no win
-    s.on_balance(152.0)  # deposit outside a round: neither stake nor win
-    assert (s.total_staked, s.total_won, s.net_result, s.rounds) == (3.0, 5.0, 2.0, 2)
-    assert not s.in_round
-    assert s.elapsed_seconds(90_500) == 90.5
+def test_panel_gives_appendix_c_settings_in_their_units() -> None:
+    got = panel.settings_from_form(FORM)
+    assert got.game.to_wire() == {
+        "rcEnabled": True,
+        "rcInterval": 3000,
+        "rcDisplayWinLoss": False,
+        "historyURL": "https://casino.example/history",
+        "turboEnabled": False,
+        "minSpinTime": 6500,
+    }
+    assert (got.inactivity_limit_ms, got.inactivity_warn_ms) == (120_000, 30_000)
+    off = panel.settings_from_form({**FORM, "inactivity": "", "rcEnabled": False})
+    assert off.inactivity_limit_ms is None and not off.game.rc_enabled
 
 
-def test_reality_check_payload_matches_the_catalog() -> None:
-    from bridge import RealityCheck
-
-    data = session.reality_check_payload(3600, 120, 95.5, "eur", "https://casino.example/h")
-    assert data["netResult"] == -24.5
-    msg = RealityCheck.model_validate({"type": "realityCheck", "data": data})
-    assert msg.data.currency == "EUR"
-    with pytest.raises(ValueError):
-        session.reality_check_payload(-1, 0, 0, "EUR")
-
-
-def test_reality_check_timer() -> None:
-    t = session.RealityCheckTimer(interval_minutes=1)
-    assert not t.due(10**9)
-    t.start(0)
-    assert not t.due(59_999)
-    assert t.remaining_seconds(30_000) == 30
-    assert t.due(60_000)
-    assert not t.due(60_001)  # re-armed
-    assert t.due(120_000)
-    t.stop()
-    assert not t.running and not t.due(10**9)
+@pytest.mark.parametrize(
+    ("change", "name"),
+    [
+        ({"rcInterval": ""}, "rcInterval"),  # required when enabled
+        ({"rcInterval": "0.5"}, "rcInterval"),  # below Appendix C's sane minimum (1 s)
+        ({"rcInterval": "soon"}, "rcInterval"),
+        ({"minSpinTime": "-1"}, "minSpinTime"),
+        ({"historyURL": "ftp://x"}, "historyURL"),
+        ({"inactivityWarn": "120"}, "inactivityWarn"),
+    ],
+)
+def test_panel_errors_name_the_setting(change: dict[str, str], name: str) -> None:
+    with pytest.raises(panel.SettingsError) as info:
+        panel.settings_from_form({**FORM, **change})
+    assert info.value.settings == (name,)
 
 
 @pytest.mark.parametrize(("secs", "text"), [(0, "0:00"), (65, "1:05"), (3723, "1:02:03")])
 def test_format_duration(secs: float, text: str) -> None:
-    assert session.format_duration(secs) == text
+    assert panel.format_duration(secs) == text
 
 
 def test_parse_game_url() -> None:
     default = "http://localhost:8001/demo_game/"
-    assert session.parse_game_url(None, default) == (default, "http://localhost:8001")
-    assert session.parse_game_url("https://g.example:444/x?y=1", default) == (
+    assert panel.parse_game_url(None, default) == (default, "http://localhost:8001")
+    assert panel.parse_game_url("https://g.example:444/x?y=1", default) == (
         "https://g.example:444/x?y=1",
         "https://g.example:444",
     )
     for bad in ("javascript:alert(1)", "/relative", "http://u@evil.example/"):
-        assert session.parse_game_url(bad, default)[1] == "http://localhost:8001"
+        assert panel.parse_game_url(bad, default)[1] == "http://localhost:8001"

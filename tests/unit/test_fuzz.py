@@ -14,7 +14,9 @@ from bridge import parse
 from bridge.core import messages as m
 from bridge.core.effects import Deliver, Inbound, Rejected, Transport
 from bridge.core.errors import ProtocolError, RemoteProtocolError
+from bridge.core.loose import normalise as normalise_loose
 from bridge.core.messages import Direction
+from bridge.core.wire import parse_object
 
 from .loopback import GAME_ORIGIN, Loopback
 
@@ -96,8 +98,20 @@ def _is_control(value: Any) -> bool:
 
 
 def _is_valid_game_message(value: Any) -> bool:
+    """Valid from a plain game: strictly, or in a loose form Appendix A allows (loose.py)."""
     try:
         parse(value, direction=Direction.GAME_TO_LOBBY)
+    except ProtocolError:
+        pass
+    else:
+        return True
+    if not isinstance(value, dict):
+        return False
+    normal, notes = normalise_loose(value)
+    if not notes:
+        return False
+    try:
+        parse_object(normal, direction=Direction.GAME_TO_LOBBY, plain_peer=True)
     except ProtocolError:
         return False
     return True
