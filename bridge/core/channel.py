@@ -644,6 +644,11 @@ class Channel:
             raise MalformedMessage("welcome without a MessagePort")
         effects: list[Effect] = []
         if self.mode is Mode.BRIDGE:
+            # Tell the bridge we leave (the MessagePort close event that would tell it is
+            # not on by default in Chromium 156): a second lobby bridge on our iframe, or a
+            # restarted one, took over, and the old one must not stay "connected".
+            bye = Bye(data=ByeData(reason="another lobby bridge took over"))
+            effects.append(self._post_port(bye, self._take_id(), None))
             effects += self._reset_peer("the lobby restarted its bridge")
         self.version = welcome.version
         effects.append(AdoptPort())

@@ -298,10 +298,6 @@ def test_two_bridges_for_one_iframe(
     lobby.page.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the runtime to report the MessagePort's close event (Channel.port_closed)",
-)
 def test_the_older_of_two_open_bridges_notices_it_lost_the_game(
     life_context: tuple[BrowserContext, BrowserLog], hostile_site: HostileSite
 ) -> None:
