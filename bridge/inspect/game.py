@@ -371,7 +371,9 @@ class GameInspection:
         replies = [
             e
             for e in self.s.capture.since(t)
-            if e.direction == "game_post" and e.page == "main" and e.to == "source"
+            if e.direction == "game_post"
+            and e.page == "main"
+            and (e.to == "other" or e.target == self.harness.stranger.origin)
         ]
         ok, _ = self.spin()
         ev = [e for e in self.s.capture.since(t) if e.page == "main" and e.direction != "other"]

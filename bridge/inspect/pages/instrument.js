@@ -55,9 +55,17 @@
   // A cross-origin WindowProxy's postMessage belongs to neither realm and cannot be wrapped
   // (Chromium), so the ways a page gets hold of another window (parent, opener,
   // iframe.contentWindow, MessageEvent.source) hand out one recording Proxy per window.
+  // One Proxy per window (pages compare event.source with iframe.contentWindow), so where a
+  // post goes is worked out at call time, not from the getter that made the Proxy.
   const proxies = new WeakMap();
+  const realParent = window.parent;
+  const whereTo = (w) => {
+    if (w === realParent && realParent !== window) return "parent";
+    try { if (w.parent === window) return "child"; } catch (e) { /* closed */ }
+    return "other";
+  };
   const crossOrigin = (w) => { try { void w.document; return false; } catch (e) { return true; } };
-  const wrap = (w, to) => {
+  const wrap = (w) => {
     if (!w || w === window || !crossOrigin(w)) return w;
     let p = proxies.get(w);
     if (!p) {
@@ -65,7 +73,7 @@
         get(target, prop) {
           if (prop === "postMessage") {
             return function (message, t, transfer) {
-              send({ kind: "post", transport: "window", target: targetOf(t), to, ...encode(message) });
+              send({ kind: "post", transport: "window", target: targetOf(t), to: whereTo(target), ...encode(message) });
               return transfer === undefined ? target.postMessage(message, t)
                 : target.postMessage(message, t, transfer);
             };
@@ -77,13 +85,13 @@
     }
     return p;
   };
-  const rewrap = (obj, name, to) => {
+  const rewrap = (obj, name) => {
     const d = Object.getOwnPropertyDescriptor(obj, name);
     if (!d || !d.get || !d.configurable) return; // window.top is unforgeable
-    Object.defineProperty(obj, name, { ...d, get() { return wrap(d.get.call(this), to); } });
+    Object.defineProperty(obj, name, { ...d, get() { return wrap(d.get.call(this)); } });
   };
-  rewrap(HTMLIFrameElement.prototype, "contentWindow", "child");
-  rewrap(MessageEvent.prototype, "source", "source");
-  rewrap(window, "parent", "parent");
-  rewrap(window, "opener", "opener");
+  rewrap(HTMLIFrameElement.prototype, "contentWindow");
+  rewrap(MessageEvent.prototype, "source");
+  rewrap(window, "parent");
+  rewrap(window, "opener");
 })();
