@@ -132,9 +132,7 @@ class Capture:
         return [e for e in self.events if e.t >= t]
 
     def errors_since(self, t: float, page: str | None = None) -> list[str]:
-        return [
-            f"{p}: {text}" for at, p, text in self.page_errors if at >= t and page in (None, p)
-        ]
+        return [f"{p}: {text}" for at, p, text in self.page_errors if at >= t and page in (None, p)]
 
 
 def of_type(events: list[Event], *types: str) -> list[Event]:

@@ -27,43 +27,71 @@ def _parser() -> argparse.ArgumentParser:
         q.add_argument("--html", type=Path, help="write the self-contained HTML report")
         q.add_argument("--record", type=Path, help="write every message as JSON lines")
         q.add_argument("--quiet", action="store_true", help="no terminal summary")
-        q.add_argument("--lobby-param", default="lobby",
-                       help="query parameter that tells a game its lobby's origin (lobby)")
-        q.add_argument("--start-timeout", type=float, default=30.0,
-                       help="seconds for the target to start (30)")
-        q.add_argument("--reply-timeout", type=float, default=5.0,
-                       help="seconds for an answer to pause, resume, realityCheck (5)")
-        q.add_argument("--round-timeout", type=float, default=10.0,
-                       help="seconds for a round to start and to end (10)")
-        q.add_argument("--quiet-time", type=float, default=1.5,
-                       help="seconds of silence that count as 'did not act' (1.5)")
+        q.add_argument(
+            "--lobby-param",
+            default="lobby",
+            help="query parameter that tells a game its lobby's origin (lobby)",
+        )
+        q.add_argument(
+            "--start-timeout", type=float, default=30.0, help="seconds for the target to start (30)"
+        )
+        q.add_argument(
+            "--reply-timeout",
+            type=float,
+            default=5.0,
+            help="seconds for an answer to pause, resume, realityCheck (5)",
+        )
+        q.add_argument(
+            "--round-timeout",
+            type=float,
+            default=10.0,
+            help="seconds for a round to start and to end (10)",
+        )
+        q.add_argument(
+            "--quiet-time",
+            type=float,
+            default=1.5,
+            help="seconds of silence that count as 'did not act' (1.5)",
+        )
 
     game = sub.add_parser("game", help="inspect a game: URL is the game page")
     game.add_argument("url", nargs="+", help="game URL(s); several share one browser")
-    game.add_argument("--rc-click", metavar="SELECTOR",
-                      help="click this element in the game after a realityCheck (the player)")
+    game.add_argument(
+        "--rc-click",
+        metavar="SELECTOR",
+        help="click this element in the game after a realityCheck (the player)",
+    )
     game.add_argument("--no-dialects", action="store_true", help="skip the gamesglobal launch")
     game.add_argument("--no-reload", action="store_true", help="do not send reload")
     outputs(game)
 
     lobby = sub.add_parser("lobby", help="inspect a lobby: URL is the lobby page")
     lobby.add_argument("url", nargs="+", help="lobby URL(s); several share one browser")
-    lobby.add_argument("--game-param", default="game",
-                       help="query parameter the lobby takes the game URL from (game)")
+    lobby.add_argument(
+        "--game-param",
+        default="game",
+        help="query parameter the lobby takes the game URL from (game)",
+    )
     outputs(lobby)
 
     replay = sub.add_parser("replay", help="play one side of a --record file against a peer")
     replay.add_argument("path", type=Path, help="a file written by --record")
-    replay.add_argument("--against", choices=("game", "lobby"), required=True,
-                        help="the live peer's role")
+    replay.add_argument(
+        "--against", choices=("game", "lobby"), required=True, help="the live peer's role"
+    )
     replay.add_argument("url", help="the live peer's URL")
-    replay.add_argument("--pace", choices=("recorded", "fast"), default="fast",
-                        help="wait the recorded gaps, or only for the peer's recorded answers")
+    replay.add_argument(
+        "--pace",
+        choices=("recorded", "fast"),
+        default="fast",
+        help="wait the recorded gaps, or only for the peer's recorded answers",
+    )
     replay.add_argument("--json", type=Path, help="write the divergences as JSON")
     replay.add_argument("--lobby-param", default="lobby")
     replay.add_argument("--game-param", default="game")
-    replay.add_argument("--timeout", type=float, default=30.0,
-                        help="seconds to wait for each recorded answer (30)")
+    replay.add_argument(
+        "--timeout", type=float, default=30.0, help="seconds to wait for each recorded answer (30)"
+    )
     return p
 
 

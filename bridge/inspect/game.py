@@ -7,6 +7,7 @@ Steps send messages and wait for answers; ``finish`` turns the whole capture int
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -74,9 +75,7 @@ class GameOptions:
 
 
 class GameInspection:
-    def __init__(
-        self, browser: Browser, harness: Harness, url: str, options: GameOptions
-    ) -> None:
+    def __init__(self, browser: Browser, harness: Harness, url: str, options: GameOptions) -> None:
         self.o = options
         self.harness = harness
         self.home = harness.home.origin
@@ -235,7 +234,9 @@ class GameInspection:
             self.set("G-PAUSE-002", Result.PASS, "no round while paused", self.game_msgs(t))
         else:
             self.set(
-                "G-PAUSE-002", Result.FAIL, "a spin sent while paused started a round",
+                "G-PAUSE-002",
+                Result.FAIL,
+                "a spin sent while paused started a round",
                 self.game_msgs(t),
             )
             self.wait_type(played.t, ("roundEnded",), self.o.round_timeout)
@@ -266,13 +267,17 @@ class GameInspection:
         ev = self.game_msgs(t)
         if answer is None:
             self.set(
-                "G-RC-001", Result.WARN,
-                "no realityCheckAnswer (extension; use --rc-click if the player must answer)", ev,
+                "G-RC-001",
+                Result.WARN,
+                "no realityCheckAnswer (extension; use --rc-click if the player must answer)",
+                ev,
             )
         elif answer.t - t > self.o.reply_timeout:
             self.set(
-                "G-RC-001", Result.FAIL,
-                f"answered after {answer.t - t:.2f} s, timeout {self.o.reply_timeout:g} s", ev,
+                "G-RC-001",
+                Result.FAIL,
+                f"answered after {answer.t - t:.2f} s, timeout {self.o.reply_timeout:g} s",
+                ev,
             )
         else:
             self.set("G-RC-001", Result.PASS, f"answered in {answer.t - t:.2f} s", ev)
@@ -325,7 +330,9 @@ class GameInspection:
             t_one = self.send({"type": "setAudio", "data": on})
             self.s.pump(0.5)
             # audioToggle's data is "muted": it must be the opposite of setAudio's "on".
-            bad += [e for e in of_type(self.game_msgs(t_one), "audioToggle") if e.data.get("data") == on]
+            bad += [
+                e for e in of_type(self.game_msgs(t_one), "audioToggle") if e.data.get("data") == on
+            ]
         errors = self.errors_since(t_audio)
         ev = self.game_msgs(t_audio)
         if errors:
@@ -382,8 +389,10 @@ class GameInspection:
             self.set("G-ORIGIN-001", Result.FAIL, f"the game obeyed a stranger ({what})", ev)
         elif not ok:
             self.set(
-                "G-ORIGIN-001", Result.FAIL,
-                "after the stranger's pause / close the game no longer plays", ev,
+                "G-ORIGIN-001",
+                Result.FAIL,
+                "after the stranger's pause / close the game no longer plays",
+                ev,
             )
         else:
             self.set("G-ORIGIN-001", Result.PASS, "ignored; the game still plays", ev)
@@ -403,7 +412,8 @@ class GameInspection:
         )
         if not self.framed_posts():
             self.set(
-                "G-ORIGIN-002", Result.WARN,
+                "G-ORIGIN-002",
+                Result.WARN,
                 "the game framed by a stranger posted nothing at all; nothing to judge",
             )
             return
@@ -415,8 +425,10 @@ class GameInspection:
         acted = of_type(self.framed_posts(t), *REACTIONS)
         if acted:
             self.set(
-                "G-ORIGIN-002", Result.FAIL,
-                f"the game tried to answer the stranger that frames it ({acted[0].type})", acted,
+                "G-ORIGIN-002",
+                Result.FAIL,
+                f"the game tried to answer the stranger that frames it ({acted[0].type})",
+                acted,
             )
         else:
             self.set("G-ORIGIN-002", Result.PASS, "no attempt to answer", self.framed_posts(t))
@@ -454,8 +466,10 @@ class GameInspection:
             self.set("G-DIALECT-002", Result.NA, "no message with dialect=gamesglobal")
         elif not envelopes:
             self.set(
-                "G-DIALECT-002", Result.NA,
-                "the game ignores dialect=gamesglobal (speaks Appendix A)", msgs,
+                "G-DIALECT-002",
+                Result.NA,
+                "the game ignores dialect=gamesglobal (speaks Appendix A)",
+                msgs,
             )
         elif len(envelopes) != len(msgs):
             self.set("G-DIALECT-002", Result.FAIL, "Bridge API mixed with other forms", msgs)
@@ -463,8 +477,10 @@ class GameInspection:
             self.set("G-DIALECT-002", Result.FAIL, bad[0].verdict, msgs)
         else:
             self.set(
-                "G-DIALECT-002", Result.PASS,
-                f"{len(msgs)} valid Bridge API envelopes, BRIDGE_API_READY first", msgs,
+                "G-DIALECT-002",
+                Result.PASS,
+                f"{len(msgs)} valid Bridge API envelopes, BRIDGE_API_READY first",
+                msgs,
             )
 
     # ------------------------------------------------------------------ whole session
@@ -509,13 +525,16 @@ class GameInspection:
         problems = []
         if "roundStarted" in names:
             problems.append("roundStarted before gameReady")
-        if "onAppFrameReady" in names and "gameDataLoaded" in names:
-            if names.index("gameDataLoaded") < names.index("onAppFrameReady"):
-                problems.append("gameDataLoaded before onAppFrameReady")
+        if (
+            "onAppFrameReady" in names
+            and "gameDataLoaded" in names
+            and names.index("gameDataLoaded") < names.index("onAppFrameReady")
+        ):
+            problems.append("gameDataLoaded before onAppFrameReady")
         if "onAppFrameReady" in names and names.index("onAppFrameReady") > names.index("gameReady"):
             problems.append("onAppFrameReady after gameReady")
         percents = [e.data["data"]["percent"] for e in before if e.type == "loadProgress"]
-        if any(b < a for a, b in zip(percents, percents[1:], strict=False)):
+        if any(b < a for a, b in itertools.pairwise(percents)):
             problems.append(f"loadProgress went down: {percents}")
         if problems:
             self.set("G-START-002", Result.FAIL, "; ".join(problems), before)
@@ -536,11 +555,14 @@ class GameInspection:
             self.set("G-POST-001", Result.FAIL, f"posted to {wrong[0].target!r}", wrong)
         elif not posts and self.game_msgs():
             self.set(
-                "G-POST-001", Result.WARN,
+                "G-POST-001",
+                Result.WARN,
                 "posts not observed (window.top.postMessage cannot be instrumented)",
             )
         else:
-            self.set("G-POST-001", Result.PASS, f"{len(posts)} posts, all to {self.home}", posts[:2])
+            self.set(
+                "G-POST-001", Result.PASS, f"{len(posts)} posts, all to {self.home}", posts[:2]
+            )
 
     def finish_rounds(self, msgs: list[Event]) -> None:
         open_round: Event | None = None
@@ -571,8 +593,10 @@ class GameInspection:
             self.set("G-ROUND-002", Result.NA, "no round in the session")
         elif unpaired:
             self.set(
-                "G-ROUND-002", Result.FAIL,
-                f"{unpaired[0].type} at {unpaired[0].t:.2f} s does not pair", unpaired,
+                "G-ROUND-002",
+                Result.FAIL,
+                f"{unpaired[0].type} at {unpaired[0].t:.2f} s does not pair",
+                unpaired,
             )
         else:
             self.set("G-ROUND-002", Result.PASS, f"{len(rounds) // 2} rounds, all paired", rounds)
@@ -580,12 +604,16 @@ class GameInspection:
             self.set("G-ROUND-003", Result.NA, "no round in the session")
         elif inconsistent:
             self.set(
-                "G-ROUND-003", Result.FAIL,
-                "roundStarted above the last reported balance", inconsistent,
+                "G-ROUND-003",
+                Result.FAIL,
+                "roundStarted above the last reported balance",
+                inconsistent,
             )
         else:
             self.set(
-                "G-ROUND-003", Result.PASS, "balances consistent",
+                "G-ROUND-003",
+                Result.PASS,
+                "balances consistent",
                 of_type(msgs, "roundStarted", "balance"),
             )
 

@@ -7,6 +7,7 @@ the inspector makes it talk (``gameSend``) and reads what the lobby posts back.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -45,9 +46,7 @@ class LobbyOptions:
 
 
 class LobbyInspection:
-    def __init__(
-        self, browser: Browser, harness: Harness, url: str, options: LobbyOptions
-    ) -> None:
+    def __init__(self, browser: Browser, harness: Harness, url: str, options: LobbyOptions) -> None:
         self.o = options
         self.harness = harness
         self.home = harness.home.origin
@@ -61,7 +60,7 @@ class LobbyInspection:
         self.game: Frame | None = None
 
     def route(self, e: Event) -> None:
-        in_game = e.frame_origin == self.home and not e.kind == "" and e.page == "main"
+        in_game = e.frame_origin == self.home and e.kind != "" and e.page == "main"
         if e.kind == "in" and in_game and e.origin == self.lobby_origin:
             e.direction = LOBBY_TO_GAME
             classify(e, Direction.LOBBY_TO_GAME)
@@ -113,7 +112,8 @@ class LobbyInspection:
         self.game = self.find_game()
         if self.game is None:
             self.set(
-                "L-LOAD-001", Result.FAIL,
+                "L-LOAD-001",
+                Result.FAIL,
                 f"no iframe with {self.game_url} after {self.o.start_timeout:g} s "
                 f"(is ?{self.o.game_param}= the lobby's launch parameter?)",
             )
@@ -124,7 +124,8 @@ class LobbyInspection:
             self.set("L-LOAD-002", Result.PASS, f"?{self.o.lobby_param}={given}")
         else:
             self.set(
-                "L-LOAD-002", Result.WARN,
+                "L-LOAD-002",
+                Result.WARN,
                 f"?{self.o.lobby_param}={given!r}, expected {self.lobby_origin!r}",
             )
         # A lobby that boots a runtime first (Pyodide) answers later: wait for its first
@@ -145,7 +146,8 @@ class LobbyInspection:
 
     def report(self, *, loaded: bool, error: str = "") -> Report:
         outcomes = [
-            self.outcomes.get(c.id) or Outcome(c, Result.NA, "not run: the lobby did not frame the game")
+            self.outcomes.get(c.id)
+            or Outcome(c, Result.NA, "not run: the lobby did not frame the game")
             for c in CASES.values()
             if c.mode == "lobby"
         ]
@@ -200,8 +202,10 @@ class LobbyInspection:
             self.set("L-ORIGIN-001", Result.FAIL, "the lobby answered the stranger", answered)
         elif not self.game_intact(url_before):
             self.set(
-                "L-ORIGIN-001", Result.FAIL,
-                "the lobby removed or navigated the game after a stranger's closeRequest", ev,
+                "L-ORIGIN-001",
+                Result.FAIL,
+                "the lobby removed or navigated the game after a stranger's closeRequest",
+                ev,
             )
         elif acted:
             self.set("L-ORIGIN-001", Result.FAIL, "the lobby sent close to the game", acted)
@@ -220,10 +224,8 @@ class LobbyInspection:
             self.set("L-RELOAD-001", Result.NA, "the game is gone")
             return
         t = self.s.capture.now()
-        try:
+        with contextlib.suppress(Exception):
             frame.evaluate("() => { setTimeout(gameReload, 0); }")
-        except Exception:
-            pass
         came_back = self.s.wait_for(
             lambda: of_type(
                 [e for e in self.s.capture.since(t) if e.direction == GAME_TO_LOBBY], "gameReady"
@@ -269,8 +271,10 @@ class LobbyInspection:
             self.set("L-REQ-001", Result.PASS, "closeRequest: the lobby removed the game", ev)
         else:
             self.set(
-                "L-REQ-001", Result.WARN,
-                "no visible answer to closeRequest (the lobby may show its own dialog)", ev,
+                "L-REQ-001",
+                Result.WARN,
+                "no visible answer to closeRequest (the lobby may show its own dialog)",
+                ev,
             )
 
     # ------------------------------------------------------------------ whole session

@@ -17,6 +17,7 @@ import argparse
 import json
 import sys
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from . import record
@@ -49,9 +50,7 @@ def run_replay(browser: Browser, harness: Harness, args: argparse.Namespace) -> 
 
         gi = GameInspection(browser, harness, args.url, GameOptions(lobby_param=args.lobby_param))
         session = gi.s
-        session.open(
-            "main", f"{harness.home.url('lobby.html')}?target={_quote(gi.url)}"
-        )
+        session.open("main", f"{harness.home.url('lobby.html')}?target={_quote(gi.url)}")
 
         def live() -> list[Event]:
             return [e for e in gi.game_msgs() if not _is_control(e.type)]
@@ -67,7 +66,9 @@ def run_replay(browser: Browser, harness: Harness, args: argparse.Namespace) -> 
         from .lobby import LobbyInspection, LobbyOptions
 
         li = LobbyInspection(
-            browser, harness, args.url,
+            browser,
+            harness,
+            args.url,
             LobbyOptions(lobby_param=args.lobby_param, game_param=args.game_param),
         )
         li.game_url = harness.home.url("game.html") + "?manual=1"
@@ -91,7 +92,7 @@ def run_replay(browser: Browser, harness: Harness, args: argparse.Namespace) -> 
     first_t = float(played[0]["t"]) if played else 0.0
     for row in played:
         due = sum(1 for r in expected if float(r["t"]) < float(row["t"]))
-        if not session.wait_for(lambda due=due: len(live()) >= due, timeout):
+        if not session.wait_for(_at_least(live, due), timeout):
             timeout = 2.0  # diverged already: do not wait the full timeout at every step
         if args.pace == "recorded":
             wait = (float(row["t"]) - first_t) - (time.monotonic() - started)
@@ -139,6 +140,10 @@ def run_replay(browser: Browser, harness: Harness, args: argparse.Namespace) -> 
         args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     sys.stdout.flush()
     return 1 if divergences else 0
+
+
+def _at_least(live: Callable[[], list[Event]], count: int) -> Callable[[], bool]:
+    return lambda: len(live()) >= count
 
 
 def _quote(url: str) -> str:

@@ -21,7 +21,8 @@ def terminal(report: Report, out: TextIO) -> None:
         out.write(f"  {_MARK[o.result.value]} {o.case.id:<14} {o.case.title}: {o.detail}\n")
     counts = summary(report.outcomes)
     out.write(
-        "  " + ", ".join(f"{n} {k}" for k, n in counts.items())
+        "  "
+        + ", ".join(f"{n} {k}" for k, n in counts.items())
         + f" in {report.duration_s:.1f} s; exit {report.exit_code}\n"
     )
 
@@ -52,13 +53,18 @@ def write_junit(report: Report, path: Path) -> None:
         skipped=str(counts["n/a"]),
         time=f"{report.duration_s:.2f}",
     )
-    ET.SubElement(ET.SubElement(suite, "properties"), "property", name="target", value=report.target)
+    ET.SubElement(
+        ET.SubElement(suite, "properties"), "property", name="target", value=report.target
+    )
     if not report.loaded:
         err = ET.SubElement(suite, "testcase", classname="load", name="target loads")
         ET.SubElement(err, "error", message=report.load_error)
     for o in report.outcomes:
         case = ET.SubElement(
-            suite, "testcase", classname=f"hizi-inspect.{report.mode}", name=f"{o.case.id} {o.case.title}"
+            suite,
+            "testcase",
+            classname=f"hizi-inspect.{report.mode}",
+            name=f"{o.case.id} {o.case.title}",
         )
         evidence = json.dumps(o.evidence, indent=1)[:20000]
         if o.result.value == "fail":
@@ -67,7 +73,8 @@ def write_junit(report: Report, path: Path) -> None:
             ET.SubElement(case, "skipped", message=o.detail)
         else:
             ET.SubElement(case, "system-out").text = f"{o.result.value}: {o.detail}"
-    tree = ET.ElementTree(ET.Element("testsuites"))
-    tree.getroot().append(suite)
+    root = ET.Element("testsuites")
+    root.append(suite)
+    tree = ET.ElementTree(root)
     ET.indent(tree)
     tree.write(path, encoding="utf-8", xml_declaration=True)

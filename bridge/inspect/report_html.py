@@ -15,7 +15,8 @@ _CSS = """
 body{font:14px/1.4 system-ui,sans-serif;margin:24px;color:#1d2330;background:#fafbfc}
 h1{font-size:20px;margin:0 0 4px}h2{font-size:16px;margin:28px 0 8px}
 .target{font-family:ui-monospace,monospace;word-break:break-all;color:#444}
-.sum span{display:inline-block;margin:8px 8px 0 0;padding:4px 10px;border-radius:12px;font-weight:600}
+.sum span{display:inline-block;margin:8px 8px 0 0;padding:4px 10px;border-radius:12px;
+font-weight:600}
 table{border-collapse:collapse;width:100%;background:#fff}
 th,td{border-bottom:1px solid #e3e6ea;padding:5px 8px;text-align:left;vertical-align:top}
 th{background:#f0f2f5;font-weight:600}
@@ -53,7 +54,7 @@ def render(report: Report) -> str:
         more = f"<details><summary>evidence ({len(o.evidence)})</summary><pre>{ev}</pre></details>"
         rows.append(
             f'<tr><td class="id">{escape(o.case.id)}</td><td>{escape(o.case.title)}'
-            f'<br><small>{escape(o.case.checks)}</small></td>'
+            f"<br><small>{escape(o.case.checks)}</small></td>"
             f'<td class="r {_cls(r)}">{escape(r)}</td>'
             f"<td>{escape(o.detail)}{more if ev else ''}</td></tr>"
         )
@@ -64,7 +65,7 @@ def render(report: Report) -> str:
             wire = wire[:400] + f"\u2026 ({len(wire)} characters)"
         bad = "" if e.ok else ' class="bad"'
         timeline.append(
-            f"<tr{bad}><td class=\"t\">{e.t:.3f}</td>"
+            f'<tr{bad}><td class="t">{e.t:.3f}</td>'
             f'<td class="dir">{escape(_ARROW.get(e.direction, e.direction))}</td>'
             f"<td>{escape(e.origin or e.frame_origin)}</td><td>{escape(e.transport)}</td>"
             f'<td class="wire">{escape(wire)}</td><td>{escape(e.verdict)}</td></tr>'

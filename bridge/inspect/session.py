@@ -3,6 +3,7 @@ capture, the waiting loop, and the outcome of loading the target."""
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -84,10 +85,8 @@ class Session:
         return page
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):  # the browser may be gone already (Ctrl-C)
             self.context.close()
-        except Exception:  # the browser may be gone already (Ctrl-C)
-            pass
 
     # ---- target load failures (exit code 2)
 
