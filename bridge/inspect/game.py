@@ -283,13 +283,18 @@ class GameInspection:
             self.set("G-RC-001", Result.PASS, f"answered in {answer.t - t:.2f} s", ev)
 
     def click(self, selector: str, t: float) -> None:
+        """Act as the player: click ``selector`` in the game frame once it can be clicked."""
         assert self.s.main is not None
-        self.s.pump(0.3)
-        self.actions.append({"t": round(self.s.capture.now(), 3), "click": selector})
+        action: dict[str, Any] = {"t": round(self.s.capture.now(), 3), "click": selector}
         try:
-            self.s.main.frame_locator("#game").locator(selector).click(timeout=3000)
+            # Playwright waits for the element to be visible and enabled (a dialog opening);
+            # a loaded machine can take seconds, so allow the whole reply timeout.
+            locator = self.s.main.frame_locator("#game").locator(selector)
+            locator.click(timeout=max(3.0, self.o.reply_timeout) * 1000)
+            action["t"] = round(self.s.capture.now(), 3)
         except Exception as exc:
-            self.actions[-1]["error"] = str(exc).splitlines()[0][:200]
+            action["error"] = str(exc).splitlines()[0][:200]
+        self.actions.append(action)
 
     def step_controls(self) -> None:
         t = self.send(
