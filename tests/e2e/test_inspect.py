@@ -68,6 +68,9 @@ def test_demo_game_passes_and_its_recording_replays(site: E2ESite, tmp_path: Pat
             site.game_url("demo_game/"),
             "--rc-click",
             RC_CLICK,
+            # PyScript on a shared 2-core CI machine can take seconds per round trip.
+            "--round-timeout",
+            "20",
             "--json",
             str(out),
             "--record",
