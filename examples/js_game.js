@@ -22,7 +22,12 @@ window.bridgeReady = delayed(() => HiziBridge.game({
   game.loadProgress(100);
   game.gameReady();
   let balance = 100;
+  let paused = false;
+  // A paused game starts no round until the lobby resumes it (hizi-inspect G-PAUSE-002).
+  game.on("pause", () => { paused = true; game.paused(); });
+  game.on("resume", () => { paused = false; game.resumed(); });
   game.on("spin", () => {
+    if (paused) return;
     balance -= 1;
     game.roundStarted(balance);
     game.roundEnded();

@@ -1,0 +1,213 @@
+"""hizi-inspect end to end: the CLI as a user runs it (a subprocess), against the demo, the JS
+example and deliberately broken fixture peers (tests/e2e/pages/inspect/).
+
+What is asserted is what a user sees: exit codes, and case ids with their results in --json.
+The broken game fixtures share one inspector process (one browser), with short timeouts.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import ROOT, E2ESite
+
+FIXTURES = Path(__file__).resolve().parent / "pages" / "inspect"
+RC_CLICK = "#reality-check [data-action=continue]"
+
+
+@pytest.fixture(scope="module")
+def site(e2e_site: E2ESite) -> E2ESite:
+    shutil.copytree(FIXTURES, e2e_site.site_dir / "inspect", dirs_exist_ok=True)
+    return e2e_site
+
+
+def inspect(args: Sequence[str], timeout: float = 200) -> tuple[int, str, float]:
+    started = time.monotonic()
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [sys.executable, "-m", "bridge.inspect", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+        env=env,
+    )
+    elapsed = time.monotonic() - started
+    print(proc.stdout, proc.stderr, f"({elapsed:.1f} s)")
+    return proc.returncode, proc.stdout, elapsed
+
+
+def results(path: Path) -> dict[str, str]:
+    report = json.loads(path.read_text())
+    assert set(report) >= {"target", "mode", "cases", "summary"}
+    assert set(report["summary"]) == {"pass", "fail", "warn", "n/a"}
+    for case in report["cases"]:
+        assert set(case) >= {"id", "title", "result", "evidence"}
+    return {case["id"]: case["result"] for case in report["cases"]}
+
+
+def fails(res: dict[str, str]) -> set[str]:
+    return {case_id for case_id, result in res.items() if result == "fail"}
+
+
+def test_demo_game_passes_and_its_recording_replays(site: E2ESite, tmp_path: Path) -> None:
+    out, rec, html = tmp_path / "demo.json", tmp_path / "demo.jsonl", tmp_path / "demo.html"
+    code, _, _ = inspect(
+        [
+            "game",
+            site.game_url("demo_game/"),
+            "--rc-click",
+            RC_CLICK,
+            # PyScript on a shared 2-core CI machine can take seconds per round trip.
+            "--round-timeout",
+            "20",
+            "--json",
+            str(out),
+            "--record",
+            str(rec),
+            "--html",
+            str(html),
+            "--junit",
+            str(tmp_path / "demo.xml"),
+        ]
+    )
+    res = results(out)
+    assert code == 0, res
+    assert not fails(res)
+    for case_id in (
+        "G-START-001",
+        "G-PAUSE-001",
+        "G-PAUSE-002",
+        "G-RC-001",
+        "G-ORIGIN-001",
+        "G-ORIGIN-002",
+        "G-POST-001",
+        "G-RELOAD-001",
+        "G-DIALECT-002",
+    ):
+        assert res[case_id] == "pass", (case_id, res[case_id])
+    report = json.loads(out.read_text())
+    ready = next(c for c in report["cases"] if c["id"] == "G-START-001")["evidence"][0]["t"]
+    after_load = report["duration_s"] - ready
+    print(f"demo game: {after_load:.1f} s of inspection after the game loaded (target 60 s)")
+    # The target is 60 s on a quiet 2-core machine; CI shares its cores, so only a gross
+    # regression fails here.
+    assert after_load <= 120
+    text = html.read_text()
+    assert "G-RC-001" in text and "game \u2192 lobby" in text
+    assert "http" not in text.split("<body>")[0].replace("charset", "")  # nothing fetched
+    assert "<testcase" in (tmp_path / "demo.xml").read_text()
+
+    rows = [json.loads(line) for line in rec.read_text().splitlines()]
+    assert {r["direction"] for r in rows} >= {"lobby_to_game", "game_to_lobby", "player"}
+    assert all(
+        {"t", "direction", "origin", "transport", "wire", "verdict"} <= set(r)
+        for r in rows
+        if r["direction"] != "player"
+    )
+    replay_out = tmp_path / "replay.json"
+    code, stdout, _ = inspect(
+        [
+            "replay",
+            str(rec),
+            "--against",
+            "game",
+            site.game_url("demo_game/"),
+            "--json",
+            str(replay_out),
+        ]
+    )
+    replay = json.loads(replay_out.read_text())
+    assert code == 0, replay["divergences"][:5]
+    assert replay["divergences"] == [] and replay["received"] == replay["expected"] > 10
+    assert "no divergence" in stdout
+
+
+def test_js_example_game_passes(site: E2ESite, tmp_path: Path) -> None:
+    out = tmp_path / "js.json"
+    url = site.game_url("examples/js_game.html?handshakeTimeoutMs=1000")
+    code, _, _ = inspect(["game", url, "--json", str(out), "--no-reload"])
+    res = results(out)
+    assert code == 0, res
+    assert res["G-ROUND-001"] == res["G-PAUSE-002"] == res["G-RC-001"] == "pass"
+    assert res["G-DIALECT-002"] == "n/a"  # the example ignores ?dialect=
+
+
+def test_broken_games_are_flagged(site: E2ESite, tmp_path: Path) -> None:
+    base = site.game_url("inspect/broken_game.html")
+    expected = {
+        "no-ready": "G-START-001",
+        "unpaired": "G-ROUND-002",
+        "star": "G-POST-001",
+        "late-rc": "G-RC-001",
+        "stranger-pause": "G-ORIGIN-001",
+    }
+    urls = [f"{base}?bug={bug}&rcDelayMs=1800" for bug in expected]
+    code, _, elapsed = inspect(
+        [
+            "game",
+            *urls,
+            "--json",
+            str(tmp_path / "r.json"),
+            "--start-timeout",
+            "3",
+            "--reply-timeout",
+            "1",
+            "--round-timeout",
+            "2",
+            "--quiet-time",
+            "1",
+            "--no-dialects",
+            "--no-reload",
+        ]
+    )
+    assert code == 1
+    for i, (bug, case_id) in enumerate(expected.items(), 1):
+        res = results(tmp_path / f"r-{i}.json")
+        assert res[case_id] == "fail", (bug, res)
+        if bug == "unpaired":
+            # Without a roundStarted no case that needs a complete round can pass either.
+            assert res["G-ROUND-001"] == "fail", res
+            continue
+        # Each other fixture has one bug: nothing unrelated fails with it.
+        assert fails(res) <= {case_id, "G-START-002"}, (bug, fails(res))
+    print(f"broken games: {elapsed:.1f} s")
+
+
+def test_demo_lobby_passes_and_any_origin_lobby_is_flagged(site: E2ESite, tmp_path: Path) -> None:
+    demo, broken = site.lobby_url("demo_lobby/"), site.lobby_url("inspect/lobby_any_origin.html")
+    code, _, _ = inspect(
+        ["lobby", demo, broken, "--json", str(tmp_path / "l.json"), "--start-timeout", "10"]
+    )
+    assert code == 1
+    demo_res, broken_res = results(tmp_path / "l-1.json"), results(tmp_path / "l-2.json")
+    assert not fails(demo_res), demo_res
+    assert demo_res["L-ORIGIN-001"] == demo_res["L-RELOAD-001"] == "pass"
+    assert fails(broken_res) == {"L-ORIGIN-001"}
+
+
+def test_unloadable_target_exits_2(site: E2ESite, tmp_path: Path) -> None:
+    out = tmp_path / "missing.json"
+    code, _, _ = inspect(
+        [
+            "game",
+            site.game_url("inspect/no_such_page.html"),
+            "--json",
+            str(out),
+            "--start-timeout",
+            "3",
+        ]
+    )
+    assert code == 2
+    report: dict[str, Any] = json.loads(out.read_text())
+    assert report["loaded"] is False
