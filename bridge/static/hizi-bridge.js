@@ -1002,14 +1002,16 @@ const GAME_TO_LOBBY = [
     }
 
     _teardown(status, err, reason) {
+      if (this._tornDown) return;
+      this._tornDown = true;
       this._closed = true;
       this._page.close();
       this._runtime.remove(this);
       const fail = err || new HiziBridgeError({ code: "cancelled", message: "bridge closed" });
-      for (const map of [this._replies, this._sends]) {
-        for (const { reject } of map.values()) reject(fail);
-        map.clear();
-      }
+      const pending = [...this._replies.values(), ...this._sends.values()];
+      this._replies.clear();
+      this._sends.clear();
+      for (const { reject } of pending) reject(fail);
       this._setState({ status, mode: this._state.mode, reason: err ? err.message : (reason || "closed"),
         code: err ? err.code : null });
     }
