@@ -221,12 +221,13 @@ def build(
         "bridge_wheel": rel(wheel_paths[OWN_PROJECT]) if has_own else None,
     }
     write_text_atomic(vendor / "manifest.json", json.dumps(manifest, indent=2) + "\n")
-    # A ready-made PyScript config, its URLs relative to vendor/ (where it lives); pages get
-    # a copy rebased to their own folder (write_page_configs), so any mount path works.
+    # A ready-made PyScript config with relative URLs. PyScript resolves them against the
+    # page, not the config, so these are relative to the site root (a page beside
+    # hizi-bridge.js); pages in a folder get a rebased copy (write_page_configs).
     pyscript_config = {
-        "interpreter": "pyodide/pyodide.mjs",
+        "interpreter": "vendor/pyodide/pyodide.mjs",
         "packages_cache": "passthrough",
-        "packages": [w["file"] for w in manifest["wheels"]],
+        "packages": [f"vendor/{w['file']}" for w in manifest["wheels"]],
     }
     write_text_atomic(vendor / "pyscript.json", json.dumps(pyscript_config, indent=2) + "\n")
 
@@ -270,7 +271,7 @@ def copy_static(root: Path, site: Path) -> None:
 
 
 def rebase_config(config: Mapping[str, Any], prefix: str) -> dict[str, Any]:
-    """``config`` (URLs relative to vendor/) with ``prefix`` (the way to vendor/) prepended."""
+    """``config`` (URLs relative to the site root) with ``prefix`` (the way there) prepended."""
     out = dict(config)
     out["interpreter"] = prefix + str(config["interpreter"])
     out["packages"] = [prefix + str(p) for p in config.get("packages", [])]
@@ -289,7 +290,7 @@ def write_page_configs(site: Path, base: Mapping[str, Any]) -> list[Path]:
         extra_path = site / name / PAGE_CONFIG_NAME
         if not extra_path.is_file():
             continue
-        prefix = os.path.relpath(site / "vendor", extra_path.parent).replace(os.sep, "/") + "/"
+        prefix = os.path.relpath(site, extra_path.parent).replace(os.sep, "/") + "/"
         rebased = rebase_config(base, prefix)
         extra = json.loads(extra_path.read_text(encoding="utf-8"))
         merged = {**rebased, **extra}

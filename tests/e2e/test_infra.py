@@ -109,9 +109,10 @@ def test_trimmed_lock_matches_vendored_wheels(e2e_site: E2ESite) -> None:
         assert all(dep in lock["packages"] for dep in entry["depends"]), key
     config = json.loads((vendor / "pyscript.json").read_text())
     assert config["packages_cache"] == "passthrough"
-    # Relative to vendor/, where the config lives: the site can be mounted under any path.
-    assert config["interpreter"] == "pyodide/pyodide.mjs"
-    assert sorted(config["packages"]) == sorted(manifest_files)
+    # Relative (to the site root: PyScript resolves them against the page), so the site can
+    # be mounted under any path.
+    assert config["interpreter"] == "vendor/pyodide/pyodide.mjs"
+    assert sorted(config["packages"]) == sorted(f"vendor/{f}" for f in manifest_files)
 
 
 def test_bridge_wheel_is_pure_and_needs_only_pydantic(e2e_site: E2ESite) -> None:
