@@ -1,7 +1,7 @@
 """End-to-end fixtures: the built site on two origins, system Chromium, and a network guard.
 
-- ``e2e_site`` (session): runs ``buildtool.build()`` once into a private site directory and serves it
-  on a lobby origin (``http://127.0.0.1:<port>``) and a game origin (``http://localhost:<port>``),
+- ``e2e_site`` (session): runs ``buildtool.build()`` once into a private site directory and
+  serves it on a lobby origin (``http://127.0.0.1:<port>``) and a game origin (``http://localhost:<port>``),
   free ports.
 - ``start_site_servers`` (session): factory for more servers on the same site, e.g. with a CSP
   header: ``start_site_servers([("127.0.0.1", 0, {"Content-Security-Policy": "..."})])``.
