@@ -52,6 +52,12 @@ RUNTIME_STDLIB_EXTRA = (
     "encodings/utf_8_sig.py",
     "encodings/utf_16.py",
     "encodings/utf_32.py",
+    "encodings/idna.py",  # OriginPolicy normalises host names with str.encode("idna")
+    "encodings/punycode.py",
+    "stringprep.py",
+    "encodings/raw_unicode_escape.py",
+    "encodings/unicode_escape.py",
+    "encodings/cp1252.py",
 )
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -201,7 +207,8 @@ def precompile(
         for key in keys.keys() - {OWN_PROJECT}:
             keys[key] = hashlib.sha256(f"{keys[key]}\0{keys[OWN_PROJECT]}".encode()).hexdigest()
     if STDLIB_KEY in keys:  # its bytecode covers the modules the wheels import: key on them too
-        keys[STDLIB_KEY] = hashlib.sha256("\0".join(sorted(keys.values())).encode()).hexdigest()
+        parts = [*sorted(keys.values()), *RUNTIME_STDLIB_EXTRA]  # and the cut on its extras
+        keys[STDLIB_KEY] = hashlib.sha256("\0".join(parts).encode()).hexdigest()
     for key, path in archives.items():
         target = cache / "pyc" / keys[key][:32] / path.name
         out[key] = target

@@ -59,7 +59,7 @@ def test_js_api_connects_from_dist(browser: Browser, hosted: Hosted) -> None:
     context = browser.new_context()
     log.guard(context)
     responses: list[Response] = []
-    context.on("response", responses.append)
+    context.on("response", lambda r: responses.append(r))
     try:
         page = context.new_page()
         page.goto(f"{hosted.lobby}/examples/js_lobby.html?game={hosted.game}")
