@@ -3,8 +3,10 @@ zips, hashed names), and the server sends the precompressed twins with the right
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import time
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +21,7 @@ from .conftest import ROOT, BrowserLog
 
 pytestmark = pytest.mark.e2e
 
+REPORT = ROOT / "build" / "reports" / "dist.json"
 BOOT_TIMEOUT_MS = int(os.environ.get("HIZI_BOOT_TIMEOUT_MS", "120000"))
 STATUS_IS = "s => document.getElementById('bridge-status').textContent === s"
 RC_DATA = {
@@ -62,10 +65,12 @@ def test_js_api_connects_from_dist(browser: Browser, hosted: Hosted) -> None:
     context.on("response", lambda r: responses.append(r))
     try:
         page = context.new_page()
+        t0 = time.perf_counter()
         page.goto(f"{hosted.lobby}/examples/js_lobby.html?game={hosted.game}")
         page.wait_for_function(STATUS_IS, arg="connected", timeout=BOOT_TIMEOUT_MS)
         game = next(f for f in page.frames if "js_game.html" in f.url)
         game.wait_for_function(STATUS_IS, arg="connected", timeout=BOOT_TIMEOUT_MS)
+        boot_s = time.perf_counter() - t0
         answer = page.evaluate("(data) => bridge.realityCheck(data)", RC_DATA)
         assert answer == {"type": "realityCheckAnswer", "data": {"choice": "continue"}}
         ok = [r for r in responses if r.ok]
@@ -84,6 +89,16 @@ def test_js_api_connects_from_dist(browser: Browser, hosted: Hosted) -> None:
             assert immutable is not entry, (path, response.headers.get("cache-control"))
         stdlib = hosted.manifest["pyodide"]["runtime_stdlib"]
         assert any(urlsplit(r.url).path.endswith(Path(stdlib).name) for r in ok)
+        # Bytes on the wire (encoded bodies) per origin, dist files only, cold profile.
+        wire: dict[str, int] = {}
+        for response in ok:
+            parts = urlsplit(response.url)
+            if not parts.path.startswith("/examples/"):
+                size = response.request.sizes()["responseBodySize"]
+                wire[parts.netloc] = wire.get(parts.netloc, 0) + size
+        REPORT.parent.mkdir(parents=True, exist_ok=True)
+        REPORT.write_text(json.dumps({"boot_to_connected_s": round(boot_s, 2), "wire": wire}))
+        print(f"\n[dist] both connected in {boot_s:.2f} s; bytes on the wire per origin: {wire}")
     finally:
         context.close()
     assert not log.blocked, log.blocked
