@@ -27,7 +27,7 @@ from packaging.utils import canonicalize_name
 from . import compress
 from .bytecode import OWN_PROJECT, RUNTIME_STDLIB_KEY, STDLIB_KEY, precompile
 from .common import ROOT, BuildError, copy_atomic, log, sha256_file, write_text_atomic
-from .lock import PYODIDE_ABI, read_lock
+from .lock import PYODIDE_ABI, Lock, fetch, read_lock
 from .vendor import WheelInfo, build_own_wheel, vendor_npm, wheel_metadata
 
 TRIMMED_LOCK_NAME = "hizi-lock.json"
@@ -70,10 +70,9 @@ def _hashed_zip(src: Path, folder: Path, stem: str) -> Path:
 
 
 def _vendor_wheels(
-    root: Path, lock_: Any, cache: Path, wheels_dir: Path, *, offline: bool
+    root: Path, lock_: Lock, cache: Path, wheels_dir: Path, *, offline: bool
 ) -> tuple[dict[str, Path], bool]:
-    from .lock import fetch
-
+    """Copy the pinned wheels and build ours into ``wheels_dir``; (paths by name, ours built)."""
     wheels_dir.mkdir(parents=True, exist_ok=True)
     paths: dict[str, Path] = {}
     for name, art in lock_.wheels.items():
