@@ -58,7 +58,11 @@ RUNTIME_STDLIB_EXTRA = (
     "encodings/raw_unicode_escape.py",
     "encodings/unicode_escape.py",
     "encodings/cp1252.py",
+    "importlib/readers.py",
 )
+# Whole packages kept: importlib.resources (the kit's source is read with it) imports its
+# helpers lazily.
+RUNTIME_STDLIB_PACKAGES = ("importlib/resources/",)
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 _PYC_COMPILER = r"""
@@ -179,7 +183,8 @@ def runtime_members(archive: Path, used: set[str]) -> set[str]:
     """The members of the cut library: ``used``, the extras, and every parent package."""
     with zipfile.ZipFile(archive) as zf:
         names = set(zf.namelist())
-    keep = (used | set(RUNTIME_STDLIB_EXTRA)) & names
+    extra = {n for n in names if n.endswith(".py") and n.startswith(RUNTIME_STDLIB_PACKAGES)}
+    keep = (used | set(RUNTIME_STDLIB_EXTRA) | extra) & names
     for name in list(keep):
         parts = name.split("/")[:-1]
         for i in range(1, len(parts) + 1):
@@ -207,7 +212,7 @@ def precompile(
         for key in keys.keys() - {OWN_PROJECT}:
             keys[key] = hashlib.sha256(f"{keys[key]}\0{keys[OWN_PROJECT]}".encode()).hexdigest()
     if STDLIB_KEY in keys:  # its bytecode covers the modules the wheels import: key on them too
-        parts = [*sorted(keys.values()), *RUNTIME_STDLIB_EXTRA]  # and the cut on its extras
+        parts = [*sorted(keys.values()), *RUNTIME_STDLIB_EXTRA, *RUNTIME_STDLIB_PACKAGES]
         keys[STDLIB_KEY] = hashlib.sha256("\0".join(parts).encode()).hexdigest()
     for key, path in archives.items():
         target = cache / "pyc" / keys[key][:32] / path.name
