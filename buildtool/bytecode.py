@@ -3,9 +3,11 @@
 Pyodide imports the pure-Python files of a wheel from source, with sys.dont_write_bytecode
 set, so every page load would compile pydantic, typing-extensions and the bridge again
 (≈ 0.5 s per frame here). The build compiles them once, with the vendored Pyodide under Node,
-and ships archives that carry ``__pycache__/*.cpython-3XY.pyc`` beside each source file
-(unchecked-hash pycs: never re-validated, so extraction mtimes do not matter). The sources stay
-in the wheel (tracebacks, inspect); another Python ignores the pycs.
+and ships archives that carry ``__pycache__/*.cpython-3XY.pyc`` beside the source files
+(unchecked-hash pycs: never re-validated, so extraction mtimes do not matter): all of ours,
+and of the third-party wheels and the standard library only the modules a boot imports (the
+rest would be bytes no page uses). The sources stay in the wheels (tracebacks, inspect);
+another Python ignores the pycs.
 
 Every archive written here is *stored*, not deflated: the files go over HTTP with brotli or
 gzip, which compress a stored zip as a whole (far better than per-member deflate, which they
