@@ -1,7 +1,7 @@
 """End-to-end fixtures: the built site on two origins, system Chromium, and a network guard.
 
-- ``e2e_site`` (session): runs ``build.build()`` once into a private site directory and serves it
-  on a lobby origin (``http://127.0.0.1:<port>``) and a game origin (``http://localhost:<port>``),
+- ``e2e_site`` (session): runs ``buildtool.build()`` once into a private site directory and
+  serves it on a lobby origin (``http://127.0.0.1:<port>``) and a game origin (``http://localhost:<port>``),
   free ports.
 - ``start_site_servers`` (session): factory for more servers on the same site, e.g. with a CSP
   header: ``start_site_servers([("127.0.0.1", 0, {"Content-Security-Policy": "..."})])``.
@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import ipaddress
 import os
@@ -91,8 +92,10 @@ def _load_by_path(name: str, path: Path) -> ModuleType:
 
 
 def load_build_module() -> ModuleType:
-    """Import the top-level build.py by path (``import build`` may find PyPA's ``build``)."""
-    return _load_by_path("hizi_build", ROOT / "build.py")
+    """The build package (``buildtool``; build.py is only its command-line entry)."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    return importlib.import_module("buildtool")
 
 
 # One Chromium and one set of launch flags for the tests and the benchmark (bench/).

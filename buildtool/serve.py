@@ -1,0 +1,179 @@
+"""Static servers for the site (and dist/): WhiteNoise on wsgiref, one thread per request.
+
+WhiteNoise does the HTTP work: it picks the ``.br`` / ``.gz`` twin the browser accepts (with
+``Vary: Accept-Encoding``), sends ETags and answers ``If-None-Match`` with 304, and serves
+``index.html`` for a folder. This module only decides the cache policy and adds per-origin
+headers (e.g. a Content-Security-Policy for the e2e tests).
+"""
+
+from __future__ import annotations
+
+import re
+import socketserver
+import sys
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from whitenoise import WhiteNoise
+
+MIME_TYPES: dict[str, str] = {
+    ".mjs": "text/javascript",
+    ".js": "text/javascript",
+    ".wasm": "application/wasm",
+    ".whl": "application/zip",
+    ".zip": "application/zip",
+    ".json": "application/json",
+    ".html": "text/html",
+    ".css": "text/css",
+    ".map": "application/json",
+    ".toml": "text/plain",
+    ".py": "text/x-python",
+    ".svg": "image/svg+xml",
+}
+IMMUTABLE = "public, max-age=31536000, immutable"
+REVALIDATE = "no-cache"  # cache, but ask (If-None-Match) before each use
+# A content hash in a name or a folder: python_stdlib.<16 hex>.zip, wheels/pyc/<16 hex>/...
+HASHED = re.compile(r"(?:^|[./-])[0-9a-f]{16}(?:[./]|$)")
+# Files under /vendor/ that change from one build to the next, under fixed names.
+MUTABLE_VENDOR_FILES = frozenset({"hizi-lock.json", "manifest.json", "pyscript.json"})
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def is_immutable(url: str) -> bool:
+    """Whether a URL path may be cached for a year without asking again.
+
+    Hashed names always. In build/site also the rest of /vendor/, whose files are pinned by
+    vendor.lock.json (a new pin rebuilds them under the same names: the dev server accepts
+    that; dist/ hashes every name instead), except the files each build rewrites.
+    """
+    if HASHED.search(url):
+        return True
+    name = url.rsplit("/", 1)[-1]
+    mutable = name in MUTABLE_VENDOR_FILES or name.startswith("hizi_bridge-")
+    return url.startswith("/vendor/") and not mutable
+
+
+def _cache_headers(headers: Any, path: str, url: str) -> None:
+    if not is_immutable(url):
+        headers["Cache-Control"] = REVALIDATE
+
+
+def _not_found(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    body = b"404 Not Found\n"
+    start_response(
+        "404 Not Found",
+        [("Content-Type", "text/plain"), ("Content-Length", str(len(body)))],
+    )
+    return [body]
+
+
+def make_app(directory: Path, extra_headers: Mapping[str, str] | None = None) -> WSGIApp:
+    """A WSGI app serving ``directory`` with precompressed twins and the cache policy."""
+    static = WhiteNoise(
+        _not_found,
+        root=str(directory),
+        # Files appear while it runs (a rebuild, the e2e hostile pages): look them up per
+        # request instead of indexing them once at start.
+        autorefresh=True,
+        max_age=None,
+        allow_all_origins=False,
+        mimetypes=MIME_TYPES,
+        index_file=True,
+        immutable_file_test=lambda path, url: is_immutable(url),
+        add_headers_function=_cache_headers,
+    )
+    extra = list((extra_headers or {}).items())
+    if not extra:
+        return static  # type: ignore[no-any-return]
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            return start_response(status, [*headers, *extra], *exc)
+
+        return static(environ, start)  # type: ignore[no-any-return]
+
+    return app
+
+
+class _Handler(WSGIRequestHandler):
+    verbose = False
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.verbose:
+            super().log_message(format, *args)
+
+
+class _Server(socketserver.ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            return  # the browser went away (navigation, test teardown)
+        super().handle_error(request, client_address)
+
+
+@dataclass(frozen=True)
+class ServerSpec:
+    """``host`` is the name used in the origin; the socket binds to ``bind``."""
+
+    host: str
+    port: int = 0
+    headers: Mapping[str, str] = field(default_factory=dict)
+    bind: str = "127.0.0.1"
+
+
+@dataclass
+class SiteServer:
+    spec: ServerSpec
+    httpd: WSGIServer
+    thread: threading.Thread
+
+    @property
+    def port(self) -> int:
+        return int(self.httpd.server_address[1])
+
+    @property
+    def origin(self) -> str:
+        return f"http://{self.spec.host}:{self.port}"
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+        self.thread.join(timeout=5)
+
+
+SpecLike = ServerSpec | tuple[str, int] | tuple[str, int, Mapping[str, str]]
+
+
+def start_servers(
+    site_dir: Path | str, specs: Iterable[SpecLike], *, verbose: bool = False
+) -> list[SiteServer]:
+    """Serve ``site_dir`` once per spec, each in a daemon thread. Port 0 picks a free port."""
+    servers: list[SiteServer] = []
+    directory = Path(site_dir).resolve()
+    handler = type("Handler", (_Handler,), {"verbose": verbose})
+    try:
+        for raw in specs:
+            spec = raw if isinstance(raw, ServerSpec) else ServerSpec(*raw)
+            app = make_app(directory, spec.headers)
+            httpd = make_server(spec.bind, spec.port, app, _Server, handler)
+            thread = threading.Thread(
+                target=httpd.serve_forever, name=f"site-{spec.host}:{spec.port}", daemon=True
+            )
+            thread.start()
+            servers.append(SiteServer(spec, httpd, thread))
+    except BaseException:
+        stop_servers(servers)
+        raise
+    return servers
+
+
+def stop_servers(servers: Iterable[SiteServer]) -> None:
+    for server in servers:
+        server.stop()
