@@ -35,7 +35,7 @@ from .core.wire import build, dump, dump_json, parse
 if TYPE_CHECKING:
     from .browser.bridges import GameBridge, LobbyBridge
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _BROWSER = {"LobbyBridge", "GameBridge"}
 

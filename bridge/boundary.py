@@ -103,9 +103,12 @@ def js_constants() -> str:
         body = ", ".join(f"{k}: {json.dumps(v)}" for k, v in members.items())
         return f"const {name} = Object.freeze({{ {body} }});"
 
+    from . import __version__  # the one place the version is defined
+
     lobby = json.dumps([c.type_name() for c in LOBBY_TO_GAME])
     game = json.dumps([c.type_name() for c in GAME_TO_LOBBY])
     lines = [
+        f"const VERSION = {json.dumps(__version__)};",
         table("OP", {m.name: m.value for m in PageOp}),
         table("ENGINE", {m.name: m.value for m in EngineOp}),
         table("PIECE", {m.name: m.value for m in Piece}),
