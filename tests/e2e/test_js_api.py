@@ -258,6 +258,28 @@ def test_invalid_outbound_values_are_refused_with_a_typed_error(pair: Pair) -> N
     assert result["status"] == "connected"  # the refused close left the bridge open
     # None of them reached the game.
     assert not _has(pair.game, "turbo", "in", status="rejected")
+    # The issue's own examples, from the game's side (#11, section 4).
+    game = pair.game.evaluate(
+        """async () => {
+            const outcome = (p) => p.then(() => "sent", (e) => [e.name, e.code, e.field || null]);
+            const circular = {}; circular.me = circular;
+            return {
+                nan: await outcome(bridge.send("autoplayStarted", { rounds: NaN })),
+                date: await outcome(bridge.send("playerActivity", { action: new Date(0) })),
+                bigint: await outcome(bridge.balance(10n)),
+                cycle: await outcome(bridge.send("playerActivity", circular)),
+                ok: await outcome(bridge.send("autoplayStarted", { rounds: 5 })),
+            };
+        }"""
+    )
+    assert game["nan"] == [err, "invalid_outbound", "data.rounds"]
+    assert game["date"] == [err, "invalid_outbound", "data.action"]
+    assert game["bigint"] == [err, "invalid_outbound", "data"]
+    assert game["cycle"] == [err, "invalid_outbound", "data.me"]
+    assert game["ok"] == "sent"
+    _wait_log(pair.page, "autoplayStarted", "in", via="port")
+    lobby_in = [e["type"] for e in _log(pair.page) if e["direction"] == "in"]
+    assert lobby_in.count("autoplayStarted") == 1 and "playerActivity" not in lobby_in
 
 
 def test_messages_from_a_wrong_origin_are_rejected_and_counted(pair: Pair) -> None:

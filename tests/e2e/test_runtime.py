@@ -179,3 +179,30 @@ def test_connected_settles_at_once_and_a_bad_option_is_one_line(
     assert "\n" not in message and "Traceback" not in message, message
     assert site.game_origin in message, message
     page.context.close()
+
+
+def test_a_lobby_whose_game_never_speaks_times_out_and_still_hears_it_later(
+    browser: Browser, hostile_site: HostileSite, browser_log: BrowserLog
+) -> None:
+    """Issue #11, section 3: status error, code timeout; a game that speaks later connects."""
+    site = hostile_site.site
+    page = _lobby_page(
+        browser,
+        browser_log,
+        site.lobby_url(f"{PAGE}?games=1&game={site.game_origin}&path=/hostile/blank.html"),
+    )
+    result = page.evaluate(
+        """async () => {
+            const bridge = await openLobby(0, { handshakeTimeoutMs: 1500 });
+            window.lateBridge = bridge;
+            const code = await bridge.connected().then(() => "connected", (e) => e.code);
+            return { code, status: bridge.status, statusCode: (await bridge.stats()).status };
+        }"""
+    )
+    assert result == {"code": "timeout", "status": "error", "statusCode": "error"}
+    silent = next(f for f in page.frames if f.parent_frame is not None)
+    silent.evaluate(
+        "(lobby) => parent.postMessage({ type: 'gameReady' }, lobby)", site.lobby_origin
+    )
+    page.wait_for_function("lateBridge.status === 'connected' && lateBridge.mode === 'compat'")
+    page.context.close()
