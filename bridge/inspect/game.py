@@ -283,7 +283,13 @@ class GameInspection:
             self.set("G-RC-001", Result.PASS, f"answered in {answer.t - t:.2f} s", ev)
 
     def click(self, selector: str, t: float) -> None:
-        """Act as the player: click ``selector`` in the game frame once it can be clicked."""
+        """Act as the player: click ``selector`` in the game frame once it can be clicked.
+
+        The action's ``t`` is when the player starts to act, before the click: a replay waits
+        until the peer has sent what it had sent by ``t``, and what the click itself causes
+        (a ``realityCheckAnswer``) comes after ``t``, so it is never waited for before the
+        click that causes it. ``done`` is when the click went through.
+        """
         assert self.s.main is not None
         action: dict[str, Any] = {"t": round(self.s.capture.now(), 3), "click": selector}
         try:
@@ -291,7 +297,7 @@ class GameInspection:
             # a loaded machine can take seconds, so allow the whole reply timeout.
             locator = self.s.main.frame_locator("#game").locator(selector)
             locator.click(timeout=max(3.0, self.o.reply_timeout) * 1000)
-            action["t"] = round(self.s.capture.now(), 3)
+            action["done"] = round(self.s.capture.now(), 3)
         except Exception as exc:
             action["error"] = str(exc).splitlines()[0][:200]
         self.actions.append(action)
