@@ -218,6 +218,8 @@ class GameInspection:
             self.step_stranger_framing()
             if self.o.reload:
                 self.step_reload()
+            else:
+                self.set("G-RELOAD-001", Result.NA, "not asked for (--no-reload)")
         self.step_dialect()
         self.finish()
         report = self.report(loaded=True)
