@@ -157,6 +157,23 @@ _ALL: list[Case] = [
         "autoplayStopped (n/a when the game never autoplays).",
     ),
     Case(
+        "G-EXT-001",
+        "game",
+        "Issue #12 extensions do no harm",
+        "toggleAudio and toggleTurbo (twice each), showAutoplay, hideHelp, promoInfo, "
+        "freeRounds (used up), showError (canContinue) and continue cause no page error "
+        "(a fail); a game that obeys or ignores them still plays a round afterwards (a "
+        "warning otherwise: a plain Appendix A game does not know them).",
+    ),
+    Case(
+        "G-EXT-002",
+        "game",
+        "setStake is answered with stakeChanged",
+        "setStake 2 and then 1 are each answered with stakeChanged within --reply-timeout "
+        "(the game may pick its nearest stake); no answer is a warning (an extension a plain "
+        "Appendix A game does not know); only a page error fails.",
+    ),
+    Case(
         "G-JUNK-001",
         "game",
         "Junk from the lobby's origin is ignored",

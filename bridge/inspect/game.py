@@ -62,6 +62,40 @@ JUNK: list[Any] = [
 ]
 
 
+# The lobby -> game extensions of issue #12 (hizi's Operator Interface events), in an order
+# that leaves the game as it was: toggles twice, an error the player may continue from and
+# then continue, free rounds already used up. A plain Appendix A game does not know them and
+# ignores them; setStake, the one with an answer, is G-EXT-002's.
+ISSUE_12_EXTENSIONS: list[dict[str, Any]] = [
+    {"type": "toggleAudio"},
+    {"type": "toggleAudio"},
+    {"type": "toggleTurbo"},
+    {"type": "toggleTurbo"},
+    {"type": "showAutoplay"},
+    {"type": "hideHelp"},
+    {
+        "type": "promoInfo",
+        "data": {"title": "hizi-inspect", "text": "A test promotion; nothing to claim."},
+    },
+    {
+        "type": "freeRounds",
+        "data": {
+            "roundsLeft": 0,
+            "roundsTotal": 1,
+            "stake": 0.1,
+            "wonSoFar": 0,
+            "currency": "EUR",
+        },
+    },
+    {
+        "type": "showError",
+        "data": {"message": "hizi-inspect: a test message.", "canContinue": True},
+    },
+    {"type": "continue"},
+]
+SET_STAKES = (2.0, 1.0)  # setStake there and back: each is answered with stakeChanged
+
+
 @dataclass
 class GameOptions:
     lobby_param: str = "lobby"
@@ -178,11 +212,14 @@ class GameInspection:
             self.step_reality_check()
             self.step_controls()
             self.step_turbo_audio_autoplay()
+            self.step_extensions()
             self.step_junk()
             self.step_stranger_sibling()
             self.step_stranger_framing()
             if self.o.reload:
                 self.step_reload()
+            else:
+                self.set("G-RELOAD-001", Result.NA, "not asked for (--no-reload)")
         self.step_dialect()
         self.finish()
         report = self.report(loaded=True)
@@ -283,7 +320,13 @@ class GameInspection:
             self.set("G-RC-001", Result.PASS, f"answered in {answer.t - t:.2f} s", ev)
 
     def click(self, selector: str, t: float) -> None:
-        """Act as the player: click ``selector`` in the game frame once it can be clicked."""
+        """Act as the player: click ``selector`` in the game frame once it can be clicked.
+
+        The action's ``t`` is when the player starts to act, before the click: a replay waits
+        until the peer has sent what it had sent by ``t``, and what the click itself causes
+        (a ``realityCheckAnswer``) comes after ``t``, so it is never waited for before the
+        click that causes it. ``done`` is when the click went through.
+        """
         assert self.s.main is not None
         action: dict[str, Any] = {"t": round(self.s.capture.now(), 3), "click": selector}
         try:
@@ -291,7 +334,7 @@ class GameInspection:
             # a loaded machine can take seconds, so allow the whole reply timeout.
             locator = self.s.main.frame_locator("#game").locator(selector)
             locator.click(timeout=max(3.0, self.o.reply_timeout) * 1000)
-            action["t"] = round(self.s.capture.now(), 3)
+            action["done"] = round(self.s.capture.now(), 3)
         except Exception as exc:
             action["error"] = str(exc).splitlines()[0][:200]
         self.actions.append(action)
@@ -352,6 +395,58 @@ class GameInspection:
         errors = self.errors_since(t_auto)
         if errors:
             self.set("G-AUTO-001", Result.FAIL, "page error: " + errors[0], self.game_msgs(t_auto))
+
+    def step_extensions(self) -> None:
+        """Issue #12's lobby -> game extensions: a game that ignores them is never failed for
+        it (a plain Appendix A game does not know them); only a page error fails."""
+        t = self.send(*ISSUE_12_EXTENSIONS)
+        self.s.pump(self.o.quiet / 2)
+        ok, _ = self.spin()
+        errors = self.errors_since(t)
+        ev = self.game_msgs(t)
+        if errors:
+            self.set("G-EXT-001", Result.FAIL, "page error: " + errors[0], ev)
+        elif not ok:
+            self.set(
+                "G-EXT-001",
+                Result.WARN,
+                "no complete round after the extensions (showError, then continue)",
+                ev,
+            )
+        else:
+            self.set(
+                "G-EXT-001",
+                Result.PASS,
+                f"{len(ISSUE_12_EXTENSIONS)} extension messages obeyed or ignored; "
+                "the game still plays",
+                ev,
+            )
+
+        t_stake = self.s.capture.now()
+        answers: list[Event] = []
+        for stake in SET_STAKES:
+            t_one = self.send({"type": "setStake", "data": {"stake": stake}})
+            answer = self.wait_type(t_one, ("stakeChanged",), self.o.reply_timeout)
+            if answer is None:
+                break
+            answers.append(answer)
+        errors = self.errors_since(t_stake)
+        ev = self.game_msgs(t_stake)
+        if errors:
+            self.set("G-EXT-002", Result.FAIL, "page error: " + errors[0], ev)
+        elif len(answers) == len(SET_STAKES):
+            stakes = ", ".join(f"{a.data['data']['stake']:g}" for a in answers)
+            self.set("G-EXT-002", Result.PASS, f"stakeChanged answered: {stakes}", ev)
+        elif not answers:
+            self.set(
+                "G-EXT-002",
+                Result.WARN,
+                f"no stakeChanged within {self.o.reply_timeout:g} s (extension; a plain "
+                "Appendix A game does not know setStake)",
+                ev,
+            )
+        else:
+            self.set("G-EXT-002", Result.WARN, "only the first setStake was answered", ev)
 
     def step_junk(self) -> None:
         t = self.send(*JUNK)

@@ -128,9 +128,11 @@ class LobbyInspection:
                 Result.WARN,
                 f"?{self.o.lobby_param}={given!r}, expected {self.lobby_origin!r}",
             )
-        # A lobby that boots a runtime first (Pyodide) answers later: wait for its first
-        # message to the game, or give up quietly; its silence is not a failure.
-        s.wait_for(self.to_game, self.o.start_timeout, step=0.1)
+        # The game has started up. A lobby that still boots a runtime (Pyodide) may answer
+        # later: wait up to the reply timeout for its first message to the game. Many lobbies
+        # never say anything to a plain game on their own, so silence is not a failure and
+        # costs no more than the reply timeout.
+        s.wait_for(self.to_game, self.o.reply_timeout, step=0.1)
         s.pump(self.o.quiet)
         errors = s.capture.errors_since(0)
         start = [e for e in s.capture.events if e.direction in (GAME_TO_LOBBY, LOBBY_TO_GAME)]
@@ -299,6 +301,8 @@ class LobbyInspection:
             self.set("L-POST-001", Result.FAIL, f'{len(wild)} post(s) to "*"', wild)
         elif wrong:
             self.set("L-POST-001", Result.FAIL, f"posted to {wrong[0].target!r}", wrong)
+        elif not posts:
+            self.set("L-POST-001", Result.NA, "the lobby made no window post; nothing to judge")
         else:
             self.set("L-POST-001", Result.PASS, f"{len(posts)} window posts checked", posts[:2])
 

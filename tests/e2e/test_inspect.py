@@ -47,6 +47,31 @@ def inspect(args: Sequence[str], timeout: float = 200) -> tuple[int, str, float]
     return proc.returncode, proc.stdout, elapsed
 
 
+def inspect_concurrently(runs: Sequence[Sequence[str]], timeout: float = 200) -> list[int]:
+    """Several inspector processes at once: the broken fixtures mostly wait out short
+    timeouts, so two browsers side by side halve the wall time on two cores."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    started = time.monotonic()
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bridge.inspect", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            cwd=ROOT,
+            env=env,
+        )
+        for args in runs
+    ]
+    codes = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=max(1.0, timeout - (time.monotonic() - started)))
+        print(out)
+        codes.append(proc.returncode)
+    print(f"({time.monotonic() - started:.1f} s for {len(runs)} concurrent runs)")
+    return codes
+
+
 def results(path: Path) -> dict[str, str]:
     report = json.loads(path.read_text())
     assert set(report) >= {"target", "mode", "cases", "summary"}
@@ -94,6 +119,8 @@ def test_demo_game_passes_and_its_recording_replays(site: E2ESite, tmp_path: Pat
         "G-POST-001",
         "G-RELOAD-001",
         "G-DIALECT-002",
+        "G-EXT-001",
+        "G-EXT-002",
     ):
         assert res[case_id] == "pass", (case_id, res[case_id])
     report = json.loads(out.read_text())
@@ -141,57 +168,64 @@ def test_js_example_game_passes(site: E2ESite, tmp_path: Path) -> None:
     assert code == 0, res
     assert res["G-ROUND-001"] == res["G-PAUSE-002"] == res["G-RC-001"] == "pass"
     assert res["G-DIALECT-002"] == "n/a"  # the example ignores ?dialect=
+    # It knows none of issue #12's lobby -> game extensions: ignored safely, not a failure.
+    assert res["G-EXT-001"] == "pass" and res["G-EXT-002"] == "warn", res
 
 
 def test_broken_games_are_flagged(site: E2ESite, tmp_path: Path) -> None:
     base = site.game_url("inspect/broken_game.html")
     expected = {
-        "no-ready": "G-START-001",
-        "unpaired": "G-ROUND-002",
-        "star": "G-POST-001",
-        "late-rc": "G-RC-001",
-        "stranger-pause": "G-ORIGIN-001",
+        "no-ready": {"G-START-001"},
+        "unpaired": {"G-ROUND-002"},
+        "star": {"G-POST-001"},
+        "late-rc": {"G-RC-001"},
+        "stranger-pause": {"G-ORIGIN-001"},
+        "ext-crash": {"G-EXT-001", "G-EXT-002"},
     }
-    urls = [f"{base}?bug={bug}&rcDelayMs=1800" for bug in expected]
-    code, _, elapsed = inspect(
+    bugs = list(expected)
+    halves = {"a": bugs[::2], "b": bugs[1::2]}  # two inspector processes, one browser each
+    options = ["--start-timeout", "3", "--reply-timeout", "1", "--round-timeout", "2"]
+    options += ["--quiet-time", "1", "--no-dialects", "--no-reload"]
+    started = time.monotonic()
+    codes = inspect_concurrently(
         [
-            "game",
-            *urls,
-            "--json",
-            str(tmp_path / "r.json"),
-            "--start-timeout",
-            "3",
-            "--reply-timeout",
-            "1",
-            "--round-timeout",
-            "2",
-            "--quiet-time",
-            "1",
-            "--no-dialects",
-            "--no-reload",
+            [
+                "game",
+                *(f"{base}?bug={bug}&rcDelayMs=1800" for bug in half),
+                "--json",
+                str(tmp_path / f"{name}.json"),
+                *options,
+            ]
+            for name, half in halves.items()
         ]
     )
-    assert code == 1
-    for i, (bug, case_id) in enumerate(expected.items(), 1):
-        res = results(tmp_path / f"r-{i}.json")
-        assert res[case_id] == "fail", (bug, res)
+    elapsed = time.monotonic() - started
+    assert codes == [1, 1]
+    for bug, case_ids in expected.items():
+        name = "a" if bug in halves["a"] else "b"
+        res = results(tmp_path / f"{name}-{halves[name].index(bug) + 1}.json")
+        assert fails(res) >= case_ids, (bug, res)
         if bug == "unpaired":
             # Without a roundStarted no case that needs a complete round can pass either.
             assert res["G-ROUND-001"] == "fail", res
             continue
-        # Each other fixture has one bug: nothing unrelated fails with it.
-        assert fails(res) <= {case_id, "G-START-002"}, (bug, fails(res))
+        # Each other fixture has one bug: nothing unrelated fails with it; in particular
+        # plain games that ignore issue #12's extensions get no G-EXT failure.
+        assert fails(res) <= case_ids | {"G-START-002"}, (bug, fails(res))
+        if bug != "ext-crash":
+            assert res["G-EXT-001"] in ("pass", "n/a") and res["G-EXT-002"] in ("warn", "n/a")
     print(f"broken games: {elapsed:.1f} s")
 
 
 def test_demo_lobby_passes_and_any_origin_lobby_is_flagged(site: E2ESite, tmp_path: Path) -> None:
     demo, broken = site.lobby_url("demo_lobby/"), site.lobby_url("inspect/lobby_any_origin.html")
     code, _, _ = inspect(
-        ["lobby", demo, broken, "--json", str(tmp_path / "l.json"), "--start-timeout", "10"]
+        ["lobby", demo, broken, "--json", str(tmp_path / "l.json"), "--start-timeout", "30"]
     )
     assert code == 1
     demo_res, broken_res = results(tmp_path / "l-1.json"), results(tmp_path / "l-2.json")
     assert not fails(demo_res), demo_res
+    assert demo_res["L-LOAD-001"] == demo_res["L-LOAD-002"] == demo_res["L-START-001"] == "pass"
     assert demo_res["L-ORIGIN-001"] == demo_res["L-RELOAD-001"] == "pass"
     assert fails(broken_res) == {"L-ORIGIN-001"}
 

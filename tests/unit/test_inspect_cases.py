@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -36,3 +37,20 @@ def test_cli_requires_a_mode_and_replay_a_peer() -> None:
         cli.main([])
     with pytest.raises(SystemExit):
         cli.main(["replay", "x.jsonl", "http://localhost:1/"])  # --against missing
+
+
+def test_game_mode_sends_every_lobby_extension_and_each_is_valid() -> None:
+    """A new lobby -> game extension in the catalog must be exercised by game mode (G-EXT-*),
+    and what the inspector sends as an extension must be a valid message of the catalog."""
+    from bridge.core.messages import LOBBY_TO_GAME, Direction, Family
+    from bridge.core.wire import parse
+    from bridge.inspect.game import ISSUE_12_EXTENSIONS, SET_STAKES
+
+    sent = [*ISSUE_12_EXTENSIONS, *({"type": "setStake", "data": {"stake": s}} for s in SET_STAKES)]
+    for wire in sent:
+        message = parse(json.dumps(wire), direction=Direction.LOBBY_TO_GAME)
+        assert message.family is Family.EXTENSION, wire
+    # pause / resume, realityCheck and close have their own steps (G-PAUSE, G-RC, G-ORIGIN).
+    elsewhere = {"pause", "resume", "realityCheck", "close"}
+    extensions = {c.type_name() for c in LOBBY_TO_GAME if c.family is Family.EXTENSION}
+    assert extensions - elsewhere == {str(w["type"]) for w in sent}
