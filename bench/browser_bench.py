@@ -5,18 +5,26 @@ serves it on two origins (lobby on 127.0.0.1, game on localhost), drives headles
 (/usr/bin/chromium, or $HIZI_CHROMIUM) with Playwright, prints one table and writes
 ``bench/results.json``. The pages are bench/pages/ (served under /bench/).
 
-Each run opens a fresh browser context (empty HTTP cache) and measures, in the same two frames:
+Each run measures, each in a fresh persistent profile (cold visit, then a repeat visit):
 
-* boot: navigation start -> both bridges connected (cold), then again after a reload (warm
-  HTTP cache), and two bare ``loadPyodide()`` boots in the same frames (cold and warm);
-* round trips, interleaved in rounds: the bridge's ``request("realityCheck")`` answered by the
-  game (validated on both sides), a raw ``MessageChannel`` echo, a Penpal 7 method call and
-  the "floor" (a raw port echo whose every hop parses, validates and dumps the message with
-  pydantic in the page's Pyodide: what validating in Python at both ends costs before any
-  protocol), then, once both bridges are closed (their window listeners would see the
+* hizi-bridge with ``runtime: "worker"`` and with ``runtime: "main"`` (which goes first
+  alternates between runs): boot, then round trips interleaved in rounds (the bridge's
+  ``request("realityCheck")`` answered by the game, a raw ``MessageChannel`` echo, a Penpal 7
+  call over a port, and the validated "floor": a raw port echo whose every hop parses,
+  validates and dumps the message with pydantic, in a bench-only worker per frame for the
+  worker runtime (page -> worker -> port -> worker -> page, as the runtime does) and in the
+  page's own Pyodide for the main one), then a burst of game -> lobby ``balance`` events (rate,
+  loss, order), then, once both bridges are closed (their window listeners would see the
   traffic), a raw ``window.postMessage`` echo; the same payload everywhere;
-* a burst of game -> lobby ``balance`` events: rate, loss, order;
-* the longest main-thread task (Long Tasks API, >= 50 ms) during boot and during the burst.
+* the same two frames with no bridge ("blank": a raw hello / welcome), with Penpal 7, and two
+  bare ``loadPyodide()`` boots (the issue #5 baseline).
+
+Per frame and visit, from the lobby's navigation start to both frames connected + 1 s: the
+longest main-thread task and the total blocking time (Long Tasks API), the largest gap
+between animation frames (a rAF loop from the frame's first script), time to connected, and
+memory (``measureUserAgentSpecificMemory``: the window and its workers; CDP
+``JSHeapUsedSize``: the main thread's V8 heap). Also the longest main-thread task of either
+frame during the burst and during the bridge's round trips, per runtime.
 
 Figures are medians over runs; the machine is shared and noisy, so the ratios matter more
 than the absolute numbers. Nothing here asserts a speed target.
