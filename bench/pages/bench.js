@@ -51,6 +51,62 @@
   };
   window.addEventListener("error", (ev) => B.errors.push(String(ev.message)));
 
+  // Animation frames from as early as this script runs (in <head>, before the page's own
+  // scripts) until the runner stops the loop: a gap between two frames is how long this
+  // frame could not paint or respond, which is what a frozen loading screen looks like.
+  B.rafStart = B.epoch();
+  B.rafFrames = [];
+  let rafOn = true;
+  const rafLoop = () => {
+    if (!rafOn) return;
+    B.rafFrames.push(B.epoch());
+    requestAnimationFrame(rafLoop);
+  };
+  requestAnimationFrame(rafLoop);
+  B.stopRaf = () => { rafOn = false; };
+  /** Main-thread figures of [fromEpoch, toEpoch]: longest task, TBT, largest rAF gap. */
+  B.boot = (fromEpoch, toEpoch) => {
+    let longest = 0;
+    let blocking = 0;
+    let tasks = 0;
+    for (const [start, duration] of B.longTasks) {
+      const s = performance.timeOrigin + start;
+      if (s + duration < fromEpoch || s > toEpoch) continue;
+      tasks += 1;
+      longest = Math.max(longest, duration);
+      blocking += Math.max(0, duration - 50); // Lighthouse's TBT: the part over 50 ms
+    }
+    // The loop's own start counts as a frame: a freeze before the first frame is a gap too,
+    // and so is one that lasts until the end of the window.
+    const stamps = [B.rafStart, ...B.rafFrames].filter((t) => t >= fromEpoch && t <= toEpoch);
+    stamps.push(Math.min(toEpoch, B.epoch()));
+    let gap = 0;
+    for (let i = 1; i < stamps.length; i += 1) gap = Math.max(gap, stamps[i] - stamps[i - 1]);
+    return { longest, blocking, tasks, rafGap: gap, rafFrames: stamps.length - 1 };
+  };
+  /** performance.measureUserAgentSpecificMemory() (cross-origin isolated pages only):
+   *  the bytes of this frame's agent cluster, split into the window and its workers. */
+  B.memory = async (timeoutMs) => {
+    if (!globalThis.crossOriginIsolated || !performance.measureUserAgentSpecificMemory) {
+      return { available: false };
+    }
+    const timeout = new Promise((resolve) => setTimeout(() => resolve(null), timeoutMs));
+    const m = await Promise.race([performance.measureUserAgentSpecificMemory(), timeout]);
+    if (m === null) return { available: false, timedOut: true };
+    const out = { available: true, bytes: m.bytes, window: 0, workers: 0, other: 0, scopes: {} };
+    for (const entry of m.breakdown) {
+      for (const a of entry.attribution) {
+        const scope = a.scope || "?";
+        out.scopes[scope] = (out.scopes[scope] || 0) + entry.bytes / entry.attribution.length;
+      }
+      const scopes = entry.attribution.map((a) => a.scope);
+      if (scopes.includes("DedicatedWorkerGlobalScope")) out.workers += entry.bytes;
+      else if (scopes.includes("Window")) out.window += entry.bytes;
+      else out.other += entry.bytes;
+    }
+    return out;
+  };
+
   // ------------------------------------------------------------------ shared payloads
   const RC = { elapsedSeconds: 3600, totalStaked: 120, totalWon: 95.5, netResult: -24.5, currency: "EUR" };
   const REQUEST = { type: "realityCheck", data: RC };
@@ -87,13 +143,27 @@
     "    return dump_json(message)[:-1] + ',\"id\":%d}' % msg_id",
     "(inbound, outbound)",
   ].join("\n");
+  // floor_main: the validating Python is the page's own (the bridge's, runtime "main").
   const floorFunctions = async () => {
-    const pyodide = await HiziBridge._runtime();
-    const pair = pyodide.runPython(FLOOR_PY);
+    const engine = HiziBridge._mainEngine();
+    if (!engine || !engine.python) throw new Error("floor_main needs runtime \"main\"");
+    const pair = engine.python.pyodide.runPython(FLOOR_PY);
     const fns = [pair.get(0), pair.get(1)];
     pair.destroy();
     return fns;
   };
+  // floor_worker: the same Python in a bench-only worker (floor-worker.mjs), with the frames'
+  // port forwarded into the workers: page -> worker -> port -> worker -> page, the carriers
+  // the worker runtime uses, and nothing else.
+  const floorWorker = () => new Promise((resolve, reject) => {
+    const worker = new Worker("/bench/floor-worker.mjs", { type: "module", name: "bench-floor" });
+    worker.onerror = (ev) => reject(new Error(`floor worker: ${ev.message || "failed"}`));
+    worker.onmessage = (ev) => {
+      if (ev.data && ev.data.ready) resolve(worker);
+      else if (ev.data && ev.data.failed) reject(new Error(`floor worker: ${ev.data.failed}`));
+    };
+    worker.postMessage({ assetsUrl: new URL("/", location.href).href, code: FLOOR_PY });
+  });
 
   async function timeLoop(n, call) {
     const out = new Array(n);
@@ -109,16 +179,21 @@
     // ---------------------------------------------------------------- game: responders
     const lobbyOrigin = params.get("lobby");
     // Raw window echo and the raw port offer; every other window message is ignored.
+    // A capture listener, so it runs before the bridge's own window listener (registered
+    // earlier, without capture), and the bench's control messages never reach the bridge: in
+    // the worker runtime the bridge transfers the port of every window message from its peer
+    // into its worker (even one its Python then rejects), which would take the floors' ports.
     window.addEventListener("message", (ev) => {
       if (ev.origin !== lobbyOrigin || ev.source !== window.parent) return;
       const d = ev.data;
       if (!d || typeof d !== "object" || typeof d.bench !== "string") return;
+      ev.stopImmediatePropagation();
       if (d.bench === "echo") {
         window.parent.postMessage({ bench: "echo-reply", re: d.id, msg: REPLY }, lobbyOrigin);
       } else if (d.bench === "port" && ev.ports[0]) {
         const port = ev.ports[0];
         port.onmessage = (e) => port.postMessage({ re: e.data.id, msg: REPLY });
-      } else if (d.bench === "floor" && ev.ports[0]) {
+      } else if (d.bench === "floor_main" && ev.ports[0]) {
         const port = ev.ports[0];
         floorFunctions().then(([inbound, outbound]) => {
           let next = 1;
@@ -130,13 +205,27 @@
           };
           port.postMessage("ready");
         });
-      } else if (d.bench === "penpal") {
+      } else if (d.bench === "floor_worker" && ev.ports[0]) {
+        const port = ev.ports[0];
+        floorWorker().then((worker) => {
+          let next = 1;
+          worker.onmessage = (e) => {
+            if (e.data === "ready") return; // the lobby's worker holds the other end
+            const [text, id] = e.data;
+            const msg = JSON.parse(text); // validated in the worker's Python
+            if (msg.type !== "realityCheck") return;
+            worker.postMessage(["o", "realityCheckAnswer", JSON.stringify(REPLY.data), next++, id]);
+          };
+          worker.postMessage({ port }, [port]); // the worker says "ready" on it
+        });
+      } else if (d.bench === "penpal" && ev.ports[0]) {
+        const port = ev.ports[0];
         loadPenpal().then(() => {
-          const messenger = new Penpal.WindowMessenger({ remoteWindow: window.parent, allowedOrigins: [lobbyOrigin] });
+          const messenger = new Penpal.PortMessenger({ port });
           Penpal.connect({ messenger, methods: { realityCheck: () => REPLY } });
         });
       }
-    });
+    }, true);
 
     /** Send n balance events (data = 0..n-1) in chunks of `chunk` per task. */
     B.sendBurst = (n, chunk) =>
@@ -201,7 +290,7 @@
           mc.port1.postMessage({ id, msg: REQUEST });
         });
       },
-      async floor() {
+      async floor_main() {
         const [inbound, outbound] = await floorFunctions();
         const mc = new MessageChannel();
         const waiting = new Map();
@@ -213,7 +302,7 @@
             const done = waiting.get(re);
             if (done) { waiting.delete(re); done(msg); }
           };
-          iframe().contentWindow.postMessage({ bench: "floor" }, gameOrigin, [mc.port2]);
+          iframe().contentWindow.postMessage({ bench: "floor_main" }, gameOrigin, [mc.port2]);
         });
         let next = 1;
         return () => new Promise((resolve) => {
@@ -222,11 +311,37 @@
           mc.port1.postMessage(outbound("realityCheck", JSON.stringify(RC), id));
         });
       },
+      async floor_worker() {
+        const worker = await floorWorker();
+        const mc = new MessageChannel();
+        const waiting = new Map();
+        await new Promise((ready) => {
+          worker.onmessage = (ev) => {
+            if (ev.data === "ready") { ready(); return; }
+            const [text, , re] = ev.data;
+            const msg = JSON.parse(text); // validated in the worker's Python
+            const done = waiting.get(re);
+            if (done) { waiting.delete(re); done(msg); }
+          };
+          worker.postMessage({ port: mc.port1 }, [mc.port1]);
+          iframe().contentWindow.postMessage({ bench: "floor_worker" }, gameOrigin, [mc.port2]);
+        });
+        let next = 1;
+        return () => new Promise((resolve) => {
+          const id = next++;
+          waiting.set(id, resolve);
+          worker.postMessage(["o", "realityCheck", JSON.stringify(RC), id, 0]);
+        });
+      },
       async penpal() {
         await loadPenpal();
-        const messenger = new Penpal.WindowMessenger({ remoteWindow: iframe().contentWindow, allowedOrigins: [gameOrigin] });
+        // Over a MessageChannel (Penpal's PortMessenger), which is also what its
+        // WindowMessenger switches to after its handshake: the handshake's own port would be
+        // taken by the game's bridge in the worker runtime (see the game's listener above).
+        const mc = new MessageChannel();
+        const messenger = new Penpal.PortMessenger({ port: mc.port1 });
         const connection = Penpal.connect({ messenger, methods: {}, timeout: 20000 });
-        iframe().contentWindow.postMessage({ bench: "penpal" }, gameOrigin);
+        iframe().contentWindow.postMessage({ bench: "penpal" }, gameOrigin, [mc.port2]);
         const remote = await connection.promise;
         return () => remote.realityCheck(REQUEST);
       },
@@ -241,11 +356,13 @@
       }
       return kind;
     };
-    /** n timed round trips (ms each) after `warm` untimed ones. */
+    /** n timed round trips (ms each) after `warm` untimed ones, and when they ran. */
     B.roundTrips = async (kind, n, warm) => {
       await B.setup(kind);
       await timeLoop(warm || 0, calls[kind]);
-      return timeLoop(n, calls[kind]);
+      const start = B.epoch();
+      const times = await timeLoop(n, calls[kind]);
+      return { times, start, end: B.epoch() };
     };
 
     // Burst receiver: counts balance events, checks order.

@@ -1,5 +1,7 @@
 """`python build.py bench --quick` end to end: the JSON has its keys, no event lost, order kept.
 
+Both runtimes ("worker" and "main") and the pages without a bridge are measured (issue #10).
+
 Speed is not asserted here (the machine is shared and noisy); the figures live in
 bench/results.json and docs/performance.md.
 """
@@ -36,24 +38,45 @@ def test_bench_quick(tmp_path: Path) -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=420,  # ten page loads (both runtimes and three baselines), cold and repeat
         check=False,
     )
     elapsed = time.monotonic() - t0
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     res = json.loads(out.read_text(encoding="utf-8"))
-    for kind in ("bridge", "floor", "raw_window", "raw_port", "penpal"):
+    for runtime in ("worker", "main"):  # issue #10: both runtimes, each beside the baselines
+        block = res["runtimes"][runtime]
+        for kind in ("bridge", "floor", "raw_window", "raw_port", "penpal"):
+            assert block["round_trip_us"][kind] > 0, (runtime, kind)
+        assert set(block["round_trip_ratio"]) >= {"bridge_vs_raw_window", "bridge_vs_floor"}
+        burst = block["burst"]
+        assert set(burst) >= {"events", "events_per_s", "lost", "out_of_order"}
+        assert burst["lost"] == 0, runtime
+        assert burst["out_of_order"] == 0, runtime
+        assert set(block["longest_task_ms"]) >= {"burst", "round_trips"}
+    for kind in ("bridge", "bridge_main", "floor", "floor_main", "raw_window", "raw_port"):
         assert res["round_trip_us"][kind] > 0
-    burst = res["burst"]
-    assert set(burst) >= {"events", "events_per_s", "lost", "out_of_order"}
-    assert burst["lost"] == 0
-    assert burst["out_of_order"] == 0
-    assert set(res["boot_ms"]) >= {"connected_cold", "bare_pyodide_cold", "connected_warm"}
-    assert set(res["longest_task_ms"]) >= {"boot", "burst"}
+    assert res["burst"]["lost"] == 0
+    assert res["burst"]["out_of_order"] == 0
+    for visit in ("worker_cold", "worker_warm", "main_cold", "main_warm", "blank_cold",
+                  "penpal_cold", "pyodide_cold"):  # fmt: skip
+        for frame in ("lobby", "game"):
+            figures = res["frames"][visit][frame]
+            assert set(figures) >= {"connected_ms", "longest_task_ms", "blocking_ms",
+                                    "raf_gap_ms", "memory_bytes"}, visit  # fmt: skip
+            assert figures["connected_ms"] > 0
+            assert figures["raf_gap_ms"] > 0  # the rAF loop ran
+    assert set(res["boot_ms"]) >= {"connected_cold", "connected_main_cold", "bare_pyodide_cold"}
+    assert set(res["boot_ratio"]) >= {"worker_vs_main_cold", "worker_vs_main_warm"}
+    assert set(res["longest_task_ms"]) >= {"boot", "boot_main", "burst", "round_trips"}
+    assert res["targets"] and all(
+        {"what", "figure", "target", "met"} <= set(t) for t in res["targets"]
+    )
     assert res["machine"]["browser"].startswith("Chromium")
     assert res["machine"]["cores"]
     assert res["non_local_requests"] == []
     assert res["browser_errors"] == []
     assert "| hizi-bridge request" in proc.stdout  # the table
     assert "| floor: port echo" in proc.stdout
+    assert "| issue #10 target" in proc.stdout
     print(f"bench --quick took {elapsed:.1f} s")
