@@ -488,6 +488,7 @@ const GAME_TO_LOBBY = [
   // The window listener (origin allow-list, event.source), the iframe load listener and the
   // window posts of one bridge; everything else goes to the engine through `toEngine`.
   const FAST_LIMIT = 256;
+  const WELCOME = "hiziBridge.welcome";
   function makePageSide(bridgeId, iframe, toEngine, sink) {
     const paired = iframe ? () => iframe.contentWindow : () => window.parent;
     let allowed = new Set();
@@ -522,7 +523,13 @@ const GAME_TO_LOBBY = [
         return;
       }
       const [text, encoded] = encodeInbound(ev.data);
-      const ports = ev.ports && ev.ports.length ? [ev.ports[0]] : null;
+      // Only a welcome's port goes to the engine: transferring a port takes it from every other
+      // listener on this page (another library's handshake on the same frames, say), so a
+      // port that came with anything else is left where it is (the engine refuses a welcome
+      // without one).
+      const data = ev.data;
+      const welcome = data !== null && typeof data === "object" && data.type === WELCOME;
+      const ports = welcome && ev.ports && ev.ports.length ? [ev.ports[0]] : null;
       toEngine([OP.WINDOW, bridgeId, text, encoded, origin, ports !== null], ports);
     }
     function onLoad() {

@@ -206,3 +206,36 @@ def test_a_lobby_whose_game_never_speaks_times_out_and_still_hears_it_later(
     )
     page.wait_for_function("lateBridge.status === 'connected' && lateBridge.mode === 'compat'")
     page.context.close()
+
+
+def test_a_port_another_library_receives_from_the_game_is_left_to_it(
+    browser: Browser, hostile_site: HostileSite, browser_log: BrowserLog
+) -> None:
+    """Only a welcome's MessagePort goes into the worker: another library's handshake on the
+    same two frames (Penpal's, say) keeps its port."""
+    site = hostile_site.site
+    page = _lobby_page(
+        browser, browser_log, site.lobby_url(f"{PAGE}?games=1&game={site.game_origin}")
+    )
+    page.evaluate(
+        """async () => {
+            await (await openLobby(0)).connected();
+            window.addEventListener("message", (ev) => {
+                if (ev.data && ev.data.type === "otherLibrary" && ev.ports[0]) {
+                    ev.ports[0].postMessage("pong");
+                }
+            });
+        }"""
+    )
+    game = next(f for f in page.frames if f.parent_frame is not None)
+    answer = game.evaluate(
+        """(lobby) => new Promise((resolve) => {
+            const channel = new MessageChannel();
+            channel.port1.onmessage = (ev) => resolve(ev.data);
+            parent.postMessage({ type: "otherLibrary" }, lobby, [channel.port2]);
+            setTimeout(() => resolve("no answer"), 3000);
+        })""",
+        site.lobby_origin,
+    )
+    assert answer == "pong"
+    page.context.close()
