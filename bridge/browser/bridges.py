@@ -447,28 +447,26 @@ class LobbyBridge(_Bridge, LobbyHelpers):
         self,
         settings: GameSettings | None,
         *,
-        currency: str,
+        currency: str | None = None,
         inactivity_limit_ms: float | None = None,
         inactivity_warn_ms: float = 0.0,
     ) -> None:
         """Run compliance on this bridge (``bridge.browser.supervision``), a new session from
         now; ``None`` stops it. The bridge sends the reality check (never inside a round) and
         the ``close`` of a ``CloseGame`` itself; ``on_compliance`` handlers get every action.
-        Raises ``ComplianceConfigError`` naming the option (as the JS API's
-        ``supervise()``)."""
+        ``currency`` (ISO 4217) is required with settings. Raises ``ComplianceConfigError``
+        naming the option (as the JS API's ``supervise()``)."""
         if settings is None:
             if self._supervision is not None:
                 self._supervision.stop()
                 self._supervision = None
             return
-        options = ComplianceOptions.parse(
-            {
-                "settings": settings.to_wire(),
-                "currency": currency,
-                "inactivityLimitMs": inactivity_limit_ms,
-                "inactivityWarnMs": inactivity_warn_ms,
-            }
-        )
+        raw: dict[str, Any] = {"settings": settings.to_wire(), "currency": currency}
+        if inactivity_limit_ms is not None:
+            raw["inactivityLimitMs"] = inactivity_limit_ms
+        if inactivity_warn_ms:
+            raw["inactivityWarnMs"] = inactivity_warn_ms
+        options = ComplianceOptions.parse({k: v for k, v in raw.items() if v is not None})
         if self._supervision is None:
             self._supervision = Supervision(self._driver, options, self._on_compliance)
         else:

@@ -299,3 +299,28 @@ def test_the_js_helpers_cover_the_catalog_and_requests_follow_one_rule() -> None
     assert {"pause", "resume", "realityCheck", "close"} <= {
         t for how, t in _helpers("LobbyBridge").values() if how == "asked"
     }
+
+
+def test_the_python_api_runs_the_same_supervision() -> None:
+    from bridge.browser.bridges import LobbyBridge
+    from bridge.compliance import GameSettings, ShowRealityCheck
+    from bridge.compliance.actions import Action
+
+    kit = StubKit()
+    bridge = LobbyBridge(None, GAME, _kit=kit)
+    clock = Clock()
+    bridge._channel._clock = clock
+    seen: list[Action] = []
+    bridge.on_compliance(seen.append)
+    bridge.supervise(GameSettings.parse(RC), currency="EUR")
+    assert [p for p in pieces(kit.runs.pop()) if p[0] == "T"]  # armed on the bridge's timer
+    clock.advance_ms(60_001)
+    bridge._driver.poll()
+    [action] = seen
+    assert isinstance(action, ShowRealityCheck) and action.data.currency == "EUR"
+    assert bridge._channel.pending_requests == 1  # the check, queued until connected
+    with pytest.raises(ComplianceConfigError) as info:
+        bridge.supervise(GameSettings(), currency="euro")
+    assert info.value.field == "compliance.currency"
+    bridge.supervise(None)
+    assert bridge._driver._ticker is None
