@@ -58,6 +58,8 @@ class PageOp(IntEnum):
     BATCH = 12  # a coalesced port frame: texts joined by U+0000
     TIMER = 13  # the timer Python armed fired
     PORT_CLOSED = 14  # the MessagePort's other end closed (its document went away)
+    # Sent by the page again (added after the engine-kit events; codes never change).
+    SUPERVISE = 15  # [SUPERVISE, bridge, key, optionsJson | ""]: compliance on (or off: "")
 
 
 class EngineOp(IntEnum):
@@ -84,6 +86,7 @@ class Piece(StrEnum):
     REPLY = "r"  # r{"key": k, "ok": value} | r{"key": k, "error": {name, code, message}}
     STATUS = "s"  # s{"status", "mode", "reason", "code"}
     JOURNAL = "j"  # j<json>: a journal entry (only while the page has journal handlers)
+    COMPLIANCE = "c"  # c<json>: a compliance action {kind, ...} (bridge.browser.supervision)
 
 
 SEPARATOR = "\x00"  # between pieces (and between the texts of a BATCH)

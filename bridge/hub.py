@@ -221,6 +221,19 @@ class IO(Protocol):
         ...
 
 
+class Ticker(Protocol):
+    """Something besides the channel that needs the bridge's one timer (e.g. the compliance
+    supervisor of ``bridge.browser.supervision``): its deadline is folded into the timer."""
+
+    def next_deadline(self) -> float | None:
+        """The channel clock's value (seconds) at which ``tick`` has work to do, if any."""
+        ...
+
+    def tick(self) -> None:
+        """The timer fired (called after the channel's own ``poll``)."""
+        ...
+
+
 class Driver:
     """Runs a channel's effects through ``io`` and the dispatcher, in order."""
 
@@ -249,6 +262,7 @@ class Driver:
         self.counters: dict[str, int] = {"io_errors": 0, "internal_errors": 0}
         self._connected_waiters: list[tuple[Callable[[], None], FailureCallback | None]] = []
         self._failure: ProtocolError | None = None  # why status is "error", if it is
+        self._ticker: Ticker | None = None
 
     # ----------------------------------------------------------------- commands
 
@@ -302,7 +316,25 @@ class Driver:
         """The timer fired (it is not armed any more): expire what is due, re-arm."""
         self._armed = None
         self._lingering = False
-        self._run(self.channel.poll())
+        self._run(self.channel.poll(), reschedule=self._ticker is None)
+        ticker = self._ticker
+        if ticker is not None:
+            try:
+                ticker.tick()  # may send or request: those run (and reschedule) as usual
+            except Exception as exc:
+                self.counters["internal_errors"] += 1
+                self._report("the ticker", exc)
+            self._reschedule()
+
+    def set_ticker(self, ticker: Ticker | None) -> None:
+        """Fold ``ticker``'s deadline into the timer (None: stop); re-arms now."""
+        self._ticker = ticker
+        self.reschedule()
+
+    def reschedule(self) -> None:
+        """Re-arm the timer after the ticker's deadline changed outside a call of ours."""
+        if self.status != "closed":
+            self._reschedule()
 
     def close(self, reason: str = "closed") -> None:
         effects = self.channel.close(reason)
@@ -315,6 +347,7 @@ class Driver:
             self._run(effects)
         self._armed = None
         self._lingering = False
+        self._ticker = None
         self.io.schedule(None)
         if self.status != "closed":
             self._set_status(StatusEvent("closed", self.mode, reason))
@@ -393,14 +426,20 @@ class Driver:
         channel = self.channel
         armed = self._armed
         answered, self._answered = self._answered, False
+        ticker = self._ticker
         if (
             armed is None
+            and ticker is None
             and not channel._pending
             and channel._handshake_deadline is None
             and channel._confirm_deadline is None
         ):
             return  # nothing armed, nothing due: the usual case on a game's side
         deadline = channel.next_deadline()
+        if ticker is not None:
+            due = ticker.next_deadline()
+            if due is not None and (deadline is None or due < deadline):
+                deadline = due
         if deadline is None:
             if armed is not None and not self._lingering:
                 if answered:

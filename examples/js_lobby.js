@@ -1,9 +1,12 @@
 // Page script of js_lobby.html (external, so the page runs under a strict CSP: no inline script).
-// ?game=<game origin>&gamePath=<path on it>; other params are passed on to the game page.
+// ?game=<game origin>&gamePath=<path on it>; ?compliance=<JSON> (the lobby's compliance option,
+// e.g. {"settings":{"rcEnabled":true,"rcInterval":60000},"currency":"EUR"}); other params are
+// passed on to the game page.
 const params = new URLSearchParams(location.search);
 const gameOrigin = params.get("game") || "http://localhost:8001";
 const gameUrl = new URL(params.get("gamePath") || "/examples/js_game.html", gameOrigin);
-for (const [k, v] of params) if (k !== "game" && k !== "gamePath") gameUrl.searchParams.set(k, v);
+const OWN_PARAMS = new Set(["game", "gamePath", "compliance"]);
+for (const [k, v] of params) if (!OWN_PARAMS.has(k)) gameUrl.searchParams.set(k, v);
 gameUrl.searchParams.set("lobby", location.origin);
 const iframe = document.getElementById("game");
 iframe.src = gameUrl.href;
@@ -35,8 +38,17 @@ window.bridgeReady = delayed(() => HiziBridge.lobby({
   iframe,
   gameOrigin,
   requestTimeoutMs: Number(params.get("requestTimeoutMs")) || undefined,
+  compliance: params.get("compliance") ? JSON.parse(params.get("compliance")) : undefined,
 }).then((bridge) => {
   window.bridge = bridge;
+  // What the compliance supervisor (Python, in the engine) did or asks the lobby to do.
+  window.complianceActions = [];
+  bridge.onCompliance((action) => {
+    window.complianceActions.push(action);
+    // A real lobby shows warnInactive, opens openHistory's url, and after closeGame (the
+    // engine has sent the game `close`) removes the frame or goes to homeURL.
+    console.log("compliance:", JSON.stringify(action));
+  });
   bridge.onJournal(logEntry);
   bridge.onStatus(showStatus);
   bridge.on("closeRequest", () => bridge.closeGame("player asked"));

@@ -14,6 +14,7 @@ import json
 from importlib import resources
 from typing import Any, overload
 
+from ..compliance import Action, GameSettings
 from ..core import messages as m
 from ..core.channel import Channel, ChannelConfig
 from ..core.dialects import Dialect
@@ -22,6 +23,7 @@ from ..core.messages import Message, Role
 from ..core.wire import build
 from ..hub import Dispatcher, Driver, Handler, Unsubscribe, merge_counters
 from .adapter import BrowserAdapter, console_error
+from .supervision import ComplianceOptions, Supervision
 
 _NO_DATA: Any = object()
 
@@ -438,6 +440,52 @@ class LobbyBridge(_Bridge, LobbyHelpers):
     """The operator lobby's end; ``iframe`` is the game's ``<iframe>`` element."""
 
     role = Role.LOBBY
+    _supervision: Supervision | None
+    _compliance_handlers: list[Handler]
+
+    def supervise(
+        self,
+        settings: GameSettings | None,
+        *,
+        currency: str | None = None,
+        inactivity_limit_ms: float | None = None,
+        inactivity_warn_ms: float = 0.0,
+    ) -> None:
+        """Run compliance on this bridge (``bridge.browser.supervision``), a new session from
+        now; ``None`` stops it. The bridge sends the reality check (never inside a round) and
+        the ``close`` of a ``CloseGame`` itself; ``on_compliance`` handlers get every action.
+        ``currency`` (ISO 4217) is required with settings. Raises ``ComplianceConfigError``
+        naming the option (as the JS API's ``supervise()``)."""
+        if settings is None:
+            if self._supervision is not None:
+                self._supervision.stop()
+                self._supervision = None
+            return
+        raw: dict[str, Any] = {"settings": settings.to_wire(), "currency": currency}
+        if inactivity_limit_ms is not None:
+            raw["inactivityLimitMs"] = inactivity_limit_ms
+        if inactivity_warn_ms:
+            raw["inactivityWarnMs"] = inactivity_warn_ms
+        options = ComplianceOptions.parse({k: v for k, v in raw.items() if v is not None})
+        if self._supervision is None:
+            self._supervision = Supervision(self._driver, options, self._on_compliance)
+        else:
+            self._supervision.configure(options)
+
+    def on_compliance(self, handler: Handler) -> Unsubscribe:
+        """``handler(action)`` for each ``bridge.compliance`` action of ``supervise``."""
+        handlers = self._compliance_handlers
+        handlers.append(handler)
+
+        def unsubscribe() -> None:
+            if handler in handlers:
+                handlers.remove(handler)
+
+        return unsubscribe
+
+    def _on_compliance(self, action: Action) -> None:
+        for handler in list(self._compliance_handlers):
+            self._driver.dispatcher._call(handler, action, "compliance handler")
 
     def __init__(
         self,
@@ -452,6 +500,8 @@ class LobbyBridge(_Bridge, LobbyHelpers):
     ) -> None:
         if iframe is None and _kit is None:
             raise ValueError("LobbyBridge needs the game's <iframe> element")
+        self._supervision = None
+        self._compliance_handlers = []
         super().__init__(
             iframe=iframe,
             peer_origin=game_origin,

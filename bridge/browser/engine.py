@@ -20,14 +20,25 @@ from typing import Any
 from pydantic_core import from_json
 
 from ..boundary import PageOp, Piece
+from ..compliance import Action
 from ..core.errors import ProtocolError
 from ..core.journal import JournalEntry
-from ..core.messages import Message
+from ..core.messages import Message, Role
 from ..core.wire import build, dump_json
 from ..hub import StatusEvent, merge_counters
 from .bridges import GameBridge, LobbyBridge, _Bridge
+from .supervision import ComplianceConfigError, ComplianceOptions, Supervision, action_to_dict
 
-_APP_OPS = frozenset({PageOp.SEND, PageOp.REQUEST, PageOp.CLOSE, PageOp.QUERY, PageOp.SUBSCRIBE})
+_APP_OPS = frozenset(
+    {
+        PageOp.SEND,
+        PageOp.REQUEST,
+        PageOp.CLOSE,
+        PageOp.QUERY,
+        PageOp.SUBSCRIBE,
+        PageOp.SUPERVISE,
+    }
+)
 
 
 def _error(exc: BaseException) -> dict[str, str]:
@@ -35,6 +46,13 @@ def _error(exc: BaseException) -> dict[str, str]:
         return exc.to_dict()
     # One line: what went wrong, never a traceback (e.g. a config error's ValueError).
     message = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, ComplianceConfigError):
+        return {
+            "name": type(exc).__name__,
+            "code": "invalid_config",
+            "message": f"hizi-bridge: {message}",
+            "field": exc.field,
+        }
     return {"name": type(exc).__name__, "code": "error", "message": message}
 
 
@@ -56,8 +74,20 @@ class JsHandle:
         self._all = False
         self._live = True
         self._unjournal: Callable[[], None] | None = None
-        bridge.on_any(self._on_message)
+        self.supervision: Supervision | None = None
+        bridge.on_any(self._on_message)  # first: the page hears a message before its actions
         bridge.on_status(self._on_status)
+
+    def supervise(self, options: ComplianceOptions | None) -> None:
+        """Run compliance on this (lobby) bridge with ``options``; None stops it."""
+        if options is None:
+            if self.supervision is not None:
+                self.supervision.stop()
+                self.supervision = None
+        elif self.supervision is None:
+            self.supervision = Supervision(self._driver, options, self._on_compliance)
+        else:
+            self.supervision.configure(options)
 
     def __call__(self, op: int, a: Any = None, b: Any = None, c: Any = None, d: Any = None) -> str:
         if op not in _APP_OPS:
@@ -84,6 +114,15 @@ class JsHandle:
                 try:
                     stats = self._bridge.protocol_stats()
                     adapter.emit(_reply(key, ok=merge_counters(stats, json.loads(str(c)))))
+                except Exception as exc:
+                    adapter.emit(_reply(key, error=exc))
+            elif op == PageOp.SUPERVISE:
+                key = int(a)
+                try:
+                    if self._bridge.role is not Role.LOBBY:
+                        raise ComplianceConfigError("compliance", "a lobby option only")
+                    self.supervise(ComplianceOptions.parse(str(b)) if b else None)
+                    adapter.emit(_reply(key, ok=None))
                 except Exception as exc:
                     adapter.emit(_reply(key, error=exc))
             elif op == PageOp.SUBSCRIBE:
@@ -136,6 +175,10 @@ class JsHandle:
         if self._live:
             self._adapter.emit(Piece.JOURNAL.value + json.dumps(entry.to_dict()))
 
+    def _on_compliance(self, action: Action) -> None:
+        if self._live:
+            self._adapter.emit(Piece.COMPLIANCE.value + json.dumps(action_to_dict(action)))
+
     def _on_status(self, event: StatusEvent) -> None:
         self._adapter.emit(Piece.STATUS.value + json.dumps(event.to_dict()))
 
@@ -146,7 +189,9 @@ def open_bridge(key: int, role: str, config_json: str, kit: Any) -> JsHandle | s
     Returns the handle, after sending the page the OPEN reply ``{allowed, target}`` (the
     normalised origin allow-list the page checks ``event.origin`` against, and the target
     origin of our posts) through ``kit``; or, when the options are refused, the outbox with
-    the error reply (code ``invalid_config``, one line).
+    the error reply (code ``invalid_config``, one line; for a ``compliance`` option, with
+    ``field`` naming the refused option or setting). A lobby's ``compliance`` option starts
+    supervision (``bridge.browser.supervision``) once the bridge is open.
     """
     try:
         cfg = json.loads(config_json)
@@ -157,6 +202,11 @@ def open_bridge(key: int, role: str, config_json: str, kit: Any) -> JsHandle | s
             common["handshake_timeout_ms"] = cfg["handshakeTimeoutMs"]
         if cfg.get("dialect"):
             common["dialect"] = str(cfg["dialect"])
+        compliance = None
+        if cfg.get("compliance") is not None:
+            if role != "lobby":
+                raise ComplianceConfigError("compliance", "a lobby option only")
+            compliance = ComplianceOptions.parse(cfg["compliance"])
         bridge: _Bridge
         if role == "lobby":
             bridge = LobbyBridge(None, cfg.get("gameOrigin"), **common, _kit=kit)
@@ -166,9 +216,12 @@ def open_bridge(key: int, role: str, config_json: str, kit: Any) -> JsHandle | s
             raise ValueError(f"role must be 'lobby' or 'game', not {role!r}")
     except Exception as exc:
         error = _error(exc)
-        error["code"] = "invalid_config"
-        error["message"] = f"hizi-bridge: {error['message']}"
+        if error["code"] != "invalid_config":
+            error["code"] = "invalid_config"
+            error["message"] = f"hizi-bridge: {error['message']}"
         return Piece.REPLY.value + json.dumps({"key": key, "error": error})
     handle = JsHandle(bridge)
     kit.run(_reply(key, ok=bridge.policy()))
+    if compliance is not None:
+        handle.supervise(compliance)  # after the OPEN reply: its timer piece runs at once
     return handle

@@ -140,64 +140,147 @@ interface BridgeBase<In extends MessageType, Out extends MessageType> {
   close(reason?: string): Promise<void>;
 }
 
-export interface RealityCheckData {
-  elapsedSeconds: number;
-  totalStaked: number;
-  totalWon: number;
-  netResult: number;
-  currency: string;
-  historyUrl?: string;
-}
+/** The `data` of a message, from the generated catalog (bridge/schema/messages.d.ts). */
+export type Payload<T extends MessageType> = Exclude<DataMap[T], undefined>;
+export type RealityCheckData = Payload<"realityCheck">;
+export type RealityCheckChoice = Payload<"realityCheckAnswer">["choice"];
+export type GameErrorCode = Payload<"error">["code"];
 
-export type RealityCheckChoice = "continue" | "quit" | "history";
-
+/**
+ * Named helpers, one per catalog message, named as in the Python API. The rule for
+ * request-like messages is the Python API's: a helper whose message has a reply (`pause` ->
+ * `gamePaused`, `resume` -> `gameResumed`, `realityCheck` -> `realityCheckAnswer`,
+ * `closeGame` -> `gameClosed`) sends a request and resolves with the reply; the message goes
+ * out at once either way. A plain Appendix A game never answers: the promise then rejects
+ * with "timeout" (`requestTimeoutMs`; the reality check waits without a timeout unless
+ * `timeoutMs` is given). Dropping such a promise is safe (it is marked handled). Every other
+ * helper is a `send()`.
+ */
 export interface LobbyBridge extends BridgeBase<GameToLobbyType, LobbyToGameType> {
   spin(): Promise<void>;
   stop(): Promise<void>;
-  pause(): Promise<void>;
-  resume(): Promise<void>;
+  /** Request; resolves with the game's `gamePaused`. */
+  pause(options?: RequestOptions): Promise<WireMessage<"gamePaused">>;
+  /** Request; resolves with the game's `gameResumed`. */
+  resume(options?: RequestOptions): Promise<WireMessage<"gameResumed">>;
   stopAutoplay(): Promise<void>;
   reload(): Promise<void>;
   clearCookies(): Promise<void>;
   stakeUp(): Promise<void>;
   stakeDown(): Promise<void>;
   turbo(on: boolean): Promise<void>;
+  /** `true`: sound on. */
   setAudio(on: boolean): Promise<void>;
   updateBalance(): Promise<void>;
   showHelp(): Promise<void>;
+  /** Request; resolves with the player's `realityCheckAnswer` (no timeout by default). */
   realityCheck(
     data: RealityCheckData,
     options?: RequestOptions,
-  ): Promise<WireMessage<"realityCheckAnswer"> & { data: { choice: RealityCheckChoice } }>;
+  ): Promise<WireMessage<"realityCheckAnswer">>;
   /** Sends `close`; resolves with the game's `gameClosed`. */
   closeGame(reason?: string, options?: RequestOptions): Promise<WireMessage<"gameClosed">>;
+  toggleAudio(): Promise<void>;
+  toggleTurbo(): Promise<void>;
+  /** Stake in the currency's major unit. */
+  setStake(stake: number): Promise<void>;
+  hideHelp(): Promise<void>;
+  showAutoplay(): Promise<void>;
+  showError(message: string, options: { canContinue: boolean }): Promise<void>;
+  continue(): Promise<void>;
+  /** `continue()` under the Python API's name. */
+  continuePlay(): Promise<void>;
+  freeRounds(data: Payload<"freeRounds">): Promise<void>;
+  promoInfo(data?: Payload<"promoInfo">): Promise<void>;
+  /** Compliance: `handler(action)` for each action of the supervisor (the `compliance`
+   * option or `supervise()`); the engine has already sent what is protocol. */
+  onCompliance(handler: (action: ComplianceAction) => unknown): Unsubscribe;
+  /** Run compliance from now (a new session) with these options; null stops it. Rejects
+   * with "invalid_config" whose `field` names the option or setting. */
+  supervise(compliance: ComplianceOptions | null): Promise<void>;
 }
-
-export type GameErrorCode =
-  | "network" | "session_expired" | "insufficient_funds" | "stake_limit"
-  | "responsible_gaming_limit" | "game_unavailable" | "round_failed" | "internal";
 
 export interface GameBridge extends BridgeBase<LobbyToGameType, GameToLobbyType> {
   appFrameReady(): Promise<void>;
   gameDataLoaded(): Promise<void>;
   gameReady(): Promise<void>;
   loadProgress(percent: number): Promise<void>;
+  /** `balance`: after the stake was taken. */
   roundStarted(balance: number): Promise<void>;
-  roundEnded(): Promise<void>;
+  /** The extension fields are optional; give them and a lobby's figures are exact. */
+  roundEnded(figures?: Payload<"roundEnded">): Promise<void>;
   balance(balance: number): Promise<void>;
   audioToggle(muted: boolean): Promise<void>;
   cashier(): Promise<void>;
-  error(error: { code: GameErrorCode; message: string; fatal: boolean }): Promise<void>;
+  error(error: Payload<"error">): Promise<void>;
   playerActivity(action?: string): Promise<void>;
   closeRequest(): Promise<void>;
   historyRequest(): Promise<void>;
   autoplayStarted(rounds?: number): Promise<void>;
   autoplayStopped(reason?: string): Promise<void>;
+  /** Answers `pause` (matched to the request automatically). */
   paused(): Promise<void>;
   resumed(): Promise<void>;
   closed(): Promise<void>;
   realityCheckAnswer(choice: RealityCheckChoice): Promise<void>;
+  stakeChanged(stake: number, currency?: string): Promise<void>;
+  freeRoundsFinished(won: number, options?: { rounds?: number; currency?: string }): Promise<void>;
 }
+
+/** hizi's game settings (Operator API Appendix C), under their own camelCase names; see
+ * docs/compliance.md. Money in 1/100 of the currency unit, times in ms. */
+export interface GameSettings {
+  rcEnabled?: boolean;
+  rcInterval?: number;
+  rcDisplayWinLoss?: boolean;
+  homeURL?: string;
+  historyURL?: string;
+  topupURL?: string;
+  homeEnabled?: boolean;
+  minStake?: number;
+  maxStake?: number;
+  maxExposure?: number;
+  autoplayEnabled?: boolean;
+  autoplayLossLimitRequired?: boolean;
+  turboEnabled?: boolean;
+  stopEnabled?: boolean;
+  gambleEnabled?: boolean;
+  multipleInstancesAllowed?: boolean;
+  displayClock?: boolean;
+  displayRTP?: boolean;
+  displayXRTP?: boolean;
+  displayCoins?: boolean;
+  displayJackpotOdds?: boolean;
+  forceOrientation?: "portrait" | "landscape";
+  loadMsg?: string;
+  minLoadTime?: number;
+  minSpinTime?: number;
+}
+
+/** The lobby's `compliance` option (and `supervise()`): run in Python, in the engine. */
+export interface ComplianceOptions {
+  /** The reality check: `rcEnabled`, `rcInterval`, `rcDisplayWinLoss`, `historyURL`. */
+  settings?: GameSettings;
+  /** ISO 4217: the reality check's currency. */
+  currency: string;
+  /** The operator's inactivity rule (off without a limit): warn `inactivityWarnMs` before
+   * closing the game after `inactivityLimitMs` without activity. */
+  inactivityLimitMs?: number;
+  inactivityWarnMs?: number;
+}
+
+/** What the compliance supervisor did or asks the lobby to do. */
+export type ComplianceAction =
+  /** The engine sent this reality check (outside a round); the answer acts on its own. */
+  | { kind: "realityCheck"; data: RealityCheckData }
+  /** The engine sent `close` (the player quit, or inactivity); remove the frame or go home. */
+  | { kind: "closeGame"; reason: string }
+  /** The player chose "history": open the settings' `historyURL`. */
+  | { kind: "openHistory"; url: string }
+  /** Tell the player the game closes in `remainingMs` unless they act. */
+  | { kind: "warnInactive"; remainingMs: number }
+  /** The player acted after a warning: take it down. */
+  | { kind: "inactivityCleared" };
 
 export interface CommonOptions {
   /** Inbound allow-list (exact origins or https://*.domain); default: the peer origin. */
@@ -222,6 +305,9 @@ export interface CommonOptions {
 export interface LobbyOptions extends CommonOptions {
   iframe: HTMLIFrameElement;
   gameOrigin: string;
+  /** Run compliance (reality check, inactivity) in the engine from the start; bad settings
+   * reject lobby() with "invalid_config" naming the setting. See `onCompliance`. */
+  compliance?: ComplianceOptions;
   /** How long to wait for the game to speak before status "error" (code "timeout"), ms. */
   handshakeTimeoutMs?: number;
 }

@@ -209,15 +209,6 @@ def test_reality_check_request_is_answered_by_the_game(pair: Pair) -> None:
     assert _stats(pair.page)["requests"]["ok"] >= n + 1
 
 
-def test_request_without_an_answer_times_out(pair: Pair) -> None:
-    code = pair.page.evaluate(
-        """() => bridge.request("pause", undefined, { timeoutMs: 300 })
-                .then(() => "resolved", (err) => err.code)"""
-    )
-    assert code == "timeout"
-    assert _stats(pair.page)["requests"]["timed_out"] == 1
-
-
 def test_invalid_outbound_values_are_refused_with_a_typed_error(pair: Pair) -> None:
     """Every refusal is a HiziBridgeError (code invalid_outbound) naming the field; nothing
     JSON would change on the way (issue #11, section 4) is sent half-repaired."""
@@ -379,6 +370,13 @@ def test_plain_appendix_a_game_with_the_js_lobby(
     plain = _game_frame(page, "plain_game.html")
     received = plain.evaluate("received")
     assert {"type": "spin"} in received
+    # A plain game never answers a request: it times out (the example game answers them all).
+    code = page.evaluate(
+        """() => bridge.request("pause", undefined, { timeoutMs: 300 })
+                .then(() => "resolved", (err) => err.code)"""
+    )
+    assert code == "timeout"
+    assert _stats(page)["requests"]["timed_out"] == 1
     assert stats["target_origins"] == [e2e_site.game_origin]
     page.close()
 
