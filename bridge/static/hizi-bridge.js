@@ -77,7 +77,7 @@ const GAME_TO_LOBBY = [
 ];
 /* boundary:end */
 
-  const VERSION = "0.2.0";
+  const VERSION = "0.1.0"; // = bridge.__version__ (tests/unit/test_versions.py)
 
   // ---------------------------------------------------------------- strict JSON
   // JSON.stringify silently turns NaN and Infinity into null, a Date into a string, a Map,
