@@ -87,6 +87,12 @@ export interface BridgeStats {
   /** Time the runtime took to boot, ms. */
   boot_ms: number | null;
   runtime: Runtime;
+  /** This hizi-bridge's version (Python's bridge.__version__; HiziBridge.version on the page). */
+  package_version: string;
+  /** The protocol versions this bridge offers in a handshake. */
+  protocol_versions: number[];
+  /** The version the handshake chose; null before it and with a plain Appendix A peer. */
+  protocol_version: number | null;
   [key: string]: unknown;
 }
 

@@ -14,7 +14,9 @@ HARNESS = r"""
 globalThis.window = globalThis;
 globalThis.addEventListener = () => {};
 globalThis.removeEventListener = () => {};
-globalThis.document = { currentScript: CURRENT_SCRIPT, addEventListener() {}, removeEventListener() {} };
+globalThis.document = {
+  currentScript: CURRENT_SCRIPT, addEventListener() {}, removeEventListener() {},
+};
 globalThis.location = { href: "https://casino.example/lobby/", origin: "https://casino.example" };
 require("vm").runInThisContext(SOURCE);
 HiziBridge.game(OPTIONS).then(

@@ -11,5 +11,6 @@ STATIC = Path(__file__).resolve().parents[2] / "bridge" / "static"
 
 
 def test_js_api_version_is_the_package_version() -> None:
-    found = re.findall(r'^  const VERSION = "([^"]+)";', (STATIC / "hizi-bridge.js").read_text(), re.M)
+    source = (STATIC / "hizi-bridge.js").read_text()
+    found = re.findall(r'^  const VERSION = "([^"]+)";', source, re.M)
     assert found == [bridge.__version__]
