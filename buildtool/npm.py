@@ -131,7 +131,7 @@ const bridge = await lobby({{
   gameOrigin: "https://games.example.com",
   assetsUrl: "/hizi-bridge/",   // where this origin hosts dist/ (required in a bundle)
 }});
-bridge.on("roundStarted", (msg) => console.log(msg.data.toFixed(2)));  // data: number
+bridge.on("balance", (msg) => console.log(msg.data.toFixed(2)));  // data: number
 const answer = await bridge.realityCheck({{ elapsedSeconds: 3600, totalStaked: 120,
   totalWon: 95.5, netResult: -24.5, currency: "EUR" }});
 ```
