@@ -36,22 +36,27 @@ MESSAGE_TYPES = "types/schema/messages.d.ts"
 
 ESM_ENTRY = """\
 // hizi-bridge as an ES module: `import { lobby, game } from "hizi-bridge"`.
-// The script-tag build defines globalThis.HiziBridge; this entry re-exports it. In a bundle
-// the runtime's location cannot be found from a script tag: pass `assetsUrl`, the URL of the
-// folder where your origin hosts dist/ (hizi-bridge-worker.mjs, vendor/); without it lobby()
-// and game() reject with a HiziBridgeError of code "invalid_config".
+// The script-tag build defines globalThis.HiziBridge on a page; this entry re-exports it. In a
+// bundle the runtime's location cannot be found from a script tag: pass `assetsUrl`, the URL
+// of the folder where your origin hosts dist/ (hizi-bridge-worker.mjs, vendor/); without it
+// lobby() and game() reject with a HiziBridgeError of code "invalid_config".
 import "./hizi-bridge.js";
 
-const api = globalThis.HiziBridge;
-if (!api) {
-  throw new Error("hizi-bridge: this module needs a browser page (window and document)");
+const api = globalThis.HiziBridge; // undefined off a page (server-side rendering, Node)
+
+class OffPageError extends Error {
+  constructor() {
+    super("hizi-bridge: lobby() and game() need a browser page (window and document)");
+    this.name = "HiziBridgeError";
+    this.code = "invalid_config";
+  }
 }
 
-export const lobby = (options) => api.lobby(options);
-export const game = (options) => api.game(options);
-export const HiziBridgeError = api.HiziBridgeError;
-export const version = api.version;
-export const messageTypes = api.messageTypes;
+export const HiziBridgeError = api ? api.HiziBridgeError : OffPageError;
+export const version = api ? api.version : __VERSION__;
+export const messageTypes = api ? api.messageTypes : undefined;
+export const lobby = (options) => (api ? api.lobby(options) : Promise.reject(new OffPageError()));
+export const game = (options) => (api ? api.game(options) : Promise.reject(new OffPageError()));
 export default api;
 """
 
@@ -168,7 +173,7 @@ def make_npm(root: Path = ROOT, *, dist_dir: Path, out_dir: Path | None = None) 
     shutil.copyfile(root / "bridge" / "static" / "hizi-bridge.d.ts", out / TYPES)
     shutil.copyfile(root / "bridge" / "schema" / "messages.d.ts", out / MESSAGE_TYPES)
     shutil.copyfile(root / "LICENSE", out / "LICENSE")
-    write_text_atomic(out / MODULE, ESM_ENTRY)
+    write_text_atomic(out / MODULE, ESM_ENTRY.replace("__VERSION__", json.dumps(version)))
     write_text_atomic(out / MODULE_TYPES, ESM_TYPES)
     write_text_atomic(out / "README.md", npm_readme(version))
     write_text_atomic(out / "package.json", json.dumps(package_json(version), indent=2) + "\n")
