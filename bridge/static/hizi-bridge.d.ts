@@ -215,7 +215,8 @@ export interface CommonOptions {
   /** Where Python runs; default "worker". One runtime per page (the first bridge's). */
   runtime?: Runtime;
   /** Base URL of the runtime's files (vendor/ and the worker); default: this script's folder,
-   * or the script tag's data-assets-url. */
+   * or the script tag's data-assets-url. Required when hizi-bridge is imported as a module or
+   * bundled (no script tag to start from): without it, "invalid_config". */
   assetsUrl?: string;
   /** The worker script, same-origin with the page; default: hizi-bridge-worker.mjs next to the
    * assets. */
