@@ -433,6 +433,12 @@ const GAME_TO_LOBBY = [
             const data = ev.data;
             if (engine === null) { // the first message: where the runtime's files are
               engine = makeEngine(post);
+              if (data.version !== undefined && data.version !== VERSION) {
+                // A bundled page side (npm) against hosted runtime files of another release.
+                post([ENGINE.BOOT_FAILED, 0, `the page's hizi-bridge is ${data.version} but the ` +
+                  `runtime at ${data.assetsUrl} is ${VERSION}: host dist/ of the same version`], null);
+                return;
+              }
               engine.boot(String(data.assetsUrl));
               return;
             }
@@ -745,7 +751,7 @@ const GAME_TO_LOBBY = [
                 "worker-src, or the file is missing or not served as JavaScript)"));
           });
           post = (msg, transfer) => worker.postMessage(msg, transfer || []);
-          post({ assetsUrl });
+          post({ assetsUrl, version: VERSION });
         } catch (err) {
           fail(`cannot start the worker ${workerUrl.href}: ${err && err.message ? err.message : err}`);
           post = () => {};

@@ -60,3 +60,32 @@ def test_assets_url_or_a_script_tag_gets_past_the_check(tmp_path: Path) -> None:
         result = _open_game(tmp_path, script, options)
         assert result["code"] == "boot_failed", (script, options, result)
         assert "https://casino.example/hizi/hizi-bridge-worker.mjs" in result["message"], result
+
+
+WORKER_HARNESS = r"""
+require("vm").runInThisContext(SOURCE);
+const listeners = {};
+const posted = [];
+const scope = {
+  addEventListener(type, fn) { listeners[type] = fn; },
+  postMessage(msg) { posted.push(msg); },
+};
+globalThis.__hiziBridgeEngine.serve(scope);
+listeners.message({ data: { assetsUrl: "https://casino.example/hizi/", version: "0.0.0-other" } });
+console.log(JSON.stringify(posted));
+"""
+
+
+@needs_node
+def test_worker_refuses_a_page_side_of_another_version(tmp_path: Path) -> None:
+    """A bundled page side (npm) and hosted runtime files of different releases: boot_failed
+    naming both versions, before any download."""
+    program = tmp_path / "worker.js"
+    program.write_text(WORKER_HARNESS.replace("SOURCE", json.dumps(SCRIPT.read_text())))
+    done = subprocess.run(["node", str(program)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr[-3000:]
+    posted = json.loads(done.stdout.strip().splitlines()[-1])
+    assert len(posted) == 1 and posted[0][0] == 4, posted  # ENGINE.BOOT_FAILED
+    import bridge
+
+    assert "0.0.0-other" in posted[0][2] and bridge.__version__ in posted[0][2], posted
