@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from . import __version__
 from .core.channel import Channel, State
 from .core.effects import (
     AdoptPort,
@@ -381,6 +382,11 @@ class Driver:
         out["pending_requests"] = self.channel.pending_requests
         out["status"] = self.status
         out["mode"] = self.mode
+        # Which hizi-bridge this is, the protocol versions it offers in a handshake and the one
+        # the handshake chose (None before it, and with a plain Appendix A peer).
+        out["package_version"] = __version__
+        out["protocol_versions"] = list(self.channel.config.versions)
+        out["protocol_version"] = self.channel.version
         return out
 
     # ----------------------------------------------------------------- effects

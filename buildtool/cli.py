@@ -12,6 +12,7 @@ from pathlib import Path
 from .common import ROOT, BuildError
 from .dist import make_dist, measure, size_table
 from .lock import lock
+from .npm import make_npm
 from .serve import ServerSpec, start_servers, stop_servers
 from .site import build
 
@@ -24,8 +25,15 @@ def _parser() -> argparse.ArgumentParser:
     offline = argparse.ArgumentParser(add_help=False)
     offline.add_argument("--offline", action="store_true", help="use build/cache only")
     sub.add_parser("build", parents=[offline], help="vendor everything into build/site (default)")
-    p_dist = sub.add_parser("dist", parents=[offline], help="write dist/: what one origin hosts")
+    p_dist = sub.add_parser(
+        "dist",
+        parents=[offline],
+        help="write dist/ (what one origin hosts) and build/npm (the npm package)",
+    )
     p_dist.add_argument("--out", type=Path, default=None, help="default dist/")
+    p_dist.add_argument(
+        "--npm-out", type=Path, default=None, help="the npm package folder; default build/npm"
+    )
     sub.add_parser("lock", help="re-download every pin and rewrite vendor.lock.json")
     p_serve = sub.add_parser(
         "serve", parents=[offline], help="build, then serve the lobby and game origins"
@@ -54,6 +62,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif command == "dist":
             result = make_dist(dist_dir=args.out, offline=args.offline)
             print(size_table(measure(result.dist_dir, result.manifest["files"])), flush=True)
+            make_npm(dist_dir=result.dist_dir, out_dir=args.npm_out)
         elif command == "serve":
             serve(
                 build(offline=args.offline).site_dir, args.lobby_port, args.game_port, args.verbose

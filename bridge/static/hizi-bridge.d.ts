@@ -87,6 +87,12 @@ export interface BridgeStats {
   /** Time the runtime took to boot, ms. */
   boot_ms: number | null;
   runtime: Runtime;
+  /** This hizi-bridge's version (Python's bridge.__version__; HiziBridge.version on the page). */
+  package_version: string;
+  /** The protocol versions this bridge offers in a handshake. */
+  protocol_versions: number[];
+  /** The version the handshake chose; null before it and with a plain Appendix A peer. */
+  protocol_version: number | null;
   [key: string]: unknown;
 }
 
@@ -292,7 +298,8 @@ export interface CommonOptions {
   /** Where Python runs; default "worker". One runtime per page (the first bridge's). */
   runtime?: Runtime;
   /** Base URL of the runtime's files (vendor/ and the worker); default: this script's folder,
-   * or the script tag's data-assets-url. */
+   * or the script tag's data-assets-url. Required when hizi-bridge is imported as a module or
+   * bundled (no script tag to start from): without it, "invalid_config". */
   assetsUrl?: string;
   /** The worker script, same-origin with the page; default: hizi-bridge-worker.mjs next to the
    * assets. */

@@ -432,6 +432,12 @@ const GAME_TO_LOBBY = [
             const data = ev.data;
             if (engine === null) { // the first message: where the runtime's files are
               engine = makeEngine(post);
+              if (data.version !== undefined && data.version !== VERSION) {
+                // A bundled page side (npm) against hosted runtime files of another release.
+                post([ENGINE.BOOT_FAILED, 0, `the page's hizi-bridge is ${data.version} but the ` +
+                  `runtime at ${data.assetsUrl} is ${VERSION}: host dist/ of the same version`], null);
+                return;
+              }
               engine.boot(String(data.assetsUrl));
               return;
             }
@@ -643,8 +649,11 @@ const GAME_TO_LOBBY = [
   // ---------------------------------------------------------------- carriers
   // The worker carrier: one dedicated worker per page, shared by its bridges.
   // The direct carrier (runtime "main"): the engine on this thread, the same messages as calls.
+  // Loaded by a <script> tag: the runtime's files default to this script's folder. Imported
+  // as a module or from a bundle (document.currentScript is null): no guess, the app passes
+  // assetsUrl (see makeRuntime).
   const script = document.currentScript;
-  const scriptUrl = script && script.src ? script.src : new URL("/hizi-bridge.js", location.href).href;
+  const scriptUrl = script && script.src ? script.src : null;
   const scriptAssets = script && script.dataset ? script.dataset.assetsUrl : undefined;
   const bootInfo = { runtime: null, startedMs: null, readyMs: null, error: null };
   const runtimes = {};
@@ -661,7 +670,13 @@ const GAME_TO_LOBBY = [
   const bootFailed = (message) => new HiziBridgeError({ code: "boot_failed", message: `hizi-bridge: ${message}` });
 
   function makeRuntime(kind, options) {
-    const assetsUrl = new URL(options.assetsUrl || scriptAssets || "./", scriptUrl).href;
+    if (!options.assetsUrl && !scriptAssets && scriptUrl === null) {
+      throw new HiziBridgeError({ code: "invalid_config", message: "hizi-bridge: option " +
+        "assetsUrl is required when hizi-bridge.js is not loaded by a <script src> tag (an ES " +
+        "module import or a bundle): pass the URL of the folder where this origin hosts " +
+        "dist/'s runtime files (hizi-bridge-worker.mjs, vendor/)" });
+    }
+    const assetsUrl = new URL(options.assetsUrl || scriptAssets || "./", scriptUrl || location.href).href;
     const bridges = new Map(); // bridge id -> the page's Bridge
     let pending = null; // carrier messages of this task after the first (one post for all)
     let post = null;
@@ -742,7 +757,7 @@ const GAME_TO_LOBBY = [
                 "worker-src, or the file is missing or not served as JavaScript)"));
           });
           post = (msg, transfer) => worker.postMessage(msg, transfer || []);
-          post({ assetsUrl });
+          post({ assetsUrl, version: VERSION });
         } catch (err) {
           fail(`cannot start the worker ${workerUrl.href}: ${err && err.message ? err.message : err}`);
           post = () => {};

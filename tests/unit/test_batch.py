@@ -188,3 +188,17 @@ adopt(kit);
     assert page[2] == [[EngineOp.OUT, 3, 's{"status":"closed"}'], 0]
     # The kit answers the close itself, with what it still holds: nothing.
     assert page[3][0][2] == 'r{"key":9,"ok":{"port_listeners":0,"timers":0,"proxies":0}}'
+
+
+def test_stats_name_the_package_and_protocol_versions() -> None:
+    import bridge
+    from bridge.core.messages import PROTOCOL_VERSIONS
+
+    fresh, _, _ = make(Role.LOBBY)
+    before = fresh.stats()
+    assert before["package_version"] == bridge.__version__
+    assert before["protocol_versions"] == list(PROTOCOL_VERSIONS) == [1, 2]
+    assert before["protocol_version"] is None  # no handshake yet
+    lobby, _ = connected_lobby()
+    assert lobby.stats()["protocol_version"] == 2
+    json.dumps(lobby.stats())  # crosses to the page as JSON
