@@ -85,7 +85,7 @@ def test_js_api_connects_from_dist(browser: Browser, hosted: Hosted) -> None:
                 continue
             assert path in listed, path
             immutable = "immutable" in response.headers.get("cache-control", "")
-            entry = path in ("hizi-bridge.js", "vendor/manifest.json")
+            entry = path in ("hizi-bridge.js", "hizi-bridge-worker.mjs", "vendor/manifest.json")
             assert immutable is not entry, (path, response.headers.get("cache-control"))
         stdlib = hosted.manifest["pyodide"]["runtime_stdlib"]
         assert any(urlsplit(r.url).path.endswith(Path(stdlib).name) for r in ok)
