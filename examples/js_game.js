@@ -23,16 +23,20 @@ window.bridgeReady = delayed(() => HiziBridge.game({
   game.gameReady();
   let balance = 100;
   let paused = false;
+  // Tests set window.answering = false to leave the lobby's requests unanswered (as a game
+  // that is busy or about to go away would).
+  window.answering = true;
+  const answer = (reply) => () => { if (window.answering) reply(); };
   // A paused game starts no round until the lobby resumes it (hizi-inspect G-PAUSE-002).
-  game.on("pause", () => { paused = true; game.paused(); });
-  game.on("resume", () => { paused = false; game.resumed(); });
+  game.on("pause", () => { paused = true; answer(() => game.paused())(); });
+  game.on("resume", () => { paused = false; answer(() => game.resumed())(); });
   game.on("spin", () => {
     if (paused) return;
     balance -= 1;
     game.roundStarted(balance);
     game.roundEnded();
   });
-  if (rcChoice !== "none") game.on("realityCheck", () => game.realityCheckAnswer(rcChoice));
-  game.on("close", () => game.closed());
+  if (rcChoice !== "none") game.on("realityCheck", answer(() => game.realityCheckAnswer(rcChoice)));
+  game.on("close", answer(() => game.closed()));
   return game;
 }));

@@ -376,6 +376,20 @@ const GAME_TO_LOBBY = [
       kit.receive(msg, ports);
       if (op === OP.CLOSE) kits.delete(id);
     }
+    // Sends taken, per bridge: the highest key. Acknowledged a few ms later in one message per
+    // bridge, not one per send (a round trip would otherwise pay a second post each way), and
+    // always before anything that settles the bridge's promises for good (its close).
+    const acks = new Map();
+    let ackTimer = null;
+    const ACK_DELAY_MS = 4;
+    function flushAcks(only) {
+      for (const [id, key] of acks) {
+        if (only !== undefined && id !== only) continue;
+        acks.delete(id);
+        toPage([ENGINE.ACK, id, key], null);
+      }
+      if (acks.size === 0 && ackTimer !== null) { clearTimeout(ackTimer); ackTimer = null; }
+    }
     function receive(data, ports) {
       if (python === null) {
         if (failed === null) waiting.push([data, ports]);
@@ -383,16 +397,18 @@ const GAME_TO_LOBBY = [
       }
       const batch = Array.isArray(data[0]);
       const messages = batch ? data : [data];
-      let acks = null;
       for (const msg of messages) {
+        if (msg[0] === OP.CLOSE) flushAcks(msg[1]);
         try {
           handle(msg, batch ? null : ports);
         } catch (err) {
           console.error("hizi-bridge: engine error:", err);
         }
-        if (msg[0] === OP.SEND) (acks || (acks = new Map())).set(msg[1], msg[2]);
+        if (msg[0] === OP.SEND) {
+          acks.set(msg[1], msg[2]);
+          if (ackTimer === null) ackTimer = setTimeout(() => { ackTimer = null; flushAcks(); }, ACK_DELAY_MS);
+        }
       }
-      if (acks !== null) for (const [id, key] of acks) toPage([ENGINE.ACK, id, key], null);
     }
     return {
       receive,

@@ -189,25 +189,28 @@ def test_strangers_frames_are_rejected_by_origin_both_ways(hostile: Hostile) -> 
     _bump_reasons(game_delta)
 
 
-def test_window_messages_from_the_real_game_after_the_upgrade_are_transport(
+def test_port_envelopes_from_the_real_game_on_the_window_are_refused(
     hostile: Hostile,
 ) -> None:
+    """After the upgrade the lobby trusts the port. A *valid* plain message from its iframe's
+    current document means a plain page replaced the game (docs/security.md, rule 2, tested in
+    test_lifecycle.py); anything else the game's window posts is refused and costs nothing:
+    here, the port's own envelope (with an id) replayed on the window."""
     lobby, game = hostile.lobby, hostile.game
     before, n_delivered = _rejected(lobby), len(delivered(lobby))
     n = 200
     game.evaluate(
         """([n, lobbyOrigin]) => {
             for (let i = 0; i < n; i++) {
-                // Even the port's own envelope (with an id) is refused on the window.
-                const m = i % 2 ? { type: "gameReady" } : { type: "balance", data: i, id: 9 };
-                parent.postMessage(m, lobbyOrigin);
+                parent.postMessage({ type: "balance", data: i, id: 9 + i }, lobbyOrigin);
             }
         }""",
         [n, hostile.lobby_origin],
     )
-    wait_until(lambda: _delta(_rejected(lobby), before).get("transport", 0) >= n)
-    assert _delta(_rejected(lobby), before) == {"transport": n}
+    wait_until(lambda: sum(_delta(_rejected(lobby), before).values()) >= n)
+    assert _delta(_rejected(lobby), before) == {"schema": n}
     assert len(delivered(lobby)) == n_delivered
+    assert lobby.evaluate("bridge.mode") == "bridge"
     # Port traffic is invisible to every other window: nobody else received anything.
     lobby.evaluate("bridge.spin()")
     wait_until(lambda: len(delivered(lobby)) >= n_delivered + 2)
@@ -215,7 +218,7 @@ def test_window_messages_from_the_real_game_after_the_upgrade_are_transport(
         assert named_frame(lobby, name).evaluate("received") == [], name
     _bump("wrong origin/window values tried", n)
     _bump("delivered (valid, expected)", 2)
-    _bump_reasons({"transport": n})
+    _bump_reasons({"schema": n})
 
 
 def test_an_evil_page_framing_the_game_gets_nothing_and_injects_nothing(

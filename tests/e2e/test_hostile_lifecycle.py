@@ -189,6 +189,8 @@ def test_game_reloads_and_navigates_mid_session(
     ]
     for i, target in enumerate(targets):
         n = len(delivered(page))
+        # The game leaves this one unanswered: it is pending when the page goes away.
+        frame_by_url(page, "js_game.html").evaluate("() => { window.answering = false; }")
         pending = page.evaluate(
             """() => { window.pendingCode = bridge.request("pause", undefined, { timeoutMs: 60000 })
                 .then(() => "resolved", (err) => err.code); }"""

@@ -313,15 +313,18 @@ def test_no_wildcard_target_origin_anywhere(pair: Pair) -> None:
 def test_close_cancels_pending_requests_and_leaves_nothing_behind(pair: Pair) -> None:
     lobby, game = pair.page, pair.game
     listeners_before = lobby.evaluate("__messageListeners")
-    code = lobby.evaluate(
+    code, sent = lobby.evaluate(
         """() => {
-            const pending = bridge.request("resume", undefined, { timeoutMs: 10000 })
+            const pending = bridge.request("realityCheck", { elapsedSeconds: 1 })
                 .then(() => "resolved", (err) => err.code);
+            // Taken by the engine before the close: it resolves, it is not "cancelled".
+            const sent = bridge.stakeUp().then(() => "sent", (err) => err.code);
             bridge.close();
-            return pending;
+            return Promise.all([pending, sent]);
         }"""
     )
     assert code == "cancelled"
+    assert sent == "sent"
     assert lobby.evaluate("bridge.status") == "closed"
     assert lobby.evaluate("bridge.liveResources()") == {
         "window_listeners": 0,
