@@ -11,7 +11,9 @@
   const L2G = ["spin", "stop", "turbo", "setAudio", "realityCheck", "pause", "updateBalance"];
   const ours = direction === "game_to_lobby" ? G2L : L2G;
   const theirs = direction === "game_to_lobby" ? L2G : G2L;
-  const badNumbers = [NaN, Infinity, -Infinity, -1, -1e308, 1e308, -0.01, "12", null, true, [], {}];
+  // Not "12" or null: from a plain peer a numeric string and an absent balance are loose
+  // forms Appendix A allows, accepted and counted (tests/e2e/test_compliance_demo.py).
+  const badNumbers = [NaN, Infinity, -Infinity, -1, -1e308, 1e308, -0.01, "12 EUR", "", true, [], {}];
   const badData = {
     roundStarted: () => pick(badNumbers), balance: () => pick(badNumbers),
     loadProgress: () => ({ percent: pick([500, -1, NaN, "50", null, Infinity]) }),
@@ -19,7 +21,7 @@
     realityCheckAnswer: () => ({ choice: pick(["maybe", "", 3, null]) }),
     error: () => pick([{}, { message: 5 }, "boom", 7]),
     autoplayStarted: () => ({ rounds: pick([-5, 1e12, NaN, "ten", 0.5]) }),
-    turbo: () => pick(["yes", 1, null, {}, NaN]), setAudio: () => pick(["on", 0, [], Infinity]),
+    turbo: () => pick(["yes", 1, "null", {}, NaN]), setAudio: () => pick(["on", 0, [], Infinity]),
     realityCheck: () => ({ elapsedSeconds: pick([-1, NaN, "1h"]), currency: pick(["EURO", 5]) }),
     spin: () => pick([1, "go", {}]), stop: () => pick([[], 0]), pause: () => pick([{ x: 1 }, true]),
     updateBalance: () => pick([-1, "x", {}]), onAppFrameReady: () => pick([1, "x", { a: 1 }]),

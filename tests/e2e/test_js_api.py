@@ -314,14 +314,15 @@ def test_close_cancels_pending_requests_and_leaves_nothing_behind(pair: Pair) ->
     lobby, game = pair.page, pair.game
     listeners_before = lobby.evaluate("__messageListeners")
     code, sent = lobby.evaluate(
-        """() => {
-            const pending = bridge.request("realityCheck", { elapsedSeconds: 1 })
+        """(rc) => {
+            const pending = bridge.request("realityCheck", rc)
                 .then(() => "resolved", (err) => err.code);
             // Taken by the engine before the close: it resolves, it is not "cancelled".
             const sent = bridge.stakeUp().then(() => "sent", (err) => err.code);
             bridge.close();
             return Promise.all([pending, sent]);
-        }"""
+        }""",
+        RC_DATA,
     )
     assert code == "cancelled"
     assert sent == "sent"
