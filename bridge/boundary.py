@@ -60,6 +60,7 @@ class PageOp(IntEnum):
     PORT_CLOSED = 14  # the MessagePort's other end closed (its document went away)
     # Sent by the page again (added after the engine-kit events; codes never change).
     SUPERVISE = 15  # [SUPERVISE, bridge, key, optionsJson | ""]: compliance on (or off: "")
+    REMOVED = 16  # [REMOVED, bridge]: the lobby's iframe left the document (page side)
 
 
 class EngineOp(IntEnum):

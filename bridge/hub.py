@@ -275,6 +275,10 @@ class Driver:
         """The iframe's ``load`` event (lobby): see ``Channel.peer_loaded``."""
         self._run(self.channel.peer_loaded())
 
+    def peer_removed(self) -> None:
+        """The lobby's iframe left the document (see ``Channel.peer_removed``)."""
+        self._run(self.channel.peer_removed())
+
     def port_closed(self) -> None:
         """The current MessagePort's other end closed (its ``close`` event)."""
         self._run(self.channel.port_closed())

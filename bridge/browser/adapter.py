@@ -126,6 +126,8 @@ class BrowserAdapter:
                 driver.peer_loaded()
             elif op == PageOp.PORT_CLOSED:
                 driver.port_closed()
+            elif op == PageOp.REMOVED:
+                driver.peer_removed()
             elif op == PageOp.START:
                 driver.start(announce=bool(a))
         except Exception as exc:  # never let an exception escape into the DOM listener

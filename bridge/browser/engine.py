@@ -183,6 +183,13 @@ class JsHandle:
         self._adapter.emit(Piece.STATUS.value + json.dumps(event.to_dict()))
 
 
+def _positive_ms(cfg: dict[str, Any], key: str) -> float:
+    value = cfg[key]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < 2**31:
+        raise ValueError(f"{key} must be a positive number of ms (below 2**31), not {value!r}")
+    return float(value)
+
+
 def open_bridge(key: int, role: str, config_json: str, kit: Any) -> JsHandle | str:
     """Create a bridge from ``hizi-bridge.js``'s options (camelCase JSON).
 
@@ -197,9 +204,9 @@ def open_bridge(key: int, role: str, config_json: str, kit: Any) -> JsHandle | s
         cfg = json.loads(config_json)
         common: dict[str, Any] = {"allowed_origins": cfg.get("allowedOrigins")}
         if cfg.get("requestTimeoutMs") is not None:
-            common["request_timeout_ms"] = cfg["requestTimeoutMs"]
+            common["request_timeout_ms"] = _positive_ms(cfg, "requestTimeoutMs")
         if cfg.get("handshakeTimeoutMs") is not None:
-            common["handshake_timeout_ms"] = cfg["handshakeTimeoutMs"]
+            common["handshake_timeout_ms"] = _positive_ms(cfg, "handshakeTimeoutMs")
         if cfg.get("dialect"):
             common["dialect"] = str(cfg["dialect"])
         compliance = None

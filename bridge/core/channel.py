@@ -326,6 +326,16 @@ class Channel:
             return [*effects, Disconnected(why)]
         return self._peer_gone(why)
 
+    def peer_removed(self) -> list[Effect]:
+        """A lobby's iframe left the document, taking the game's document with it.
+
+        In any mode: requests fail ``cancelled`` (nobody can answer them), sends are queued
+        for whatever page the iframe shows if it comes back, and the lobby waits for it.
+        """
+        if self.state is State.CLOSED or self.role is not Role.LOBBY or self.mode is None:
+            return []
+        return self._peer_gone("the game's iframe was removed from the document")
+
     def send(self, message: Message) -> list[Effect]:
         """Send an event. Before the peer is ready it is queued and flushed in order."""
         _, effects = self._send(message)

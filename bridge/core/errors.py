@@ -36,17 +36,22 @@ class ProtocolError(Exception):
 
     code: str = "protocol_error"
 
-    def __init__(self, message: str, *, code: str | None = None) -> None:
+    def __init__(self, message: str, *, code: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
         if code is not None:
             self.code = code
+        # The path of the refused value, when one field is to blame (e.g. "data.rounds").
+        self.field = field
 
     @property
     def message(self) -> str:
         return str(self.args[0]) if self.args else ""
 
     def to_dict(self) -> dict[str, str]:
-        return {"name": type(self).__name__, "code": self.code, "message": self.message}
+        out = {"name": type(self).__name__, "code": self.code, "message": self.message}
+        if self.field is not None:
+            out["field"] = self.field
+        return out
 
 
 class LocalProtocolError(ProtocolError):

@@ -124,8 +124,10 @@ def build(type_name: str, data: object = None) -> Message:
     try:
         return cls.__pydantic_validator__.validate_python(wire)  # type: ignore[no-any-return]
     except ValidationError as exc:
-        detail = "; ".join(f"{e['loc']}: {e['msg']}" for e in _summarise(exc))
-        raise InvalidOutboundMessage(f"invalid {type_name!r}: {detail}") from None
+        errors = _summarise(exc)
+        detail = "; ".join(f"{e['loc']}: {e['msg']}" for e in errors)
+        field = errors[0]["loc"] if errors else None
+        raise InvalidOutboundMessage(f"invalid {type_name!r}: {detail}", field=field) from None
 
 
 def _kind(value: object) -> str:

@@ -327,6 +327,8 @@ export interface GameOptions extends CommonOptions {
 
 export interface HiziBridgeStatic {
   readonly version: string;
+  /** The class of every error the API rejects or throws with (`err instanceof ...`). */
+  readonly HiziBridgeError: new (info: { code: ErrorCode; message?: string; field?: string }) => HiziBridgeError;
   readonly messageTypes: { lobbyToGame: LobbyToGameType[]; gameToLobby: GameToLobbyType[] };
   readonly bootInfo: {
     runtime: Runtime | null;

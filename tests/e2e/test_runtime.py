@@ -239,3 +239,44 @@ def test_a_port_another_library_receives_from_the_game_is_left_to_it(
     )
     assert answer == "pong"
     page.context.close()
+
+
+def test_removing_the_iframe_cancels_what_the_game_can_no_longer_answer(
+    browser: Browser, hostile_site: HostileSite, browser_log: BrowserLog
+) -> None:
+    """The tester's find: a reality check (no timeout) left pending for ever when the lobby
+    removed the game's iframe; and queries after close never settled."""
+    site = hostile_site.site
+    game = "/examples/js_game.html%3Frc%3Dnone"  # the game leaves reality checks unanswered
+    page = _lobby_page(
+        browser,
+        browser_log,
+        site.lobby_url(f"{PAGE}?games=1&game={site.game_origin}&path={game}"),
+    )
+    result = page.evaluate(
+        """async () => {
+            const bridge = await openLobby(0);
+            await bridge.connected();
+            const rc = { elapsedSeconds: 60, totalStaked: 1, totalWon: 0, netResult: -1,
+                         currency: "EUR" };
+            const pending = bridge.realityCheck(rc).then(() => "answered", (e) => e.code);
+            await new Promise((r) => setTimeout(r, 300));
+            gameFrames[0].remove();
+            const code = await Promise.race([
+                pending, new Promise((r) => setTimeout(() => r("still pending"), 10000))]);
+            const status = bridge.status;
+            const schema = await bridge.send("setStake", { stake: "2" })
+                .then(() => "sent", (e) => [e.code, e.field || null]);
+            const key = await bridge.send("promoInfo", { ["\\ud800"]: 1 })
+                .then(() => "sent", (e) => [e.code, e.field || null]);
+            await bridge.close();
+            const after = await bridge.stats().then(() => "stats", (e) => e.code);
+            return { code, status, schema, key, after };
+        }"""
+    )
+    assert result["code"] == "cancelled"
+    assert result["status"] == "handshaking"
+    assert result["schema"] == ["invalid_outbound", "data.stake"]
+    assert result["key"][0] == "invalid_outbound" and "(a key)" in result["key"][1]
+    assert result["after"] == "closed"
+    page.context.close()

@@ -619,3 +619,22 @@ def test_a_reality_check_waits_for_the_person_unless_given_a_timeout() -> None:
     net.apply(net.game, net.game.channel.send(m.RealityCheckAnswer(data={"choice": "continue"})))  # type: ignore[arg-type]
     net.run()
     assert patient in net.lobby.done
+
+
+def test_a_removed_iframe_cancels_requests_in_either_mode() -> None:
+    net = connected_bridge()
+    rid = lobby_request(net, CHECK)
+    net.apply(net.lobby, net.lobby.channel.peer_removed())
+    assert isinstance(net.lobby.failed[rid], RequestCancelled)
+    assert net.lobby.channel.state is State.HANDSHAKING and net.lobby.channel.mode is None
+    # A plain game (compat mode) goes the same way.
+    lobby = Channel(ChannelConfig(Role.LOBBY, GAME_ORIGIN))
+    lobby.start()
+    lobby.receive(Inbound({"type": "gameReady"}, GAME_ORIGIN, True))
+    assert lobby.mode is Mode.COMPAT
+    lobby.request(m.Pause(), 5000)
+    effects = lobby.peer_removed()
+    assert [type(e).__name__ for e in effects] == ["RequestFailed", "Disconnected"]
+    assert lobby.state is State.HANDSHAKING
+    # Nothing to do for a game, a closed channel, or a lobby that has no peer yet.
+    assert lobby.peer_removed() == []
