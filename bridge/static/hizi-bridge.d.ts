@@ -301,8 +301,8 @@ export interface CommonOptions {
    * or the script tag's data-assets-url. Required when hizi-bridge is imported as a module or
    * bundled (no script tag to start from): without it, "invalid_config". */
   assetsUrl?: string;
-  /** The worker script, same-origin with the page; default: hizi-bridge-worker.mjs next to the
-   * assets. */
+  /** The worker script, same-origin with the page, relative to the page; default:
+   * hizi-bridge-worker.mjs next to hizi-bridge.js (next to `assetsUrl` in a bundle). */
   workerUrl?: string;
   /** lobby() / game() reject with "boot_failed" when the runtime is not up by then; ms,
    * default 60,000 (a CSP that blocks the wasm makes Pyodide hang without an error). */
