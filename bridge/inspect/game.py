@@ -113,6 +113,7 @@ class GameInspection:
         self.o = options
         self.harness = harness
         self.home = harness.home.origin
+        self.given_url = url  # the report names what the user gave, not the harness's port
         self.url = with_query(url, **{options.lobby_param: self.home})
         self.s = Session(browser, harness, self.url)
         self.game_origin = self.s.target_origin
@@ -233,7 +234,7 @@ class GameInspection:
             for c in order
         ]
         report = Report(
-            target=self.url,
+            target=self.given_url,
             mode="game",
             outcomes=outcomes,
             events=[
