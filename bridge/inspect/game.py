@@ -660,6 +660,8 @@ class GameInspection:
                 Result.WARN,
                 "posts not observed (window.top.postMessage cannot be instrumented)",
             )
+        elif not posts:
+            self.set("G-POST-001", Result.NA, "the game made no window post; nothing to judge")
         else:
             self.set(
                 "G-POST-001", Result.PASS, f"{len(posts)} posts, all to {self.home}", posts[:2]
