@@ -108,17 +108,42 @@ class GameOptions:
     reload: bool = True
 
 
+# The main session's steps, in order. The reality check comes after every step that needs a
+# complete round: a game that waits for the player ignores spins while its reality-check
+# dialog is open, so an unanswered one (no --rc-click) would fail those steps for nothing.
+# Only reload follows it (a reload clears the dialog; see step_reload for when it does not).
+STEPS = (
+    "step_round",
+    "step_pause",
+    "step_controls",
+    "step_turbo_audio_autoplay",
+    "step_extensions",
+    "step_junk",
+    "step_stranger_sibling",
+    "step_stranger_framing",
+    "step_reality_check",
+    "step_reload",
+)
+RC_HINT = (
+    "the game did not answer the reality check; if it waits for the player, pass "
+    "--rc-click SELECTOR (the button that answers it in the game) to click it"
+)
+
+
 class GameInspection:
     def __init__(self, browser: Browser, harness: Harness, url: str, options: GameOptions) -> None:
         self.o = options
         self.harness = harness
         self.home = harness.home.origin
+        self.given_url = url  # the report names what the user gave, not the harness's port
         self.url = with_query(url, **{options.lobby_param: self.home})
         self.s = Session(browser, harness, self.url)
         self.game_origin = self.s.target_origin
         self.gg = GamesGlobal(Role.LOBBY)
         self.outcomes: dict[str, Outcome] = {}
         self.actions: list[dict[str, Any]] = []
+        self.notes: list[str] = []
+        self.rc_unanswered = False  # the game may be waiting for the player from then on
         self.s.capture.on_event = self.route
 
     # ------------------------------------------------------------------ capture routing
@@ -207,19 +232,8 @@ class GameInspection:
         s.main = page
         if self.game_msgs():
             s.pump(0.3)
-            self.step_round()
-            self.step_pause()
-            self.step_reality_check()
-            self.step_controls()
-            self.step_turbo_audio_autoplay()
-            self.step_extensions()
-            self.step_junk()
-            self.step_stranger_sibling()
-            self.step_stranger_framing()
-            if self.o.reload:
-                self.step_reload()
-            else:
-                self.set("G-RELOAD-001", Result.NA, "not asked for (--no-reload)")
+            for step in STEPS:
+                getattr(self, step)()
         self.step_dialect()
         self.finish()
         report = self.report(loaded=True)
@@ -233,7 +247,7 @@ class GameInspection:
             for c in order
         ]
         report = Report(
-            target=self.url,
+            target=self.given_url,
             mode="game",
             outcomes=outcomes,
             events=[
@@ -244,6 +258,7 @@ class GameInspection:
             loaded=loaded,
             load_error=error,
             duration_s=self.s.capture.now(),
+            notes=self.notes,
             actions=self.actions,
         )
         self.s.close()
@@ -303,6 +318,8 @@ class GameInspection:
             answer = self.wait_type(t, ("realityCheckAnswer",), min(self.o.reply_timeout, 5.0))
         ev = self.game_msgs(t)
         if answer is None:
+            self.rc_unanswered = True
+            self.notes.append(RC_HINT)
             self.set(
                 "G-RC-001",
                 Result.WARN,
@@ -534,6 +551,9 @@ class GameInspection:
             self.set("G-ORIGIN-002", Result.PASS, "no attempt to answer", self.framed_posts(t))
 
     def step_reload(self) -> None:
+        if not self.o.reload:
+            self.set("G-RELOAD-001", Result.NA, "not asked for (--no-reload)")
+            return
         assert self.s.main is not None
         loads = self.s.main.evaluate("() => harnessLoads")
         t = self.send({"type": "reload"})
@@ -546,7 +566,17 @@ class GameInspection:
         )
         ready = self.wait_type(t, ("gameReady",), self.o.start_timeout) if reloaded else None
         ev = self.game_msgs(t)
-        if ready is None:
+        if ready is None and self.rc_unanswered:
+            # A game waiting for the player to answer its reality check may put reload off
+            # until then: not the game's fault, the inspector never answered.
+            self.set(
+                "G-RELOAD-001",
+                Result.NA,
+                "no new gameReady after reload, but the game may be waiting for the player "
+                "after the unanswered reality check (pass --rc-click SELECTOR to answer it)",
+                ev,
+            )
+        elif ready is None:
             self.set("G-RELOAD-001", Result.WARN, "no new gameReady after reload", ev)
         else:
             self.set("G-RELOAD-001", Result.PASS, f"gameReady again after {ready.t - t:.2f} s", ev)
@@ -659,6 +689,8 @@ class GameInspection:
                 Result.WARN,
                 "posts not observed (window.top.postMessage cannot be instrumented)",
             )
+        elif not posts:
+            self.set("G-POST-001", Result.NA, "the game made no window post; nothing to judge")
         else:
             self.set(
                 "G-POST-001", Result.PASS, f"{len(posts)} posts, all to {self.home}", posts[:2]

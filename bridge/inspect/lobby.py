@@ -51,6 +51,7 @@ class LobbyInspection:
         self.harness = harness
         self.home = harness.home.origin
         self.game_url = harness.home.url("game.html")
+        self.given_url = url  # the report names what the user gave, not the harness's port
         self.url = with_query(url, **{options.game_param: self.game_url})
         self.s = Session(browser, harness, self.url)
         self.s.target_is_top = True
@@ -154,7 +155,7 @@ class LobbyInspection:
             if c.mode == "lobby"
         ]
         report = Report(
-            target=self.url,
+            target=self.given_url,
             mode="lobby",
             outcomes=outcomes,
             events=[

@@ -25,6 +25,8 @@ def terminal(report: Report, out: TextIO) -> None:
         + ", ".join(f"{n} {k}" for k, n in counts.items())
         + f" in {report.duration_s:.1f} s; exit {report.exit_code}\n"
     )
+    for note in report.notes:
+        out.write(f"  note: {note}\n")
 
 
 def to_json(report: Report) -> dict[str, Any]:
@@ -35,6 +37,7 @@ def to_json(report: Report) -> dict[str, Any]:
         "duration_s": round(report.duration_s, 2),
         "cases": [o.to_json() for o in report.outcomes],
         "summary": summary(report.outcomes),
+        "notes": report.notes,
     }
 
 

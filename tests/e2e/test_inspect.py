@@ -166,6 +166,8 @@ def test_js_example_game_passes(site: E2ESite, tmp_path: Path) -> None:
     code, _, _ = inspect(["game", url, "--json", str(out), "--no-reload"])
     res = results(out)
     assert code == 0, res
+    # The report names the URL the user gave, not it with the harness's random lobby port.
+    assert json.loads(out.read_text())["target"] == url
     assert res["G-ROUND-001"] == res["G-PAUSE-002"] == res["G-RC-001"] == "pass"
     assert res["G-DIALECT-002"] == "n/a"  # the example ignores ?dialect=
     # It knows none of issue #12's lobby -> game extensions: ignored safely, not a failure.

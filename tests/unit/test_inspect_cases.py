@@ -54,3 +54,44 @@ def test_game_mode_sends_every_lobby_extension_and_each_is_valid() -> None:
     elsewhere = {"pause", "resume", "realityCheck", "close"}
     extensions = {c.type_name() for c in LOBBY_TO_GAME if c.family is Family.EXTENSION}
     assert extensions - elsewhere == {str(w["type"]) for w in sent}
+
+
+def test_reality_check_comes_after_every_step_that_needs_a_round() -> None:
+    """A game that waits for the player ignores spins while its reality-check dialog is open:
+    run without --rc-click, an unanswered reality check must not fail later round-dependent
+    cases (G-CTRL, G-TURBO, G-JUNK, G-ORIGIN) for nothing. So every step that spins runs
+    before it, and the only one after it (reload) does not blame the game."""
+    import inspect as pyinspect
+
+    from bridge.inspect.game import STEPS, GameInspection
+
+    assert len(set(STEPS)) == len(STEPS)
+    steps = [s for s in vars(GameInspection) if s.startswith("step_") and s != "step_dialect"]
+    assert sorted(STEPS) == sorted(steps)  # step_dialect runs on its own page, after them
+    rc = STEPS.index("step_reality_check")
+    for step in STEPS:
+        source = pyinspect.getsource(getattr(GameInspection, step))
+        if "self.spin()" in source or "self.round(" in source:
+            assert STEPS.index(step) < rc, step
+    for step in STEPS[rc + 1 :]:
+        assert "rc_unanswered" in pyinspect.getsource(getattr(GameInspection, step)), step
+
+
+def test_report_target_is_the_given_url_and_notes_are_printed() -> None:
+    import io
+
+    from bridge.inspect.game import RC_HINT
+    from bridge.inspect.report import terminal, to_json
+    from bridge.inspect.session import Report
+
+    report = Report(
+        target="http://localhost:8001/demo_game/",
+        mode="game",
+        outcomes=[],
+        events=[],
+        notes=[RC_HINT],
+    )
+    out = io.StringIO()
+    terminal(report, out)
+    assert "--rc-click SELECTOR" in out.getvalue()
+    assert to_json(report)["notes"] == [RC_HINT]
