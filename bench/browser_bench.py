@@ -46,18 +46,12 @@ from types import ModuleType
 from typing import Any
 from urllib.parse import urlsplit
 
+# Chromium's path and flags: one list for the inspector, this bench and the e2e tests.
+from bridge.inspect.browser import CHROMIUM, CHROMIUM_ARGS
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "bench" / "results.json"
-CHROMIUM = Path(os.environ.get("HIZI_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+
 # Cross-origin isolation, so that performance.now() has 5 µs resolution instead of 100 µs
 # (the round trips are a few hundred µs). The game frame is embedded with
 # allow="cross-origin-isolated". Turn off with HIZI_BENCH_ISOLATED=0.

@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 
 CHROMIUM = Path(os.environ.get("HIZI_CHROMIUM", "/usr/bin/chromium"))
-# The same flags as bench/browser_bench.py (kept equal by tests/unit/test_inspect_cli.py).
+# As root, on a machine without internet: no sandbox, no background connections (the
+# bench and the e2e tests use this same list).
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

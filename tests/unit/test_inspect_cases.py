@@ -28,8 +28,8 @@ def test_docs_list_every_case() -> None:
         assert f"| `{case.id}` | {case.title} |" in doc, case.id
 
 
-def test_chromium_flags_are_the_bench_runners() -> None:
-    assert browser.CHROMIUM_ARGS == CHROMIUM_ARGS
+def test_chromium_flags_are_one_list_for_inspector_bench_and_tests() -> None:
+    assert browser.CHROMIUM_ARGS is CHROMIUM_ARGS
 
 
 def test_cli_requires_a_mode_and_replay_a_peer() -> None:
