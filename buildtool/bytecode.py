@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .common import log, warn
 
-PYC_RECIPE = "5"
+PYC_RECIPE = "7"
 OWN_PROJECT = "hizi-bridge"
 STDLIB_KEY = "python-stdlib"  # never a project name (no such wheel is vendored)
 # The standard library cut to what the bridge imports (JS API pages only).
@@ -65,6 +65,16 @@ RUNTIME_STDLIB_EXTRA = (
 # Whole packages kept: importlib.resources (the kit's source is read with it) imports its
 # helpers lazily.
 RUNTIME_STDLIB_PACKAGES = ("importlib/resources/",)
+# Our wheel cut for the JS API (dist/): bytecode only, without what the browser never loads
+# there. PyScript pages keep the full compiled wheel (they read static/hizi-bridge.js).
+RUNTIME_BRIDGE_KEY = "hizi-bridge-runtime"  # never a project name
+RUNTIME_BRIDGE_DROP = (
+    "bridge/inspect/",  # the CLI inspector
+    "bridge/contract.py",  # writes the schema and the .d.ts (a build-time tool)
+    "bridge/schema/",
+    "bridge/static/",  # hizi-bridge.js and the worker are served beside the runtime
+    "bridge/py.typed",
+)
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 _PYC_COMPILER = r"""
@@ -181,6 +191,50 @@ def add_pycs(
     os.replace(tmp, dest)
 
 
+def runtime_wheel(archive: Path, tree: Path, cache_tag: str, dest: Path) -> None:
+    """Write ``dest``: our wheel for the JS API, stored, bytecode only.
+
+    Each module compiled under ``tree`` becomes ``<module>.pyc`` where its source was (the
+    layout a sourceless import looks for) and the source is left out; a module that did not
+    compile keeps its source. ``RUNTIME_BRIDGE_DROP`` is left out, and METADATA keeps its
+    headers only (its body is README); RECORD lists what remains.
+    """
+    members: list[tuple[zipfile.ZipInfo, bytes]] = []
+    record = ""
+    with zipfile.ZipFile(archive) as src:
+        for info in src.infolist():
+            name = info.filename
+            if name.startswith(RUNTIME_BRIDGE_DROP) or name.endswith("/"):
+                continue
+            if name.count("/") == 1 and name.endswith(".dist-info/RECORD"):
+                record = name
+                continue
+            data = src.read(info)
+            if name.count("/") == 1 and name.endswith(".dist-info/METADATA"):
+                data = data.split(b"\n\n", 1)[0] + b"\n"  # the headers, not README's text
+            if name.endswith(".py"):
+                folder, _, stem = name[:-3].rpartition("/")
+                pyc = tree / f"{folder}/__pycache__/{stem}.{cache_tag}.pyc".lstrip("/")
+                if pyc.is_file():
+                    info = zipfile.ZipInfo(f"{name[:-3]}.pyc", info.date_time)
+                    data = pyc.read_bytes()
+            info.compress_type = zipfile.ZIP_STORED
+            members.append((info, data))
+    if not record:
+        raise ValueError(f"{archive.name}: no RECORD")
+    lines = []
+    for info, data in members:
+        b64 = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+        lines.append(f"{info.filename},sha256={b64},{len(data)}")
+    lines.append(f"{record},,")
+    tmp = dest.with_name(dest.name + ".tmp")
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_STORED) as out:
+        for info, data in members:
+            out.writestr(info, data)
+        out.writestr(zipfile.ZipInfo(record, _ZIP_EPOCH), "\n".join(lines) + "\n")
+    os.replace(tmp, dest)
+
+
 def runtime_members(archive: Path, used: set[str]) -> set[str]:
     """The members of the cut library: ``used``, the extras, and every parent package."""
     with zipfile.ZipFile(archive) as zf:
@@ -202,7 +256,8 @@ def precompile(
     """Return ``archives`` with bytecode added (stored copies under ``cache``).
 
     Keys are project names (wheels) or ``STDLIB_KEY`` (Pyodide's python_stdlib.zip); with the
-    stdlib, the result also has ``RUNTIME_STDLIB_KEY``, the cut library. Needs ``node``;
+    stdlib, the result also has ``RUNTIME_STDLIB_KEY``, the cut library, and with our wheel
+    ``RUNTIME_BRIDGE_KEY``, its cut (``runtime_wheel``). Needs ``node``;
     without it, or if compiling fails, the build warns and returns the inputs unchanged (the
     browser compiles the sources itself: slower boot, same behaviour; no cut library).
     """
@@ -219,9 +274,12 @@ def precompile(
     for key, path in archives.items():
         target = cache / "pyc" / keys[key][:32] / path.name
         out[key] = target
+        cut = None
         if key == STDLIB_KEY:
-            out[RUNTIME_STDLIB_KEY] = target.with_name(RUNTIME_STDLIB_NAME)
-        if not all(p.is_file() for p in (target, out.get(RUNTIME_STDLIB_KEY, target))):
+            cut = out[RUNTIME_STDLIB_KEY] = target.with_name(RUNTIME_STDLIB_NAME)
+        elif key == OWN_PROJECT:  # same file name (Pyodide parses it), another folder
+            cut = out[RUNTIME_BRIDGE_KEY] = target.parent / "runtime" / path.name
+        if not all(p.is_file() for p in (target, cut or target)):
             todo[key] = path
     if not todo:
         return out
@@ -250,6 +308,9 @@ def precompile(
                 keep = runtime_members(path, used)
                 target = out[RUNTIME_STDLIB_KEY]
                 add_pycs(path, root / key, tag, target, only=used, keep=keep, sourceless=True)
+            elif key == OWN_PROJECT:
+                out[RUNTIME_BRIDGE_KEY].parent.mkdir(parents=True, exist_ok=True)
+                runtime_wheel(path, root / key, tag, out[RUNTIME_BRIDGE_KEY])
     log(f"compiled {len(todo)} archive(s) for {tag}; the boot imports {len(used)} stdlib files")
     return out
 

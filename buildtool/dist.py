@@ -11,7 +11,9 @@ Layout (paths relative to dist/; ``<h>`` is the first 16 hex digits of a sha256)
                    .../pyodide.asm.wasm
     vendor/pyodide/python_stdlib_runtime.<h>.zip   the stdlib cut to the bridge's imports
     vendor/pyodide/hizi-lock.<h>.json    Pyodide lock with only our wheels
-    vendor/wheels/pyc/<h>/<wheel>.whl    the wheels with bytecode (named as PyPI names them)
+    vendor/wheels/pyc/<h>/<wheel>.whl    the wheels with bytecode (named as PyPI names them);
+                                         ours is the JS API's cut: bytecode only, no
+                                         inspector, contract, schema or static files
 
 plus a ``.br`` and a ``.gz`` twin of each file that compresses. Left out on purpose: PyScript,
 Penpal, demos, bench pages, the plain wheels, the full standard library and pyodide-lock.json
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from . import compress
+from .bytecode import OWN_PROJECT
 from .common import ROOT, BuildError, log, sha256_file, write_text_atomic
 from .site import TRIMMED_LOCK_NAME, BuildResult, build, trimmed_lock
 
@@ -137,7 +140,10 @@ def make_dist(
     index = _pyodide_runtime(site_vendor / "pyodide", vendor)
     _point_at_runtime(dist / static[ENTRY_SCRIPT], f"{index}pyodide.mjs")
     stdlib = _copy(site_vendor / runtime_stdlib, vendor / runtime_stdlib).relative_to(vendor)
-    wheels = {w["name"]: w for w in site_manifest["wheels"]}
+    wheels = {w["name"]: dict(w) for w in site_manifest["wheels"]}
+    runtime_bridge = site_manifest.get("runtime_bridge_wheel")
+    if runtime_bridge is not None:
+        wheels[OWN_PROJECT]["file"] = runtime_bridge
     for wheel in wheels.values():
         if not wheel["file"].startswith("wheels/pyc/"):
             raise BuildError(f"{wheel['file']}: dist ships only the wheels with bytecode")
@@ -145,7 +151,10 @@ def make_dist(
     # The lock lives beside the runtime folder, so its wheel paths are "../wheels/...".
     original = json.loads((site_vendor / "pyodide" / "pyodide-lock.json").read_text("utf-8"))
     paths = {name: vendor / w["file"] for name, w in wheels.items()}
-    lock_text = json.dumps(trimmed_lock(original, paths, vendor / "pyodide"), indent=2) + "\n"
+    lock = trimmed_lock(original, paths, vendor / "pyodide")
+    for name, wheel in wheels.items():
+        wheel["sha256"] = lock["packages"][name]["sha256"]
+    lock_text = json.dumps(lock, indent=2) + "\n"
     lock_name = f"pyodide/{hashed_name(TRIMMED_LOCK_NAME, content_hash(lock_text.encode()))}"
     write_text_atomic(vendor / lock_name, lock_text)
 
@@ -162,9 +171,9 @@ def make_dist(
             "runtime_stdlib": stdlib.as_posix(),
         },
         "pyscript": None,
-        "wheels": site_manifest["wheels"],
+        "wheels": [wheels[name] for name in sorted(wheels)],
         "packages": site_manifest["packages"],
-        "bridge_wheel": site_manifest["bridge_wheel"],
+        "bridge_wheel": wheels[OWN_PROJECT]["file"] if OWN_PROJECT in wheels else None,
         # Logical name in bridge/static -> file in dist/ (relative to dist/, not vendor/).
         "static": static,
     }

@@ -34,33 +34,32 @@ MIME_TYPES: dict[str, str] = {
     ".py": "text/x-python",
     ".svg": "image/svg+xml",
 }
+# One year: the value README documents; hashed names never change, so never revalidated.
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"  # cache, but ask (If-None-Match) before each use
 # A content hash in a name or a folder: python_stdlib.<16 hex>.zip, wheels/pyc/<16 hex>/...
 HASHED = re.compile(r"(?:^|[./-])[0-9a-f]{16}(?:[./]|$)")
-# Files under /vendor/ that change from one build to the next, under fixed names.
-MUTABLE_VENDOR_FILES = frozenset({"hizi-lock.json", "manifest.json", "pyscript.json"})
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def is_immutable(url: str) -> bool:
-    """Whether a URL path may be cached for a year without asking again.
+    """Whether a URL path may be cached for a year without asking again: hashed names only.
 
-    Hashed names always. In build/site also the rest of /vendor/, whose files are pinned by
-    vendor.lock.json (a new pin rebuilds them under the same names: the dev server accepts
-    that; dist/ hashes every name instead), except the files each build rewrites.
+    Everything else is revalidated (ETag, 304), including build/site's unhashed /vendor/
+    files: a new pin in vendor.lock.json rebuilds them under the same names, and an
+    immutable copy would keep the old runtime in browsers next to the new manifest.
     """
-    if HASHED.search(url):
-        return True
-    name = url.rsplit("/", 1)[-1]
-    mutable = name in MUTABLE_VENDOR_FILES or name.startswith("hizi_bridge-")
-    return url.startswith("/vendor/") and not mutable
+    return HASHED.search(url) is not None
+
+
+def cache_control(url: str) -> str:
+    return IMMUTABLE if is_immutable(url) else REVALIDATE
 
 
 def _cache_headers(headers: Any, path: str, url: str) -> None:
-    if not is_immutable(url):
-        headers["Cache-Control"] = REVALIDATE
+    # WhiteNoise's own immutable policy sends ten years (its max_age "forever"): set ours.
+    headers["Cache-Control"] = cache_control(url)
 
 
 def _not_found(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
@@ -84,7 +83,6 @@ def make_app(directory: Path, extra_headers: Mapping[str, str] | None = None) ->
         allow_all_origins=False,
         mimetypes=MIME_TYPES,
         index_file=True,
-        immutable_file_test=lambda path, url: is_immutable(url),
         add_headers_function=_cache_headers,
     )
     extra = list((extra_headers or {}).items())

@@ -14,15 +14,16 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from buildtool.serve import is_immutable, make_app  # noqa: E402
+from buildtool.serve import IMMUTABLE, is_immutable, make_app  # noqa: E402
 
 HASHED = "vendor/pyodide/python_stdlib_runtime.0123456789abcdef.zip"
+PINNED = "vendor/pyodide/pyodide.asm.wasm"  # build/site: pinned, but under a fixed name
 BODY = b"console.log('hizi');\n" * 200
 
 
 @pytest.fixture
 def site(tmp_path: Path) -> Path:
-    for rel in ("hizi-bridge.js", HASHED, "vendor/manifest.json", "demo/index.html"):
+    for rel in ("hizi-bridge.js", HASHED, PINNED, "vendor/manifest.json", "demo/index.html"):
         path = tmp_path / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(BODY)
@@ -64,11 +65,14 @@ def test_content_encoding_follows_accept_encoding(
 
 def test_hashed_names_are_immutable(site: Path) -> None:
     _, headers, _ = _get(make_app(site), f"/{HASHED}", accept_encoding="br")
-    assert headers["Cache-Control"] == "max-age=315360000, public, immutable"
+    # One year, as README documents (not WhiteNoise's ten-year default for immutable files).
+    assert headers["Cache-Control"] == IMMUTABLE == "public, max-age=31536000, immutable"
     assert headers["Content-Type"] == "application/zip"
 
 
-@pytest.mark.parametrize("path", ["/hizi-bridge.js", "/vendor/manifest.json", "/demo/"])
+@pytest.mark.parametrize(
+    "path", ["/hizi-bridge.js", "/vendor/manifest.json", "/demo/", f"/{PINNED}"]
+)
 def test_entry_points_revalidate_with_an_etag(site: Path, path: str) -> None:
     app = make_app(site)
     status, headers, _ = _get(app, path)
@@ -94,12 +98,16 @@ def test_extra_headers_and_not_found(site: Path) -> None:
         ("/vendor/wheels/pyc/0123456789abcdef/pydantic-2.14.4-py3-none-any.whl", True),
         ("/vendor/pyodide/hizi-lock.0123456789abcdef.json", True),
         ("/helper.0123456789abcdef.mjs", True),
-        ("/vendor/pyodide/pyodide.asm.wasm", True),  # build/site: pinned by vendor.lock.json
+        # build/site: unhashed names (a new pin reuses them), revalidated
+        ("/vendor/pyodide/pyodide.asm.wasm", False),
+        ("/vendor/pyodide/pyodide.mjs", False),
+        ("/vendor/pyscript/core.js", False),
         ("/vendor/manifest.json", False),
         ("/vendor/pyodide/hizi-lock.json", False),
         ("/vendor/wheels/hizi_bridge-0.1.0-py3-none-any.whl", False),
         ("/hizi-bridge.js", False),
         ("/hizi-worker.js", False),
+        ("/hizi-bridge-worker.mjs", False),
         ("/demo_lobby/index.html", False),
     ],
 )
