@@ -121,7 +121,11 @@ class Lobby:
         self.iframe = iframe
         self.base_game_url = game_url
         self.extra = extra  # launch parameters of the demo itself (dialect, seed)
-        self.panel = panellib.settings_from_form(read_panel())
+        self.panel, refused = panellib.initial_settings(read_panel())
+        if refused is not None:  # bad ?settings=: said as Apply says it, defaults used
+            status = _el("settings-status")
+            status.textContent = refused
+            status.dataset.kind = "error"
         self.game_url = self.launch_url()
         # The session starts when the game says gameReady: nothing is scheduled while it loads.
         self.supervisor = self.new_supervisor(running=False)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bridge.compliance import GameSettings, SettingsError
+from bridge.compliance.settings import MAX_INTERVAL_MS, MIN_RC_INTERVAL_MS
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,16 @@ class PanelSettings:
     game: GameSettings
     inactivity_limit_ms: float | None  # None: no inactivity rule
     inactivity_warn_ms: float
+
+
+DEFAULT_PANEL = PanelSettings(GameSettings(), None, 0.0)
+"""The default settings: what the lobby runs with when the given ones are refused."""
+
+# Bounds of the fields typed in seconds, in seconds (Appendix C's are in ms).
+_SECONDS_BOUNDS = {
+    "rcInterval": (MIN_RC_INTERVAL_MS / 1000, MAX_INTERVAL_MS / 1000),
+    "minSpinTime": (0.0, MAX_INTERVAL_MS / 1000),
+}
 
 
 def settings_from_form(values: Mapping[str, str | bool]) -> PanelSettings:
@@ -42,6 +53,12 @@ def settings_from_form(values: Mapping[str, str | bool]) -> PanelSettings:
             raise SettingsError([(name, "must be a number of seconds")]) from None
         if not seconds >= 0:
             raise SettingsError([(name, "must not be negative")])
+        # Checked here, in the field's unit: the library would say it in ms.
+        low, high = _SECONDS_BOUNDS.get(name, (0.0, float("inf")))
+        if seconds < low:
+            raise SettingsError([(name, f"must be at least {low:g} s (got {raw} s)")])
+        if seconds > high:
+            raise SettingsError([(name, f"must be at most {high:g} s (got {raw} s)")])
         return round(seconds * 1000)
 
     raw: dict[str, object] = {
@@ -62,6 +79,18 @@ def settings_from_form(values: Mapping[str, str | bool]) -> PanelSettings:
     if limit is not None and warn >= limit:
         raise SettingsError([("inactivityWarn", "must be shorter than the inactivity limit")])
     return PanelSettings(game, limit, warn)
+
+
+def initial_settings(values: Mapping[str, str | bool]) -> tuple[PanelSettings, str | None]:
+    """The settings the lobby starts with (the panel, maybe pre-filled from ``?settings=``).
+
+    Refused settings never stop the lobby: it starts with ``DEFAULT_PANEL`` and the second
+    item is the message for the panel's status (as the Apply button shows it), else None.
+    """
+    try:
+        return settings_from_form(values), None
+    except SettingsError as exc:
+        return DEFAULT_PANEL, f"{exc} (the lobby runs with the default settings)"
 
 
 def format_duration(seconds: float) -> str:

@@ -15,9 +15,12 @@ and by the Python API (``LobbyBridge.supervise()``): one implementation, in Pyth
   ``bridge.compliance`` action itself): what is not protocol (a warning on screen, removing
   the frame, opening ``historyURL``) is the lobby's to do.
 
-A session starts when supervision starts and again at each ``gameReady`` (a new game page is a
+A session runs only while the game is there: it starts when the bridge is ``connected`` (at once
+if it already is when supervision starts) and again at each ``gameReady`` (a new game page is a
 new session, as in the demo lobby): figures back to zero, the reality-check interval and the
-inactivity count from then.
+inactivity count from then. While the bridge is not connected (still handshaking, ``error``: the
+game never came, ``closed``, or a reloading game page) no session runs: no reality check, no
+inactivity step is due, nothing is reported.
 """
 
 from __future__ import annotations
@@ -43,7 +46,7 @@ from ..compliance import (
 from ..core.errors import ProtocolError
 from ..core.fields import Currency
 from ..core.messages import Close, CloseData, GameReady, Message, RealityCheck
-from ..hub import Driver
+from ..hub import Driver, StatusEvent
 
 Report = Callable[[Action], None]
 
@@ -166,8 +169,11 @@ class Supervision:
         self.supervisor = options.supervisor(self._clock_ms)
         self.checks_failed = 0
         self._stopped = False
+        # A session runs only while the game is there (see the module docstring).
+        self.active = driver.status == "connected"
         unsubscribe = driver.dispatcher.on_any(self._observe)
-        self._unsubscribe: Callable[[], None] | None = unsubscribe
+        unsubscribe_status = driver.dispatcher.on_status(self._status)
+        self._unsubscribes: list[Callable[[], None]] = [unsubscribe, unsubscribe_status]
         driver.set_ticker(self)
 
     def configure(self, options: ComplianceOptions) -> None:
@@ -182,9 +188,8 @@ class Supervision:
         if self._stopped:
             return
         self._stopped = True
-        if self._unsubscribe is not None:
-            self._unsubscribe()
-            self._unsubscribe = None
+        while self._unsubscribes:
+            self._unsubscribes.pop()()
         if self._driver._ticker is self:
             self._driver.set_ticker(None)
 
@@ -192,21 +197,34 @@ class Supervision:
 
     def next_deadline(self) -> float | None:
         """In the channel's clock (seconds)."""
-        due = None if self._stopped else self.supervisor.next_deadline()
+        due = None if self._stopped or not self.active else self.supervisor.next_deadline()
         return None if due is None else due / 1000
 
     def tick(self) -> None:
-        if not self._stopped:
+        if not self._stopped and self.active:
             self._carry_out(self.supervisor.poll())
 
     # ---------------------------------------------------------------- internals
+
+    def _status(self, event: StatusEvent) -> None:
+        if self._stopped:
+            return
+        if event.status == "connected":
+            if not self.active:
+                self.active = True
+                self.supervisor = self.options.supervisor(self._clock_ms)  # a new session
+        else:
+            self.active = False  # handshaking again, error or closed: no game playing
+        # Status events come from inside the driver's run, which re-arms the timer after.
 
     def _observe(self, message: Message) -> None:
         if self._stopped:
             return
         if isinstance(message, GameReady):
+            self.active = True
             self.supervisor = self.options.supervisor(self._clock_ms)  # a new session
-        self._carry_out(self.supervisor.observe(message))
+        if self.active:
+            self._carry_out(self.supervisor.observe(message))
 
     def _carry_out(self, actions: list[Action]) -> None:
         for action in actions:

@@ -80,14 +80,20 @@ def build_game_url(
 ) -> str:
     """The lobby side: ``game_url`` with the launch parameters set (replacing any there).
 
-    ``lobby_origin`` is normalised (``bridge.core.origin.normalise_origin``). Raises
-    ``LaunchError`` naming the bad parameter (``game_url`` must be absolute http(s)).
+    ``lobby_origin`` is normalised (``bridge.core.origin.normalise_origin``) and must pass
+    the origin rules ``read_launch`` applies (``OriginPolicy``: https, or http for a
+    loopback host only), so a URL built here is never one the game refuses for its form.
+    Raises ``LaunchError`` naming the bad parameter (``game_url`` must be absolute http(s)).
     """
     parts = urlsplit(game_url)
     if parts.scheme not in ("http", "https") or not parts.netloc or "@" in parts.netloc:
         raise LaunchError("game_url", "must be an absolute http(s) URL without credentials")
     try:
         origin = normalise_origin(lobby_origin)
+        # The rules read_launch applies (an allow-list entry's): http for loopback only.
+        OriginPolicy([origin])
+    except InvalidOriginPattern as exc:
+        raise LaunchError("lobby", exc.reason) from None
     except ValueError as exc:
         raise LaunchError("lobby", str(exc)) from None
     params = _validated(

@@ -15,9 +15,17 @@ offending setting, e.g. ``rcInterval: must be >= 1000 ms``.
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
 
 from ..core.fields import HttpUrl, ShortText
@@ -30,6 +38,21 @@ Cents = Annotated[int, Field(ge=0, le=MAX_CENTS)]
 """An amount in 1/100 of the currency unit (Appendix C's money settings)."""
 
 Millis = Annotated[int, Field(ge=0, le=MAX_INTERVAL_MS)]
+
+MS_SETTINGS = frozenset({"rcInterval", "minLoadTime", "minSpinTime"})
+"""The settings in milliseconds (their bound errors say ``ms``)."""
+
+
+def _no_credentials(url: str) -> str:
+    # The authority ends at the first '/', '?', '#' or '\\' (read as '/' by browsers).
+    authority = re.split(r"[/?#\\]", url.partition("://")[2], maxsplit=1)[0]
+    if "@" in authority:
+        raise ValueError("must not carry credentials (user:password@)")
+    return url
+
+
+SettingUrl = Annotated[HttpUrl, AfterValidator(_no_credentials)]
+"""An absolute http(s) URL without credentials (``homeURL``, ``historyURL``, ``topupURL``)."""
 
 
 class SettingsError(ValueError):
@@ -57,9 +80,9 @@ class GameSettings(BaseModel):
     rc_interval: Annotated[int, Field(ge=MIN_RC_INTERVAL_MS, le=MAX_INTERVAL_MS)] | None = None
     rc_display_win_loss: bool = True
     # Navigation
-    home_url: HttpUrl | None = Field(default=None, alias="homeURL")
-    history_url: HttpUrl | None = Field(default=None, alias="historyURL")
-    topup_url: HttpUrl | None = Field(default=None, alias="topupURL")
+    home_url: SettingUrl | None = Field(default=None, alias="homeURL")
+    history_url: SettingUrl | None = Field(default=None, alias="historyURL")
+    topup_url: SettingUrl | None = Field(default=None, alias="topupURL")
     home_enabled: bool = True
     # Stakes, in 1/100 of the currency unit
     min_stake: Cents | None = None
@@ -150,5 +173,10 @@ def _problems(exc: ValidationError) -> list[tuple[str, str]]:
             msg = "must be true or false"
         elif err["type"] == "int_type":
             msg = "must be an integer (money: 1/100 of the currency unit; times: ms)"
+        elif err["type"] in ("greater_than_equal", "less_than_equal") and name in MS_SETTINGS:
+            op, bound = (">=", "ge") if err["type"] == "greater_than_equal" else ("<=", "le")
+            msg = f"must be {op} {err.get('ctx', {}).get(bound)} ms"
+        elif err["type"] == "value_error":
+            msg = msg.removeprefix("Value error, ")
         problems.append((name, msg))
     return problems

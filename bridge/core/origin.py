@@ -142,6 +142,11 @@ def _parse_domain(raw: str) -> str:
     for label in labels:
         if not _LABEL_RE.fullmatch(label):
             raise ValueError(f"host {_show(host)} contains characters not allowed in a hostname")
+        if label.startswith("-") or label.endswith("-"):
+            raise ValueError(
+                f"host {_show(host)} has a label that starts or ends with '-', "
+                "which a hostname may not"
+            )
     return host
 
 

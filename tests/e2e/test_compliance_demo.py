@@ -97,6 +97,23 @@ def test_reality_check_from_settings_waits_for_the_round(
     browser_log.assert_no_errors()
 
 
+def test_bad_settings_in_the_link_are_shown_and_the_lobby_starts_with_defaults(
+    page: Page, e2e_site: E2ESite, browser_log: BrowserLog
+) -> None:
+    game_url = e2e_site.game_url("demo_game/")
+    settings = quote(json.dumps({"rcEnabled": True, "rcInterval": "0.1"}))
+    page.goto(e2e_site.lobby_url(f"demo_lobby/?game={game_url}&seed=7&settings={settings}"))
+    expect(page.locator("#bridge-status")).to_have_attribute(
+        "data-status", "connected", timeout=BOOT_TIMEOUT_MS
+    )
+    status = page.locator("#settings-status")
+    expect(status).to_contain_text("rcInterval: must be at least 1 s")
+    expect(status).to_contain_text("default settings")
+    expect(status).to_have_attribute("data-kind", "error")
+    assert "settings=" not in (page.locator("#game-frame").get_attribute("src") or "")
+    browser_log.assert_no_errors()
+
+
 def test_a_plain_game_loose_forms_are_accepted_and_counted(
     page: Page, e2e_site: E2ESite, browser_log: BrowserLog
 ) -> None:

@@ -155,6 +155,33 @@ def test_panel_errors_name_the_setting(change: dict[str, str], name: str) -> Non
     assert info.value.settings == (name,)
 
 
+@pytest.mark.parametrize(
+    ("change", "name", "text"),
+    [
+        ({"rcInterval": "0.5"}, "rcInterval", "must be at least 1 s (got 0.5 s)"),
+        ({"rcInterval": "0.1"}, "rcInterval", "at least 1 s"),
+        ({"rcInterval": "100000"}, "rcInterval", "must be at most 86400 s"),
+        ({"minSpinTime": "90000"}, "minSpinTime", "at most 86400 s"),
+    ],
+)
+def test_panel_errors_are_in_the_unit_of_the_field(
+    change: dict[str, str], name: str, text: str
+) -> None:
+    with pytest.raises(panel.SettingsError) as info:
+        panel.settings_from_form({**FORM, **change})
+    assert info.value.settings == (name,)
+    assert text in str(info.value) and " ms" not in str(info.value)
+
+
+def test_bad_initial_settings_start_the_lobby_with_defaults_and_say_why() -> None:
+    got, refused = panel.initial_settings({**FORM, "rcInterval": "0.1"})
+    assert got == panel.DEFAULT_PANEL and got.game.to_wire() == {}
+    assert refused is not None and refused.startswith("rcInterval: ")
+    assert "default settings" in refused
+    good, none = panel.initial_settings(FORM)
+    assert none is None and good == panel.settings_from_form(FORM)
+
+
 @pytest.mark.parametrize(("secs", "text"), [(0, "0:00"), (65, "1:05"), (3723, "1:02:03")])
 def test_format_duration(secs: float, text: str) -> None:
     assert panel.format_duration(secs) == text

@@ -42,13 +42,14 @@ class Clock:
 class Pair:
     """A connected lobby + game (engine handles), the lobby on a hand-driven clock."""
 
-    def __init__(self) -> None:
+    def __init__(self, lobby_config: dict[str, Any] | None = None, advance_ms: float = 0) -> None:
         self.clock = Clock()
-        self.lobby, _ = open_handle("lobby", {"gameOrigin": GAME})
+        self.lobby, _ = open_handle("lobby", {"gameOrigin": GAME, **(lobby_config or {})})
         self.game, _ = open_handle("game", {"lobbyOrigin": LOBBY})
         self.lobby._bridge._channel._clock = self.clock
         self.game._bridge._channel._clock = self.clock
         self.lobby(PageOp.START, True)
+        self.clock.advance_ms(advance_ms)  # the game takes a while to come
         [hello] = [p[1][1] for p in pieces(self.game(PageOp.START, True)) if p[0] == "W0"]
         out = pieces(self.lobby(PageOp.WINDOW, json.dumps(hello), True, GAME, False))
         [welcome] = [p[1][1] for p in out if p[0] == "W1"]
@@ -160,10 +161,38 @@ def test_a_check_that_gets_no_answer_counts_again_from_the_failure() -> None:
     out = pieces(pair.lobby(PageOp.PORT_CLOSED))  # the game's page went away: cancelled
     assert pair.lobby.supervision.checks_failed == 1
     assert pair.lobby.supervision.supervisor.reality_check.state == "counting"
-    assert pair.lobby.supervision.next_deadline() == pytest.approx(pair.clock.now + 60)
-    assert timers(out)  # the timer is armed (first for the lobby's own handshake wait)
-    pair.tick(30_001)
-    assert [a["kind"] for a in actions(pair.tick(30_000))] == ["realityCheck"]
+    # The game is gone (the lobby waits for a new page): no session runs, nothing is due.
+    assert pair.lobby._bridge.status != "connected"
+    assert pair.lobby.supervision.next_deadline() is None
+    assert timers(out)  # the timer is armed, for the lobby's own handshake wait only
+    assert actions(pair.tick(60_001)) == []
+
+
+def test_no_session_for_a_game_that_never_connected() -> None:
+    kit = StubKit()
+    config = {"gameOrigin": GAME, "compliance": {"settings": RC, "currency": "EUR"}}
+    handle = engine.open_bridge(1, "lobby", json.dumps(config), kit)
+    assert not isinstance(handle, str)
+    clock = Clock()
+    handle._bridge._channel._clock = clock
+    handle(PageOp.START, True)
+    assert handle.supervision.next_deadline() is None  # handshaking: no game yet
+    seen: list[dict[str, Any]] = []
+    for _ in range(40):  # well past the handshake timeout and the interval
+        clock.advance_ms(5_000)
+        seen += actions(pieces(handle(PageOp.TIMER)))
+    assert handle._bridge.status == "error"
+    assert seen == []
+    assert handle.supervision.next_deadline() is None
+
+
+def test_the_session_starts_when_the_game_connects() -> None:
+    pair = Pair({"compliance": {"settings": RC, "currency": "EUR"}}, advance_ms=30_000)
+    supervision = pair.lobby.supervision
+    assert supervision.active  # connected: the session runs, counted from the connection
+    assert supervision.next_deadline() == pytest.approx(pair.clock.now + 60)
+    assert actions(pair.tick(59_000)) == []
+    assert [a["kind"] for a in actions(pair.tick(1_000))] == ["realityCheck"]
 
 
 def test_game_ready_starts_a_new_session() -> None:
@@ -250,11 +279,10 @@ def test_the_lobby_option_starts_supervision_on_the_bridge_timer() -> None:
     config = {"gameOrigin": GAME, "compliance": {"settings": RC, "currency": "EUR"}}
     handle = engine.open_bridge(1, "lobby", json.dumps(config), kit)
     assert not isinstance(handle, str)
-    [open_reply, timer] = kit.runs  # the OPEN reply, then the timer for the first check
+    [open_reply] = kit.runs  # the OPEN reply; no timer yet: the session waits for the game
     assert pieces(open_reply)[0][0] == "r"
-    [(code, ms)] = pieces(timer)
-    assert code == "T" and 60_000 <= ms <= 60_002
-    assert handle.supervision is not None
+    assert handle.supervision is not None and not handle.supervision.active
+    assert handle._driver._ticker is handle.supervision
 
 
 def test_compliance_is_a_lobby_option_only() -> None:
@@ -305,6 +333,7 @@ def test_the_python_api_runs_the_same_supervision() -> None:
     from bridge.browser.bridges import LobbyBridge
     from bridge.compliance import GameSettings, ShowRealityCheck
     from bridge.compliance.actions import Action
+    from bridge.hub import StatusEvent
 
     kit = StubKit()
     bridge = LobbyBridge(None, GAME, _kit=kit)
@@ -313,12 +342,16 @@ def test_the_python_api_runs_the_same_supervision() -> None:
     seen: list[Action] = []
     bridge.on_compliance(seen.append)
     bridge.supervise(GameSettings.parse(RC), currency="EUR")
+    clock.advance_ms(60_001)
+    bridge._driver.poll()
+    assert seen == []  # no game connected: no session, no check
+    bridge._driver._set_status(StatusEvent("connected", "hizi"))  # as the handshake does,
+    bridge._driver.reschedule()  # inside the driver's run, which re-arms after
     assert [p for p in pieces(kit.runs.pop()) if p[0] == "T"]  # armed on the bridge's timer
     clock.advance_ms(60_001)
     bridge._driver.poll()
     [action] = seen
     assert isinstance(action, ShowRealityCheck) and action.data.currency == "EUR"
-    assert bridge._channel.pending_requests == 1  # the check, queued until connected
     with pytest.raises(ComplianceConfigError) as info:
         bridge.supervise(GameSettings(), currency="euro")
     assert info.value.field == "compliance.currency"

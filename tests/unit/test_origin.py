@@ -107,12 +107,22 @@ def test_normalise_origin(raw: str, expected: str) -> None:
         ("https://" + ".".join(["a" * 60] * 5), "longer than 253"),
         ("https://" + "a" * 2000 + ".com", "longer than"),
         ("https://straße.example", "punycode"),
+        ("https://-.casino.example", "starts or ends with '-'"),
+        ("https://-a.casino.example", "starts or ends with '-'"),
+        ("https://a-.casino.example", "starts or ends with '-'"),
+        ("https://casino.example-", "starts or ends with '-'"),
     ],
 )
 def test_normalise_origin_rejects(raw: str, keyword: str) -> None:
     with pytest.raises(ValueError) as info:
         normalise_origin(raw)
     assert keyword in str(info.value)
+
+
+def test_hyphens_inside_a_label_are_fine() -> None:
+    assert normalise_origin("https://a-b.c--d.example") == "https://a-b.c--d.example"
+    with pytest.raises(InvalidOriginPattern, match="'-'"):
+        OriginPolicy(["https://*.-x.example"])
 
 
 def test_normalise_origin_non_str() -> None:
@@ -305,6 +315,8 @@ def test_allowed(policy: OriginPolicy, origin: str, keyword: str) -> None:
         ("data:text/html,hi", ["malformed"]),
         ("file://", ["scheme file"]),
         ("*", ["malformed"]),
+        ("https://-.wild.example.net", ["malformed", "'-'"]),
+        ("https://a-.b.wild.example.net", ["malformed", "'-'"]),
         ("https://casino.example.com\r\nX-Evil: 1", ["control"]),
         ("https://casino.example.com ", ["whitespace"]),
     ],

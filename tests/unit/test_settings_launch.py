@@ -37,7 +37,11 @@ def test_defaults_and_wire_names() -> None:
     ("raw", "names", "text"),
     [
         ({"rcEnabled": True}, ("rcInterval",), "required when rcEnabled"),
-        ({"rcEnabled": True, "rcInterval": 500}, ("rcInterval",), "1000"),
+        ({"rcEnabled": True, "rcInterval": 500}, ("rcInterval",), "must be >= 1000 ms"),
+        ({"minSpinTime": 10**9}, ("minSpinTime",), "must be <= 86400000 ms"),
+        ({"historyURL": "https://user:pw@x.example/h"}, ("historyURL",), "credentials"),
+        ({"homeURL": "https://user@x.example"}, ("homeURL",), "credentials"),
+        ({"topupURL": "http://a:b@x.example:8/?q"}, ("topupURL",), "credentials"),
         ({"rcInterval": 60.5}, ("rcInterval",), "integer"),
         ({"minStake": 1.5}, ("minStake",), "1/100 of the currency unit"),
         ({"maxExposure": -1}, ("maxExposure",), "greater than or equal to 0"),
@@ -149,6 +153,35 @@ def test_build_refuses_bad_parameters(kwargs: dict[str, object], param: str) -> 
     with pytest.raises(LaunchError) as info:
         _launch(**kwargs)
     assert info.value.param == param
+
+
+def test_urls_with_an_at_sign_outside_the_authority_are_settings() -> None:
+    settings = GameSettings.parse({"historyURL": "https://x.example/h/@me?u=a@b#c@d"})
+    assert settings.history_url == "https://x.example/h/@me?u=a@b#c@d"
+
+
+@pytest.mark.parametrize(
+    "origin", ["http://casino.example", "http://www.casino.example:8080", "http://10.0.0.1"]
+)
+def test_build_refuses_a_lobby_origin_read_launch_would_refuse(origin: str) -> None:
+    with pytest.raises(LaunchError) as info:
+        _launch(lobby_origin=origin)
+    assert info.value.param == "lobby" and "http" in str(info.value)
+
+
+def test_build_takes_a_loopback_http_lobby_that_read_launch_takes() -> None:
+    url = _launch(lobby_origin="http://127.0.0.1:8000")
+    assert read_launch(url, ALLOWED).lobby == "http://127.0.0.1:8000"
+
+
+@pytest.mark.parametrize(
+    "lobby", ["https://-.casino.example", "https://a-.casino.example", "https://-a.casino.example"]
+)
+def test_a_lobby_host_label_may_not_start_or_end_with_a_hyphen(lobby: str) -> None:
+    query = f"?mode=REAL&language=en&currency=EUR&lobby={lobby}"
+    with pytest.raises(LaunchError) as info:
+        read_launch(query, ALLOWED)
+    assert info.value.param == "lobby" and "'-'" in str(info.value)
 
 
 def test_build_refuses_a_non_http_game_url() -> None:
