@@ -53,18 +53,15 @@ RUNTIME_STDLIB_EXTRA = (
     "encodings/utf_8.py",
     "encodings/utf_8_sig.py",
     "encodings/utf_16.py",
-    "encodings/utf_32.py",
     "encodings/idna.py",  # OriginPolicy normalises host names with str.encode("idna")
     "encodings/punycode.py",
     "stringprep.py",
     "encodings/raw_unicode_escape.py",
     "encodings/unicode_escape.py",
-    "encodings/cp1252.py",
-    "importlib/readers.py",
 )
-# Whole packages kept: importlib.resources (the kit's source is read with it) imports its
-# helpers lazily.
-RUNTIME_STDLIB_PACKAGES = ("importlib/resources/",)
+# Whole packages kept (a package that imports its helpers lazily would need all of them).
+# None today: importlib.resources is used only on a PyScript page without the script tag.
+RUNTIME_STDLIB_PACKAGES: tuple[str, ...] = ()
 # Our wheel cut for the JS API (dist/): bytecode only, without what the browser never loads
 # there. PyScript pages keep the full compiled wheel (they read static/hizi-bridge.js).
 RUNTIME_BRIDGE_KEY = "hizi-bridge-runtime"  # never a project name

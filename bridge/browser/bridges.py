@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from importlib import resources
 from typing import Any, overload
 
 from ..compliance import Action, GameSettings
@@ -79,6 +78,8 @@ class _Bridge:
             if make is None:
                 # No script tag: compile the packaged copy (needs a CSP that allows eval, and
                 # the page loses the early buffer the script tag installs at load).
+                from importlib import resources  # only here: the JS API's runtime lacks it
+
                 from pyodide.code import run_js
 
                 run_js(resources.files("bridge").joinpath("static/hizi-bridge.js").read_text())
