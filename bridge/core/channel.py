@@ -148,6 +148,8 @@ from .stats import Stats
 from .wire import dump, dump_json, parse_object
 
 _CONTROL_PREFIX = "hiziBridge."
+# The bye a game says on the old port when a newer lobby bridge on its iframe welcomed it.
+TAKEOVER = "another lobby bridge took over"
 
 
 class State(StrEnum):
@@ -239,6 +241,7 @@ class Channel:
         self._seen: set[int] = set()
         self._seen_order: deque[int] = deque()
         self._handshake_deadline: float | None = None
+        self._ousted_session: str | None = None  # a game that left us for a newer bridge
         # Lobby, see the module docstring: the game's ready came on the current port
         # (rule 1); a load event's hello awaits its answer, sends held (rule 3); the
         # deadline of either wait; plain messages came since the welcome; a load
@@ -611,6 +614,9 @@ class Channel:
                 f"no common protocol version: peer speaks {hello.versions}, "
                 f"we speak {list(self.config.versions)}"
             )
+        if self.mode is None and hello.session == self._ousted_session:
+            return []  # the game went to a newer bridge on this iframe (see _on_peer_bye)
+        self._ousted_session = None  # a new game page: ours to serve again
         if self.mode is Mode.BRIDGE and hello.session == self.peer_session:
             if self._probing:
                 # Rule 3: the document holding the port answered: it is still there.
@@ -657,7 +663,7 @@ class Channel:
             # Tell the bridge we leave (the MessagePort close event that would tell it is
             # not on by default in Chromium 156): a second lobby bridge on our iframe, or a
             # restarted one, took over, and the old one must not stay "connected".
-            bye = Bye(data=ByeData(reason="another lobby bridge took over"))
+            bye = Bye(data=ByeData(reason=TAKEOVER))
             effects.append(self._post_port(bye, self._take_id(), None))
             effects += self._reset_peer("the lobby restarted its bridge")
         self.version = welcome.version
@@ -667,6 +673,10 @@ class Channel:
         return effects
 
     def _on_peer_bye(self, bye: Bye) -> list[Effect]:
+        if self.role is Role.LOBBY and bye.data.reason == TAKEOVER:
+            # The game chose a newer bridge on our iframe: leave that game session to it
+            # (answering its next hello would start a tug of war between the two).
+            self._ousted_session = self.peer_session
         why = f"peer closed: {bye.data.reason}"
         effects = self._reset_peer(why)
         self._enter_handshaking(timeout=self.role is Role.LOBBY)

@@ -638,3 +638,30 @@ def test_a_removed_iframe_cancels_requests_in_either_mode() -> None:
     assert lobby.state is State.HANDSHAKING
     # Nothing to do for a game, a closed channel, or a lobby that has no peer yet.
     assert lobby.peer_removed() == []
+
+
+def test_the_bridge_a_game_left_does_not_pull_it_back() -> None:
+    """Two bridges on one iframe: the newer one wins, and the older one, told so by the
+    game's bye, ignores that game's later hellos (no tug of war)."""
+    net = connected_bridge()
+    first = net.lobby.channel
+    second = Channel(ChannelConfig(Role.LOBBY, GAME_ORIGIN), clock=net.clock)
+    hello = second.start()
+    answer = net.game.channel.receive(Inbound(json.loads(hello[0].text), LOBBY_ORIGIN, True))  # type: ignore[union-attr]
+    game_hello = Inbound(json.loads(answer[0].text), GAME_ORIGIN, True)  # type: ignore[union-attr]
+    first.receive(game_hello)
+    welcome = second.receive(game_hello)
+    adopted = net.game.channel.receive(
+        Inbound(json.loads(welcome[0].text), LOBBY_ORIGIN, True, has_port=True)  # type: ignore[union-attr]
+    )
+    bye, _ = (e for e in adopted if isinstance(e, Post) and e.via is Transport.PORT)
+    first.receive(Inbound(bye.text, via=Transport.PORT))
+    assert first.state is State.HANDSHAKING
+    # The game says hello again (say, the newer bridge re-announced itself): the old one
+    # leaves it alone ...
+    assert first.receive(game_hello) == []
+    # ... until a new game page (another session) appears in the iframe.
+    other = json.loads(json.dumps(game_hello.data))
+    other["data"]["session"] = "g-another-page"
+    effects = first.receive(Inbound(other, GAME_ORIGIN, True))
+    assert any(isinstance(e, Post) and e.transfer_new_port for e in effects)
