@@ -86,9 +86,8 @@ const GAME_TO_LOBBY = [
   // "repaired" into a valid one: inbound as a malformed message, outbound as a typed error
   // naming the field. Used on both sides of the wire, so both apply the same rule.
   const NOT_PLAIN = Symbol("not plain JSON");
-  function plainJson(value) {
-    const seen = new Set();
-    function check(v, path) {
+  // `seen` holds the objects on the current path (a cycle is an object met again on it).
+  function checkPlain(v, path, seen) {
       switch (typeof v) {
         case "string":
           if (typeof v.isWellFormed === "function" ? !v.isWellFormed() : /[\ud800-\udfff]/.test(
@@ -112,7 +111,7 @@ const GAME_TO_LOBBY = [
           if (seen.has(v)) throw { [NOT_PLAIN]: true, path, why: "refers back to itself (a cycle)" };
           seen.add(v);
           if (Array.isArray(v)) {
-            for (let i = 0; i < v.length; i++) check(v[i], `${path}[${i}]`);
+            for (let i = 0; i < v.length; i++) checkPlain(v[i], `${path}[${i}]`, seen);
           } else {
             const proto = Object.getPrototypeOf(v);
             if (proto !== Object.prototype && proto !== null) {
@@ -121,19 +120,18 @@ const GAME_TO_LOBBY = [
             }
             for (const k of Object.keys(v)) {
               if (v[k] === undefined) continue; // an absent optional field, as JSON drops it
-              check(k, `${path}[${JSON.stringify(k)}] (a key)`);
-              check(v[k], `${path}.${k}`);
+              checkPlain(k, `${path}[${JSON.stringify(k)}] (a key)`, seen);
+              checkPlain(v[k], `${path}.${k}`, seen);
             }
           }
           seen.delete(v);
       }
     }
-    return (root, rootPath) => {
-      check(root, rootPath);
-      return JSON.stringify(root);
-    };
+  /** JSON text of `root`, or throws {[NOT_PLAIN], path, why} naming the first refused value. */
+  function toPlainJson(root, rootPath) {
+    checkPlain(root, rootPath, new Set());
+    return JSON.stringify(root);
   }
-  const toPlainJson = (value, path) => plainJson()(value, path);
   // Not JSON: an inbound value that JSON cannot carry becomes a "malformed" rejection.
   const UNSERIALISABLE = "\u0000unserialisable";
   function encodeInbound(data) {

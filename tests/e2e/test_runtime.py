@@ -47,6 +47,18 @@ def _csp_origin(start: Any, csp: str) -> str:
     return f"http://127.0.0.1:{port}"
 
 
+def _open_without_game(page: Page, options: dict[str, Any]) -> list[str]:
+    """Open a lobby bridge on a detached iframe; [name, code, message] of the outcome."""
+    return list(
+        page.evaluate(
+            """(options) => outcome(HiziBridge.lobby(Object.assign(
+                { iframe: document.createElement("iframe"), gameOrigin: "http://localhost:1" },
+                options)))""",
+            options,
+        )
+    )
+
+
 def test_the_main_runtime_still_works(
     browser: Browser, hostile_site: HostileSite, browser_log: BrowserLog
 ) -> None:
@@ -74,27 +86,22 @@ def test_a_csp_that_forbids_the_worker_rejects_with_boot_failed(
 ) -> None:
     origin = _csp_origin(start_site_servers, "default-src 'self'; worker-src 'none'")
     page = _lobby_page(browser, browser_log, f"{origin}/{PAGE}?games=0")
-    name, code, message = page.evaluate(
-        "outcome(HiziBridge.lobby({ iframe: document.createElement('iframe'),"
-        " gameOrigin: 'http://localhost:1' }))"
-    )
+    name, code, message = _open_without_game(page, {})
     assert (name, code) == ("HiziBridgeError", "boot_failed")
     assert "worker-src" in message and origin in message, message
     assert page.evaluate("HiziBridge.bootInfo.error") is not None
     page.context.close()
 
 
-def test_a_csp_that_blocks_the_wasm_rejects_through_the_watchdog(
+def test_a_csp_that_blocks_the_wasm_rejects_with_boot_failed(
     browser: Browser, hostile_site: HostileSite, start_site_servers: Any, browser_log: BrowserLog
 ) -> None:
     # The worker's own response carries the CSP: no 'wasm-unsafe-eval', so Pyodide cannot
-    # compile its wasm, and loadPyodide never settles.
+    # compile its wasm and would hang; the worker reports the violation (the watchdog,
+    # bootTimeoutMs, is the backstop if it did not).
     origin = _csp_origin(start_site_servers, "default-src 'self'; script-src 'self'")
     page = _lobby_page(browser, browser_log, f"{origin}/{PAGE}?games=0")
-    name, code, message = page.evaluate(
-        "outcome(HiziBridge.lobby({ iframe: document.createElement('iframe'),"
-        " gameOrigin: 'http://localhost:1', bootTimeoutMs: 15000 }))"
-    )
+    name, code, message = _open_without_game(page, {"bootTimeoutMs": 15000})
     assert (name, code) == ("HiziBridgeError", "boot_failed")
     assert "'wasm-unsafe-eval'" in message, message
     page.context.close()
@@ -105,10 +112,8 @@ def test_a_worker_from_another_origin_is_refused_with_what_to_do(
 ) -> None:
     site = hostile_site.site
     page = _lobby_page(browser, browser_log, site.lobby_url(f"{PAGE}?games=0"))
-    name, code, message = page.evaluate(
-        """(game) => outcome(HiziBridge.lobby({ iframe: document.createElement('iframe'),
-            gameOrigin: game, workerUrl: game + '/hizi-bridge-worker.mjs' }))""",
-        site.game_origin,
+    name, code, message = _open_without_game(
+        page, {"workerUrl": f"{site.game_origin}/hizi-bridge-worker.mjs"}
     )
     assert (name, code) == ("HiziBridgeError", "boot_failed")
     assert "must come from this page's origin" in message and "workerUrl" in message
