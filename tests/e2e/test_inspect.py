@@ -273,6 +273,8 @@ def test_demo_lobby_passes_and_any_origin_lobby_is_flagged(site: E2ESite, tmp_pa
     assert not fails(demo_res), demo_res
     assert demo_res["L-LOAD-001"] == demo_res["L-LOAD-002"] == demo_res["L-START-001"] == "pass"
     assert demo_res["L-ORIGIN-001"] == demo_res["L-RELOAD-001"] == "pass"
+    # The demo lobby's hello (said at the frame's load event) is seen and checked.
+    assert demo_res["L-MSG-001"] == demo_res["L-POST-001"] == "pass", demo_res
     assert fails(broken_res) == {"L-ORIGIN-001"}
 
 
