@@ -13,8 +13,8 @@ const rcChoice = params.get("rc") || "continue";
 // development pattern). A studio lists its operators instead, e.g. ["https://*.casino.example"]
 // (a page that includes this script may name its own in the script tag's data-lobby-origins,
 // space-separated: the page's own code, never its URL).
-const LOBBY_ORIGINS =
-  (document.currentScript.dataset.lobbyOrigins || "http://127.0.0.1:*").split(" ");
+const named = document.currentScript && document.currentScript.dataset.lobbyOrigins;
+const LOBBY_ORIGINS = (named || "http://127.0.0.1:*").split(" ");
 
 // ?lobbyBootDelayMs= (lobby) / ?bootDelayMs= (game) <ms>: create the bridge (and so boot Python) that much later, e.g. to test a
 // peer that talks first; the early buffer of hizi-bridge.js holds its messages meanwhile.

@@ -276,7 +276,10 @@ def _launch_values(query: object, keys: tuple[str, ...] = PARAMS) -> dict[str, s
     if len(query) > _MAX_QUERY:
         raise LaunchError("query", f"longer than {_MAX_QUERY} characters")
     if _ABSOLUTE_URL.match(query):
-        query = urlsplit(query).query
+        # The query of a whole URL: after the first "?", before the "#". Not urlsplit, which
+        # raises on a broken host ("http://[x/?...") and drops some characters: the JS API's
+        # readLaunch splits the same way, so both read the same parameters.
+        query = query.partition("#")[0].partition("?")[2]
     # A hand-written link may carry lobby=https://... unencoded: parse_qsl reads it as is.
     pairs = parse_qsl(query.removeprefix("?"), keep_blank_values=True)
     values: dict[str, str] = {}

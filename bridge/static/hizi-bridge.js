@@ -208,7 +208,8 @@ const GAME_TO_LOBBY = [
     const PORT_RE = /^[0-9]{1,5}$/;
     const LABEL_RE = /^[a-z0-9_\-]+$/;
     const HEX_RE = /^0[xX][0-9A-Fa-f]*$/;
-    const BAD_CHARS_RE = /[\x00-\x20\x7f-\x9f\s]/u;
+    // Python's \s (str.isspace) spelled out: JS's \s also holds U+FEFF, Python's does not.
+    const BAD_CHARS_RE = /[\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
     const IDNA_DEVIATIONS = /[\u00df\u03c2\u200c\u200d]/;
     const OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
     const IPV4_RE = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
@@ -436,7 +437,9 @@ const GAME_TO_LOBBY = [
       if (typeof query !== "string") throw fail("query", "not a string");
       if (query.length > LAUNCH_RULES.maxQuery) throw fail("query", `longer than ${LAUNCH_RULES.maxQuery} characters`);
       if (ABSOLUTE_URL.test(query)) {
-        try { query = new URL(query).search; } catch (err) { throw fail("query", "not a valid URL"); }
+        // The query of a whole URL: after the first "?", before the "#" (as launch.py splits).
+        const bare = query.split("#")[0];
+        query = bare.includes("?") ? bare.slice(bare.indexOf("?") + 1) : "";
       }
       const values = new Map();
       // A hand-written link may carry lobby=https://... unencoded: URLSearchParams reads it as is.
@@ -451,12 +454,42 @@ const GAME_TO_LOBBY = [
 
     // ---- settings: GameSettings.parse (bridge/compliance/settings.py), from its JSON schema
     const INT_WHY = "must be an integer (money: 1/100 of the currency unit; times: ms)";
-    function settingProblem(name, spec, v) {
+    // The top-level members of a JSON object's text written as non-integers (1.0, 1e3): Python's
+    // json reads them as floats, which an integer setting refuses; JSON.parse cannot tell.
+    function floatMembers(text) {
+      const out = new Set();
+      let depth = 0;
+      let key = null;
+      let expectKey = false;
+      for (let i = 0; i < text.length;) {
+        const c = text[i];
+        if (c === '"') {
+          let j = i + 1;
+          while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
+          if (depth === 1 && expectKey) {
+            try { key = JSON.parse(text.slice(i, j + 1)); } catch (err) { key = null; }
+          }
+          i = j + 1;
+        } else if (c === "-" || (c >= "0" && c <= "9")) {
+          let j = i;
+          while (j < text.length && /[0-9eE+\-.]/.test(text[j])) j++;
+          if (depth === 1 && key !== null && /[.eE]/.test(text.slice(i, j))) out.add(key);
+          i = j;
+        } else {
+          if (c === "{" || c === "[") depth += 1;
+          else if (c === "}" || c === "]") depth -= 1;
+          if (c === "{" || c === "," || c === ":") expectKey = depth === 1 && c !== ":";
+          i += 1;
+        }
+      }
+      return out;
+    }
+    function settingProblem(name, spec, v, floats) {
       if (v === null && spec.nullable) return null;
       const ms = LAUNCH_RULES.msSettings.includes(name);
       if (spec.type === "boolean") return typeof v === "boolean" ? null : "must be true or false";
       if (spec.type === "integer") {
-        if (typeof v !== "number" || !Number.isInteger(v)) return INT_WHY;
+        if (typeof v !== "number" || !Number.isInteger(v) || floats.has(name)) return INT_WHY;
         if (v < spec.minimum) return ms ? `must be >= ${spec.minimum} ms` : `Input should be greater than or equal to ${spec.minimum}`;
         if (v > spec.maximum) return ms ? `must be <= ${spec.maximum} ms` : `Input should be less than or equal to ${spec.maximum}`;
         return null;
@@ -482,9 +515,10 @@ const GAME_TO_LOBBY = [
       const problems = [];
       const wire = {};
       const specs = LAUNCH_RULES.settings;
+      const floats = floatMembers(text);
       for (const [name, spec] of Object.entries(specs)) {
         if (!Object.prototype.hasOwnProperty.call(value, name)) continue;
-        const why = settingProblem(name, spec, value[name]);
+        const why = settingProblem(name, spec, value[name], floats);
         if (why !== null) problems.push([name, why]);
         else if (value[name] !== spec.default) wire[name] = value[name];
       }
@@ -555,7 +589,47 @@ const GAME_TO_LOBBY = [
       }
       return decision.origin;
     }
-    return Object.freeze({ readLaunch, trustedLobby, makePolicy });
+    /** game()'s options with `lobbyOrigins` resolved: the page's launch URL (`search`) names
+     * the lobby, trusted only when it matches a pattern and, where the browser tells it
+     * (`framingOrigin`, location.ancestorOrigins[0]), is the origin that frames the page. Decided
+     * before the bridge exists, so a refused lobby is never posted to. Throws "invalid_config"
+     * (both or neither of lobbyOrigin / lobbyOrigins, allowedOrigins beside lobbyOrigins, bad
+     * patterns) or "untrusted_lobby". */
+    function gameOptions(options, search, framingOrigin) {
+      const o = options || {};
+      const exact = o.lobbyOrigin !== undefined && o.lobbyOrigin !== null;
+      const patterns = o.lobbyOrigins !== undefined && o.lobbyOrigins !== null;
+      const config = (message, field) => new HiziBridgeError({ code: "invalid_config", field,
+        message: `hizi-bridge: ${message}` });
+      if (exact && patterns) {
+        throw config("give lobbyOrigin (one exact origin) or lobbyOrigins (the allowed lobbies, " +
+          "read from the launch URL's lobby parameter), not both", "lobbyOrigins");
+      }
+      if (!exact && !patterns) {
+        throw config("option lobbyOrigins (the lobby origins this game allows, e.g. " +
+          "[\"https://*.casino.example\"]) or lobbyOrigin (one exact origin) is required", "lobbyOrigins");
+      }
+      if (!patterns) return o;
+      if (o.allowedOrigins !== undefined && o.allowedOrigins !== null) {
+        throw config("allowedOrigins goes with lobbyOrigin; with lobbyOrigins the lobby the launch " +
+          "URL names (once allowed) is the only origin heard", "allowedOrigins");
+      }
+      if (!Array.isArray(o.lobbyOrigins) || !o.lobbyOrigins.length) {
+        throw config("option lobbyOrigins must be a non-empty array of origins or " +
+          "https://*.domain patterns", "lobbyOrigins");
+      }
+      let lobby;
+      try {
+        lobby = trustedLobby(search, o.lobbyOrigins, framingOrigin);
+      } catch (err) {
+        if (err.code === "invalid_launch") throw config(`option ${err.message}`, err.field);
+        throw err;
+      }
+      const resolved = Object.assign({}, o, { lobbyOrigin: lobby });
+      delete resolved.lobbyOrigins;
+      return resolved;
+    }
+    return Object.freeze({ readLaunch, trustedLobby, makePolicy, gameOptions });
   })();
 
   // ---------------------------------------------------------------- engine kit
@@ -1664,46 +1738,6 @@ const GAME_TO_LOBBY = [
     }
   }
 
-  // game({ lobbyOrigins }): the lobby origin from the page's own launch URL, trusted only when
-  // it matches a pattern (and, where the browser tells it, is the origin that frames the page).
-  // Decided here, before the bridge exists: a refused lobby is never posted to.
-  function withTrustedLobby(options) {
-    const o = options || {};
-    const exact = o.lobbyOrigin !== undefined && o.lobbyOrigin !== null;
-    const patterns = o.lobbyOrigins !== undefined && o.lobbyOrigins !== null;
-    const config = (message, field) => new HiziBridgeError({ code: "invalid_config", field,
-      message: `hizi-bridge: ${message}` });
-    if (exact && patterns) {
-      throw config("give lobbyOrigin (one exact origin) or lobbyOrigins (the allowed lobbies, " +
-        "read from the launch URL's lobby parameter), not both", "lobbyOrigins");
-    }
-    if (!exact && !patterns) {
-      throw config("option lobbyOrigins (the lobby origins this game allows, e.g. " +
-        "[\"https://*.casino.example\"]) or lobbyOrigin (one exact origin) is required", "lobbyOrigins");
-    }
-    if (!patterns) return o;
-    if (o.allowedOrigins !== undefined && o.allowedOrigins !== null) {
-      throw config("allowedOrigins goes with lobbyOrigin; with lobbyOrigins the lobby the launch " +
-        "URL names (once allowed) is the only origin heard", "allowedOrigins");
-    }
-    if (!Array.isArray(o.lobbyOrigins) || !o.lobbyOrigins.length) {
-      throw config("option lobbyOrigins must be a non-empty array of origins or " +
-        "https://*.domain patterns", "lobbyOrigins");
-    }
-    let lobby;
-    try {
-      const ancestors = location.ancestorOrigins; // Chromium and WebKit; not Firefox
-      lobby = Launch.trustedLobby(location.search, o.lobbyOrigins,
-        ancestors && ancestors.length ? ancestors[0] : null);
-    } catch (err) {
-      if (err.code === "invalid_launch") throw config(`option ${err.message}`, err.field);
-      throw err;
-    }
-    const resolved = Object.assign({}, o, { lobbyOrigin: lobby });
-    delete resolved.lobbyOrigins;
-    return resolved;
-  }
-
   G.HiziBridge = Object.freeze({
     version: VERSION,
     messageTypes: Object.freeze({ lobbyToGame: LOBBY_TO_GAME.slice(), gameToLobby: GAME_TO_LOBBY.slice() }),
@@ -1715,7 +1749,10 @@ const GAME_TO_LOBBY = [
     lobby(options) { return open(LobbyBridge, "lobby", options, ["iframe", "gameOrigin"]); },
     game(options) {
       try {
-        return open(GameBridge, "game", withTrustedLobby(options), ["lobbyOrigin"]);
+        const ancestors = location.ancestorOrigins; // Chromium and WebKit; not Firefox
+        const framing = ancestors && ancestors.length ? ancestors[0] : null;
+        return open(GameBridge, "game", Launch.gameOptions(options, location.search, framing),
+          ["lobbyOrigin"]);
       } catch (err) {
         return Promise.reject(err);
       }

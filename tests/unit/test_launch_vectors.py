@@ -153,3 +153,46 @@ def test_the_vectors_cover_both_outcomes_of_each_rule() -> None:
     assert sum("lobby" in c for c in VECTORS["lobby"]) >= 3
     assert sum("error" in c for c in VECTORS["lobby"]) >= 5
     assert {c.get("allowed") for c in VECTORS["policy"] if "origin" in c} == {True, False}
+
+
+@needs_node
+def test_game_options_name_the_lobby_exactly_one_way(tmp_path: Path) -> None:
+    """HiziBridge.game()'s option rules (Launch.gameOptions), before any bridge exists."""
+    body = """
+const { Launch } = globalThis.__hiziBridgeEngine._internals;
+const P = ["https://*.casino.example"];
+const Q = "?lobby=https%3A%2F%2Fplay.casino.example";
+const tries = [
+  [{ lobbyOrigins: P }, Q, "https://play.casino.example"],
+  [{ lobbyOrigins: P }, Q, "https://evil.example"],
+  [{ lobbyOrigins: P }, "?lobby=https%3A%2F%2Fevil.example", null],
+  [{ lobbyOrigin: "https://play.casino.example", lobbyOrigins: P }, Q, null],
+  [{}, Q, null],
+  [{ lobbyOrigins: P, allowedOrigins: ["https://x.example"] }, Q, null],
+  [{ lobbyOrigins: [] }, Q, null],
+  [{ lobbyOrigins: ["https://*.example"] }, Q, null],
+  [{ lobbyOrigin: "https://play.casino.example", allowedOrigins: ["https://x.example"] }, "", null],
+];
+out(tries.map(([options, search, framing]) => {
+  try {
+    const o = Launch.gameOptions(options, search, framing);
+    const rest = o.lobbyOrigins === undefined ? null : o.lobbyOrigins;
+    return { lobbyOrigin: o.lobbyOrigin, lobbyOrigins: rest };
+  } catch (err) { return { code: err.code, field: err.field, message: err.message }; }
+}));
+"""
+    got = run_engine(body, tmp_path)
+    assert got[0] == {"lobbyOrigin": "https://play.casino.example", "lobbyOrigins": None}
+    assert got[1]["code"] == "untrusted_lobby" and "frames this game" in got[1]["message"]
+    assert got[2]["code"] == "untrusted_lobby" and got[2]["field"] == "lobby"
+    assert "nothing was posted" in got[2]["message"]
+    assert [(g["code"], g["field"]) for g in got[3:8]] == [
+        ("invalid_config", "lobbyOrigins"),
+        ("invalid_config", "lobbyOrigins"),
+        ("invalid_config", "allowedOrigins"),
+        ("invalid_config", "lobbyOrigins"),
+        ("invalid_config", "lobbyOrigins"),
+    ]
+    assert "too broad" in got[7]["message"]
+    # lobbyOrigin as before: allowedOrigins is its inbound allow-list.
+    assert got[8] == {"lobbyOrigin": "https://play.casino.example", "lobbyOrigins": None}
