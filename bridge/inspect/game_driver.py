@@ -42,12 +42,11 @@ class GameDriver:
         self.o = options
         self.harness = harness
         # The lobby the game is framed by: the harness server, or an origin the game allows
-        # (--lobby-origin) served by request routing; and a stranger lobby (G-ORIGIN-003).
+        # (--lobby-origin) served by request routing; G-ORIGIN-003's stranger is routed too.
         self.lobby: HarnessServer | RoutedOrigin = (
             RoutedOrigin(options.lobby_origin) if options.lobby_origin else harness.home
         )
         self.home = self.lobby.origin
-        self.stranger_lobby = RoutedOrigin(STRANGER_LOBBY)
         self.given_url = url  # the report names what the user gave, not the harness's port
         self.url = with_query(url, **{options.lobby_param: self.home})
         self.s = Session(browser, harness, self.url)

@@ -4,13 +4,17 @@ naming itself in the lobby parameter (G-ORIGIN-003)."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from .capture import STRANGER, Event, of_type
 from .cases import Result
 from .game_driver import TO_STRANGER_LOBBY, GameDriver
 from .game_messages import REACTIONS, STRANGER_LOBBY_MESSAGES, STRANGER_MESSAGES
 from .origins import STRANGER_LOBBY
+from .session import with_query
 
 STRANGER_LOBBY_PAGE = "stranger-lobby"  # the inspection's page name for G-ORIGIN-003
+STRANGER_PAGE = f"{STRANGER_LOBBY}/stranger.html"
 
 
 class StrangerSteps(GameDriver):
@@ -86,14 +90,33 @@ class StrangerSteps(GameDriver):
         else:
             self.set("G-ORIGIN-002", Result.PASS, "no attempt to answer", self.framed_posts(t))
 
+    boot_s = 0.0  # how long the game took to first talk in the harness lobby
+    stranger_opened: float | None = None
+
+    def open_stranger_lobby(self) -> None:
+        """G-ORIGIN-003's page: a stranger framing the game with ?lobby=<the stranger>."""
+        believer = with_query(self.url, **{self.o.lobby_param: STRANGER_LOBBY})
+        self.s.open(STRANGER_LOBBY_PAGE, f"{STRANGER_PAGE}?frame={quote(believer, safe='')}")
+        self.stranger_opened = self.s.capture.now()
+
     def step_stranger_lobby(self) -> None:
         """G-ORIGIN-003: a stranger frames the game with ?lobby=<the stranger>. A game that
         believes the parameter talks to it (and obeys it); one that checks it against its
-        studio's lobbies says nothing."""
+        studio's lobbies says nothing. It gets as long to start there as it took in the harness
+        lobby, plus a handshake timeout and a second, before its silence counts."""
+        assert self.stranger_opened is not None
         page = next(p for p, n in self.s.names.items() if n == STRANGER_LOBBY_PAGE)
         loaded = self.s.wait_for(
             lambda: page.evaluate("() => strangerLoaded"),
-            max(1.0, self.o.start_timeout - self.s.capture.now()),
+            max(1.0, self.o.start_timeout - (self.s.capture.now() - self.stranger_opened)),
+        )
+        settle = self.stranger_opened + min(self.boot_s + 2.0, self.o.start_timeout)
+        self.s.wait_for(
+            lambda: (
+                self.s.capture.now() >= settle
+                or any(e.direction == TO_STRANGER_LOBBY for e in self.s.capture.events)
+            ),
+            max(0.0, settle - self.s.capture.now()),
         )
         t = self.s.capture.now()
         page.evaluate(

@@ -295,7 +295,9 @@ export type ComplianceAction =
   | { kind: "inactivityCleared" };
 
 export interface CommonOptions {
-  /** Inbound allow-list (exact origins or https://*.domain); default: the peer origin. */
+  /** Inbound allow-list (exact origins or https://*.domain); default: the peer origin. Not
+   * with a game's `lobbyOrigins` ("invalid_config"): the lobby accepted from the launch URL is
+   * then the only origin heard. */
   allowedOrigins?: string[];
   /** Default timeout of requests, ms (10,000); requests a person answers have none. */
   requestTimeoutMs?: number;

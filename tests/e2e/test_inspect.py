@@ -229,12 +229,16 @@ def test_a_studio_game_with_real_patterns_is_inspected_from_an_allowed_origin(
 ) -> None:
     """A game that allows only https://*.casino.example refuses the harness's own loopback
     lobby (the report says how to present an allowed one); with --lobby-origin the harness
-    lobby is served from that origin by request routing and the game passes."""
+    lobby is served from that origin by request routing and the game passes. The hizi-bridge
+    game of issue #17, which believes ?lobby=, fails G-ORIGIN-003 and nothing else."""
     url = site.game_url("inspect/studio_game.html?handshakeTimeoutMs=1000")
     refused, allowed = tmp_path / "refused.json", tmp_path / "allowed.json"
+    trusting = tmp_path / "trusting.json"
+    quick = ["--no-dialects", "--no-reload"]
     codes = inspect_concurrently(
         [
-            ["game", url, "--json", str(refused), "--start-timeout", "8", "--no-dialects"],
+            ["game", url, "--json", str(refused), "--start-timeout", "8", *quick],
+            ["game", site.game_url("inspect/trusting_game.html"), "--json", str(trusting), *quick],
             [
                 "game",
                 url,
@@ -248,9 +252,14 @@ def test_a_studio_game_with_real_patterns_is_inspected_from_an_allowed_origin(
     )
     report = json.loads(refused.read_text())
     assert codes[0] == 1 and results(refused)["G-LOAD-001"] == "fail"
+    assert codes[1] == 1 and fails(results(trusting)) == {"G-ORIGIN-003"}, results(trusting)
+    believed = next(
+        c for c in json.loads(trusting.read_text())["cases"] if c["id"] == "G-ORIGIN-003"
+    )
+    assert "obeyed it" in believed["detail"] and believed["evidence"], believed
     assert any("--lobby-origin" in note for note in report["notes"]), report["notes"]
     res = results(allowed)
-    assert codes[1] == 0, res
+    assert codes[2] == 0, res
     assert res["G-ROUND-001"] == res["G-POST-001"] == res["G-ORIGIN-003"] == "pass", res
     posts = next(c for c in json.loads(allowed.read_text())["cases"] if c["id"] == "G-POST-001")
     assert "https://play.casino.example" in posts["detail"]
