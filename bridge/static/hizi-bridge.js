@@ -217,8 +217,15 @@ const GAME_TO_LOBBY = [
     const CURRENCIES = new Set(LAUNCH_RULES.currencies.split(" "));
     const LANGUAGE_RE = new RegExp(LAUNCH_RULES.language);
 
-    const show = (v, limit = 80) => (typeof v !== "string" ? `<${v === null ? "None" : typeof v}>`
-      : `'${v.slice(0, limit)}'` + (v.length > limit ? "…" : ""));
+    // Untrusted text in a message as Python's repr() shows it: quoted (double quotes when it
+    // holds a ' and no "), controls escaped (no line break smuggled into a log), bounded.
+    const show = (v, limit = 80) => {
+      if (typeof v !== "string") return `<${v === null ? "None" : typeof v}>`;
+      const cut = v.slice(0, limit);
+      const q = cut.includes("'") && !cut.includes('"') ? '"' : "'";
+      const body = JSON.stringify(cut).slice(1, -1).replace(/\\"/g, '"');
+      return q + (q === "'" ? body.replace(/'/g, "\\'") : body) + q + (v.length > limit ? "…" : "");
+    };
     const fail = (param, why) => new HiziBridgeError({ code: "invalid_launch", field: param,
       message: `${param}: ${why}` });
 
