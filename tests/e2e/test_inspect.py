@@ -247,6 +247,9 @@ def test_a_studio_game_with_real_patterns_is_inspected_from_an_allowed_origin(
                 "--json",
                 str(allowed),
                 "--no-reload",
+                # Three browsers share the cores: a game that starts late is not this test's point.
+                "--start-timeout",
+                "90",
             ],
         ]
     )
