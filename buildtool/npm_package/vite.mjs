@@ -3,7 +3,7 @@
 // `vite build` (the .br / .gz twins too), and makes that URL the default `assetsUrl` of
 // `lobby()` / `game()` imported from "hizi-bridge". Nothing else.
 import { cpSync, createReadStream, existsSync, statSync } from "node:fs";
-import { dirname, extname, join, normalize, sep } from "node:path";
+import { dirname, extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const RUNTIME = join(dirname(fileURLToPath(import.meta.url)), "runtime");
@@ -37,7 +37,7 @@ export default function hiziBridge(options = {}) {
       }
     },
     transform(code, id) {
-      if (!id.split("?")[0].endsWith(`${sep}hizi-bridge.mjs`) || !code.includes(MARKER)) return;
+      if (!/[\\/]hizi-bridge\.mjs$/.test(id.split("?")[0]) || !code.includes(MARKER)) return;
       return { code: code.replace(MARKER, `const PLUGIN_ASSETS_URL = ${JSON.stringify(assetsUrl)};`), map: null };
     },
     configureServer(server) {
