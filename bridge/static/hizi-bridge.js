@@ -707,7 +707,6 @@ const GAME_TO_LOBBY = [
   }
   const bootFailed = (message) => new HiziBridgeError({ code: "boot_failed", message: `hizi-bridge: ${message}` });
 
-
   // Trusted Types (a CSP with require-trusted-types-for 'script'): a Worker's URL must then be
   // a TrustedScriptURL. The page side makes it with its own policy, named "hizi-bridge" (the
   // page's CSP lists it: trusted-types hizi-bridge), which passes same-origin URLs only (the
@@ -729,12 +728,13 @@ const GAME_TO_LOBBY = [
             return href;
           },
         });
-      } catch (err) {
+      } catch {
         trustedTypesPolicy = null; // not allowed by the page's trusted-types directive
       }
     }
     return trustedTypesPolicy ? trustedTypesPolicy.createScriptURL(url.href) : url;
   }
+
   function makeRuntime(kind, options) {
     if (!options.assetsUrl && !scriptAssets && scriptUrl === null) {
       throw new HiziBridgeError({ code: "invalid_config", message: "hizi-bridge: option " +
