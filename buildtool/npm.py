@@ -3,7 +3,7 @@
 Layout (paths relative to the package folder)::
 
     package.json                  name, version (bridge.__version__), exports, module, browser, bin
-    hizi-bridge.mjs               ES module entry: lobby, game, HiziBridgeError, version
+    hizi-bridge.mjs               ES module entry: lobby, game, readLaunch, HiziBridgeError, version
     hizi-bridge.js                the script-tag build (dist/'s entry script)
     runtime/                      dist/ of the same version, as it is: the worker, Pyodide, the
                                   wheels, hashed, with .br / .gz twins and THIRD-PARTY-NOTICES.txt
@@ -64,7 +64,7 @@ const withAssets = (options) =>
 
 class OffPageError extends Error {
   constructor() {
-    super("hizi-bridge: lobby() and game() need a browser page (window and document)");
+    super("hizi-bridge: lobby(), game() and readLaunch() need a browser page (window, document)");
     this.name = "HiziBridgeError";
     this.code = "invalid_config";
   }
@@ -77,6 +77,10 @@ export const lobby = (options) =>
   api ? api.lobby(withAssets(options)) : Promise.reject(new OffPageError());
 export const game = (options) =>
   api ? api.game(withAssets(options)) : Promise.reject(new OffPageError());
+export const readLaunch = (search, allowedLobbies) => {
+  if (!api) throw new OffPageError();
+  return api.readLaunch(search, allowedLobbies);
+};
 export default api;
 """
 
@@ -88,6 +92,7 @@ import type {
   GameOptions,
   HiziBridgeError as HiziBridgeErrorShape,
   HiziBridgeStatic,
+  LaunchParams,
   LobbyBridge,
   LobbyOptions,
 } from "./hizi-bridge.js";
@@ -107,8 +112,14 @@ export declare const HiziBridgeError: {
  * worker must be same-origin), unless the Vite plugin (hizi-bridge/vite) sets it.
  */
 export declare function lobby(options: LobbyOptions): Promise<LobbyBridge>;
-/** Open the game's bridge to the lobby that embeds it; pass `assetsUrl` as for lobby(). */
+/**
+ * Open the game's bridge to the lobby that embeds it; pass `assetsUrl` as for lobby(). With
+ * `lobbyOrigins` the lobby comes from the page's launch URL, checked: rejects with
+ * "untrusted_lobby" (nothing posted) when it is not one of them or not the framing origin.
+ */
 export declare function game(options: GameOptions): Promise<GameBridge>;
+/** The launch URL's parameters, checked (Python's read_launch); throws "invalid_launch". */
+export declare function readLaunch(search: string, allowedLobbies: string[]): LaunchParams;
 /** The package version (the same as stats().package_version). */
 export declare const version: string;
 export declare const messageTypes: HiziBridgeStatic["messageTypes"];
@@ -180,6 +191,18 @@ const bridge = await lobby({{
   assetsUrl: "/hizi-bridge/", // where step 2 put the runtime (not needed with the plugin)
 }});
 bridge.on("balance", (msg) => console.log(msg.data.toFixed(2))); // data: number
+```
+
+A game (the studio's page) names the lobbies it allows, never the `?lobby=` it was given:
+
+```ts
+import {{ game, readLaunch }} from "hizi-bridge";
+
+const LOBBIES = ["https://*.casino.example"];   // your operators' origins, no more
+const bridge = await game({{ lobbyOrigins: LOBBIES, assetsUrl: "/hizi-bridge/" }});
+// rejects with code "untrusted_lobby" (nothing posted) for any other lobby, or when the
+// page is framed by another origin than the one ?lobby= names
+const launch = readLaunch(location.search, LOBBIES); // mode, language, currency, settings
 ```
 
 Without `assetsUrl` (or the plugin) in a bundle, `lobby()` and `game()` reject with a

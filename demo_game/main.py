@@ -78,9 +78,11 @@ from bridge.compliance import GameSettings, LaunchError, LaunchParams, read_laun
 DEFAULT_LOBBY_ORIGIN = "http://127.0.0.1:8000"
 # The studio's allow-list of lobbies that may embed the game: the lobby= launch parameter is
 # checked against it (bridge.compliance.read_launch) and never trusted as it comes.
-STUDIO_LOBBIES = ("https://*.casino.example", "http://127.0.0.1:8000", "http://localhost:8000")
-# Demo only (studio_lobbies): a loopback lobby on any port, e.g. a dev server.
-LOOPBACK_LOBBY_HOSTS = ("127.0.0.1", "localhost")
+# Demo only: the demo and its tests run the lobby on 127.0.0.1 with a port picked at run time,
+# and an operator tries it from a dev server (Vite's http://localhost:5173), hence the loopback
+# any-port patterns (development only; they match no other host). A real game lists its
+# operators' origins (exact, or https://*.casino.example patterns), no more.
+STUDIO_LOBBIES = ("https://*.casino.example", "http://127.0.0.1:*", "http://localhost:*")
 DEMO_DEPOSIT_CENTS = 100_00
 LOG_LIMIT = 400
 SETTINGS_PREFIX = "hizi-sevens."
@@ -700,23 +702,6 @@ def wire_player_controls(game: Game) -> None:
             game.report_error(ErrorCode.INTERNAL, exc, fatal=True)
 
 
-def studio_lobbies(lobby: str | None) -> list[str]:
-    """The allow-list ``lobby=`` is checked against.
-
-    Demo only: the demo and its tests run the lobby on 127.0.0.1 with a port picked at run
-    time, and an operator tries it from a dev server (Vite's ``http://localhost:5173``), so a
-    loopback http lobby (``http://127.0.0.1:<port>`` or ``http://localhost:<port>``) is
-    added. A real game lists its operators' origins (exact, or ``https://*.casino.example``
-    patterns) and nothing else.
-    """
-    allowed = list(STUDIO_LOBBIES)
-    for host in LOOPBACK_LOBBY_HOSTS:
-        prefix = f"http://{host}:"
-        if lobby and lobby.startswith(prefix) and lobby[len(prefix) :].isdigit():
-            allowed.append(lobby)
-    return allowed
-
-
 def launch_params() -> LaunchParams:
     """The launch parameters, with the lobby checked; the demo fills in what a bare link
     (``/demo_game/`` opened on its own) leaves out. Raises ``LaunchError``."""
@@ -726,7 +711,7 @@ def launch_params() -> LaunchParams:
         if not params.has(name):
             params.set(name, default)
     query = str(params.toString())
-    return read_launch(query, studio_lobbies(params.get("lobby")))
+    return read_launch(query, STUDIO_LOBBIES)
 
 
 def has_lobby() -> bool:
