@@ -407,7 +407,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail if the files are stale")
     args = parser.parse_args(argv)
     stale = []
-    for rel, text in generated().items():
+    files = generated()
+    for rel, text in files.items():
         path = ROOT / rel
         if path.exists() and path.read_text(encoding="utf-8") == text:
             continue
@@ -420,6 +421,8 @@ def main(argv: list[str] | None = None) -> int:
     if stale:
         print("stale, run `python -m bridge.contract`: " + ", ".join(stale), file=sys.stderr)
         return 1
+    if args.check:
+        print("up to date with the models: " + ", ".join(str(rel) for rel in files))
     return 0
 
 

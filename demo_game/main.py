@@ -79,9 +79,10 @@ DEFAULT_LOBBY_ORIGIN = "http://127.0.0.1:8000"
 # The studio's allow-list of lobbies that may embed the game: the lobby= launch parameter is
 # checked against it (bridge.compliance.read_launch) and never trusted as it comes.
 # Demo only: the demo and its tests run the lobby on 127.0.0.1 with a port picked at run time,
-# hence the loopback any-port pattern (development only; it matches no other host). A real
-# game lists its operators' origins (exact, or https://*.casino.example patterns), no more.
-STUDIO_LOBBIES = ("https://*.casino.example", "http://127.0.0.1:*", "http://localhost:8000")
+# and an operator tries it from a dev server (Vite's http://localhost:5173), hence the loopback
+# any-port patterns (development only; they match no other host). A real game lists its
+# operators' origins (exact, or https://*.casino.example patterns), no more.
+STUDIO_LOBBIES = ("https://*.casino.example", "http://127.0.0.1:*", "http://localhost:*")
 DEMO_DEPOSIT_CENTS = 100_00
 LOG_LIMIT = 400
 SETTINGS_PREFIX = "hizi-sevens."
@@ -713,6 +714,27 @@ def launch_params() -> LaunchParams:
     return read_launch(query, STUDIO_LOBBIES)
 
 
+def has_lobby() -> bool:
+    """Whether a page embeds this one: opened on its own (top level) there is no lobby to talk
+    to, and a bridge would only wait for one."""
+    # Object.is(parent, window): "is" is a keyword in Python, hence getattr.
+    return not bool(getattr(window.Object, "is")(window.parent, window))
+
+
+def show_no_lobby() -> None:
+    _el("bridge-status").textContent = "no lobby"
+    _el("bridge-status").dataset.status = "no-lobby"
+    message = _el("message")
+    message.dataset.kind = "warn"
+    message.textContent = (
+        "No lobby: this game runs inside an operator's lobby, which embeds it in an iframe. "
+    )
+    link = document.createElement("a")
+    link.href = "/"
+    link.textContent = "Open the demo lobby from the home page."
+    message.append(link)
+
+
 async def main() -> None:
     try:
         launch = launch_params()
@@ -723,6 +745,9 @@ async def main() -> None:
         _el("message").dataset.kind = "warn"
         _el("launch-error").textContent = str(exc)
         _el("launch-error").hidden = False
+        return
+    if not has_lobby():  # checked after the launch URL: a refused lobby is said first
+        show_no_lobby()
         return
     dialect = _query("dialect") or "appendix_a"
     bridge = GameBridge(

@@ -1196,6 +1196,34 @@ const GAME_TO_LOBBY = [
 
   const bootFailed = (message) => new HiziBridgeError({ code: "boot_failed", message: `hizi-bridge: ${message}` });
 
+  // Trusted Types (a CSP with require-trusted-types-for 'script'): a Worker's URL must then be
+  // a TrustedScriptURL. The page side makes it with its own policy, named "hizi-bridge" (the
+  // page's CSP lists it: trusted-types hizi-bridge), which passes same-origin URLs only (the
+  // worker must be same-origin anyway). Without Trusted Types, or when the page's CSP does
+  // not allow the policy, the plain URL goes (and a required policy then fails the start
+  // with a message naming the directive).
+  const TRUSTED_TYPES_POLICY = "hizi-bridge";
+  let trustedTypesPolicy;
+  function trustedWorkerUrl(url) {
+    const tt = globalThis.trustedTypes;
+    if (!tt || typeof tt.createPolicy !== "function") return url;
+    if (trustedTypesPolicy === undefined) {
+      try {
+        trustedTypesPolicy = tt.createPolicy(TRUSTED_TYPES_POLICY, {
+          createScriptURL(href) {
+            if (new URL(href, location.href).origin !== location.origin) {
+              throw new TypeError(`hizi-bridge: ${href} is not on this page's origin`);
+            }
+            return href;
+          },
+        });
+      } catch {
+        trustedTypesPolicy = null; // not allowed by the page's trusted-types directive
+      }
+    }
+    return trustedTypesPolicy ? trustedTypesPolicy.createScriptURL(url.href) : url;
+  }
+
   function makeRuntime(kind, options) {
     if (!options.assetsUrl && !scriptAssets && scriptUrl === null) {
       throw new HiziBridgeError({ code: "invalid_config", message: "hizi-bridge: option " +
@@ -1280,7 +1308,7 @@ const GAME_TO_LOBBY = [
         post = () => {};
       } else {
         try {
-          worker = new Worker(workerUrl, { type: "module", name: "hizi-bridge" });
+          worker = new Worker(trustedWorkerUrl(workerUrl), { type: "module", name: "hizi-bridge" });
           worker.addEventListener("message", (ev) => fromEngine(ev.data, ev.ports));
           worker.addEventListener("error", (ev) => {
             fail(`the worker ${workerUrl.href} failed to start` +
@@ -1290,7 +1318,10 @@ const GAME_TO_LOBBY = [
           post = (msg, transfer) => worker.postMessage(msg, transfer || []);
           post({ assetsUrl, version: VERSION });
         } catch (err) {
-          fail(`cannot start the worker ${workerUrl.href}: ${err && err.message ? err.message : err}`);
+          const policy = trustedTypesPolicy === null ? ` (Trusted Types: add ${TRUSTED_TYPES_POLICY} ` +
+            "to the page's Content-Security-Policy trusted-types directive)" : "";
+          fail(`cannot start the worker ${workerUrl.href}: ${err && err.message ? err.message : err}` +
+            policy);
           post = () => {};
         }
       }
