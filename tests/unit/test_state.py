@@ -120,6 +120,13 @@ def test_a_transition_the_table_lacks_is_a_local_error_naming_all_three() -> Non
     assert transition(Role.LOBBY, PeerState.CONNECTED, Event.LOAD).next is PeerState.PROBING
 
 
+def test_the_hot_path_is_the_tables_row() -> None:
+    """Channel delivers a port message while CONNECTED without the lookup: the row says so."""
+    for role in Role:
+        row = transition(role, PeerState.CONNECTED, Event.PORT_MESSAGE)
+        assert row.next is PeerState.CONNECTED and row.steps == (Step.DELIVER_PORT,)
+
+
 def test_a_closed_channel_ignores_everything() -> None:
     for (_, state, _), t in TABLE.items():
         if state is PeerState.CLOSED:
