@@ -70,8 +70,9 @@ class Happening:
     why: str = ""
 
 
-_Steps = tuple[Callable[["Happening"], list[Effect]], ...]
+_Steps = tuple[Callable[["Steps", "Happening"], list[Effect]], ...]
 _Route = tuple[PeerState, _Steps, _Steps, str]  # next state, checks, steps, why
+_ROUTES: dict[Role, dict[tuple[PeerState, Event], _Route]] = {}  # made once per role
 
 
 class Steps:
@@ -98,13 +99,16 @@ class Steps:
     _routes: dict[tuple[PeerState, Event], _Route]
 
     def _bind_routes(self) -> None:
-        """The table's rows for our role, each step bound to its method here."""
-        self._routes: dict[tuple[PeerState, Event], _Route] = {}
-        for key, t in table_for(self.role).items():
-            n = sum(step in CHECKS for step in t.steps)
-            assert all(step in CHECKS for step in t.steps[:n]), key  # the checks lead
-            bound = [getattr(self, f"_step_{step.value}") for step in t.steps]
-            self._routes[key] = (t.next, tuple(bound[:n]), tuple(bound[n:]), t.why)
+        """The table's rows for our role, each step as the function that carries it out."""
+        routes = _ROUTES.get(self.role)
+        if routes is None:
+            routes = _ROUTES[self.role] = {}
+            for key, t in table_for(self.role).items():
+                n = sum(step in CHECKS for step in t.steps)
+                assert all(step in CHECKS for step in t.steps[:n]), key  # the checks lead
+                funcs = [getattr(Steps, f"_step_{step.value}") for step in t.steps]
+                routes[key] = (t.next, tuple(funcs[:n]), tuple(funcs[n:]), t.why)
+        self._routes = routes
 
     def _fire(self, event: Event, happening: Happening | None = None) -> list[Effect]:
         """Carry out the table's transition for ``event`` in the current state."""
@@ -114,14 +118,14 @@ class Steps:
             raise InvalidTransition(self.role.value, self.peer_state.value, event.value) from None
         h = happening or Happening()
         for check in checks:  # one that raises leaves everything as it was
-            check(h)
+            check(self, h)
         h.old = old = self.peer_state
         self.peer_state = next_state
         if why:
             h.why = why.format(confirm_ms=self.config.confirm_timeout_ms, reason=h.reason)
         effects: list[Effect] = []
         for step in steps:
-            effects += step(h)
+            effects += step(self, h)
         if next_state is not old:
             if next_state not in HANDSHAKE_TIMER_STATES:
                 self._handshake_deadline = None
