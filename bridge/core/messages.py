@@ -31,10 +31,12 @@ from .fields import (
     Flag,
     HttpUrl,
     Percent,
+    PopupKind,
     Seconds,
     ShortText,
     SignedAmount,
     Text,
+    Volume,
 )
 
 PLAIN_PEER: Final = "plain_peer"
@@ -937,3 +939,107 @@ for _cls in ALL_MESSAGES:
     if _cls.reply is not None:
         REPLIES.setdefault(_cls.reply, ())
         REPLIES[_cls.reply] += (_cls.type_name(),)
+
+
+# --------------------------------------------------------------------------
+# Extensions for the studio dialects (issue #21): what RubyPlay's and 155.io's
+# post messages say that the catalog above had no message for. One block, so the
+# catalog's split into modules can move it whole.
+# --------------------------------------------------------------------------
+
+
+class Dialog(StrEnum):
+    """The game's own panels a studio reports or a lobby may close."""
+
+    RULES = "rules"
+    PAYTABLE = "paytable"
+    HISTORY = "history"
+
+
+class DialogChangedData(Data):
+    dialog: Annotated[Dialog, Field(strict=False)]
+    open: Flag
+
+
+class DialogChanged(GameMessage):
+    """Extension. The player opened (``open: true``) or closed one of the game's panels.
+
+    RubyPlay ``gameRulesStatusUpdate`` / ``payTableStatusUpdate``. A lobby hides its own
+    overlays while the rules are open, and counts the time as play time.
+    """
+
+    family = Family.EXTENSION
+    example = {"type": "dialogChanged", "data": {"dialog": "rules", "open": True}}
+    type: Literal["dialogChanged"] = "dialogChanged"
+    data: DialogChangedData
+
+
+class SystemPopupData(Data):
+    """``kind`` is the studio's popup type in upper snake case (RubyPlay's list:
+    ``INSUFFICIENT_FUNDS``, ``SESSION_EXPIRED``, ``INACTIVITY_TIMER``, ...)."""
+
+    shown: Flag
+    kind: PopupKind
+    message: Text | None = None
+
+
+class SystemPopup(GameMessage):
+    """Extension. The game showed (``shown: true``) or closed a system popup: an error,
+    a session or inactivity timer. RubyPlay ``systemPopup``.
+
+    The lobby learns that play is blocked, and why, without reading the game's screen.
+    """
+
+    family = Family.EXTENSION
+    example = {
+        "type": "systemPopup",
+        "data": {"shown": True, "kind": "INSUFFICIENT_FUNDS", "message": "Not enough funds"},
+    }
+    type: Literal["systemPopup"] = "systemPopup"
+    data: SystemPopupData
+
+
+class SetVolumeData(Data):
+    volume: Volume
+
+
+class SetVolume(LobbyMessage):
+    """Extension. Set the game's master volume, 0 (silent) to 1 (full).
+
+    155.io ``set-audio-volume``. Mute / unmute stays Appendix A's ``setAudio``.
+    """
+
+    family = Family.EXTENSION
+    example = {"type": "setVolume", "data": {"volume": 0.5}}
+    type: Literal["setVolume"] = "setVolume"
+    data: SetVolumeData
+
+
+class ShowHistory(LobbyMessage):
+    """Extension. Open the game's own bet history panel. 155.io ``open-game-history``."""
+
+    family = Family.EXTENSION
+    example = {"type": "showHistory"}
+    type: Literal["showHistory"] = "showHistory"
+    data: None = None
+
+
+class ClosePanels(LobbyMessage):
+    """Extension. Close every panel and sidebar the game has open (rules, history, ...).
+
+    155.io ``close-panels``. ``hideHelp`` closes the rules only.
+    """
+
+    family = Family.EXTENSION
+    example = {"type": "closePanels"}
+    type: Literal["closePanels"] = "closePanels"
+    data: None = None
+
+
+STUDIO_LOBBY_TO_GAME: tuple[type[Message], ...] = (SetVolume, ShowHistory, ClosePanels)
+STUDIO_GAME_TO_LOBBY: tuple[type[Message], ...] = (DialogChanged, SystemPopup)
+
+LOBBY_TO_GAME += STUDIO_LOBBY_TO_GAME
+GAME_TO_LOBBY += STUDIO_GAME_TO_LOBBY
+ALL_MESSAGES = LOBBY_TO_GAME + GAME_TO_LOBBY + CONTROL
+BY_TYPE.update({cls.type_name(): cls for cls in STUDIO_LOBBY_TO_GAME + STUDIO_GAME_TO_LOBBY})
