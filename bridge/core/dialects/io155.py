@@ -78,6 +78,18 @@ NAME = "155io"
 GAME_SOURCE = "marbles-game-widget"
 LOBBY_SOURCE = "marbles-operator"
 
+DOC_TITLE = "155.io Iframe Events (the second studio, in place of Fireball)"
+DOC_INTRO: tuple[str, ...] = (
+    "Fireball's Game Client Interface is stored only as its Unity SDK's page: event names",
+    "and value types, no post-message envelope. We do not invent one, so the second studio",
+    "is 155.io, whose envelope is published: `{source, type, version: 1, payload,",
+    'timestamp, requestId?}`, `source` `"marbles-game-widget"` from the game and',
+    '`"marbles-operator"` from the lobby. The stored page keeps the commands (cut after',
+    "`get-state`, whose answer is not given: not offered) but not the events table: the",
+    "game -> lobby names and payloads below are assumed from the page's prose (\"bet",
+    'placed, balance insufficient, round lifecycle"), and money is assumed to be in major',
+    "units. Check them against the full page before production.",
+)
 ASSUMED = "event name and payload not in the stored copy (the events table is cut off)"
 # For the generated docs: (hizi-bridge type, 155.io type, note, assumption or "").
 MAPPING: tuple[tuple[str, str, str, str], ...] = (

@@ -85,6 +85,19 @@ NAME = "rubyplay"
 G2W = "rp.g2w."
 W2G = "rp.w2g."
 
+DOC_TITLE = "RubyPlay Client Side Messaging"
+DOC_INTRO: tuple[str, ...] = (
+    'Game -> wrapper `{type: "rp.g2w.<name>", sender, lang, data?}`, wrapper -> game',
+    '`{type: "rp.w2g.<name>", data?}`; no handshake, no MessagePort. Money is integers in',
+    "the currency's minor unit by its ISO 4217 exponent (RubyPlay's \"cents\": EUR 999620 is",
+    "9996.2, JPY 999620 is 999620, BHD 999620 is 999.62), so a bridge in this dialect needs",
+    "`currency` (else `invalid_config`). A fractional or out-of-bounds amount is refused",
+    "(`rejected.schema`), never rounded; an amount finer than the minor unit is not sent",
+    "(`invalid_outbound`). Delivered messages carry `sender` and `lang` as dialect data",
+    "(`dialect_data(msg)`; JS: `msg.dialect`). The stored copy of RubyPlay's page is cut",
+    "short: the wrapper -> game list after its introduction, the popup types after",
+    "`BROWSER_NOT_SUPPORTED`.",
+)
 # For the generated docs: (hizi-bridge type, RubyPlay type, note, assumption or "").
 MAPPING: tuple[tuple[str, str, str, str], ...] = (
     ("closeRequest", "rp.g2w.RedirectToLobby", "the player went back to the lobby", ""),
