@@ -616,7 +616,8 @@ async def main() -> None:
     prefill_panel(_query("settings"))
     iframe = _el("game-frame")
     # The bridge listens before the frame starts loading, so the game's first hello is heard.
-    bridge = LobbyBridge(iframe, game_origin=game_origin, dialect=dialect)
+    # The session's currency: RubyPlay's minor units convert with its ISO 4217 exponent.
+    bridge = LobbyBridge(iframe, game_origin=game_origin, dialect=dialect, currency=CURRENCY)
     lobby = Lobby(bridge, iframe, game_url, extra)
     bridge.on_journal(lobby.log)
     bridge.on_status(lobby.on_status)
