@@ -359,6 +359,13 @@ def _dialects_section() -> list[str]:
             f"| `{d.NAME}` | no | {', '.join(sorted({f'`{row[0]}`' for row in d.MAPPING}))} |"
             for d in studios
         ),
+        "| `auto` (lobby only) | probes with the hello | whatever the game page speaks |",
+        "",
+        "`auto` picks, per document of the iframe, the one dialect that accepts the game's first",
+        "valid message (a hello: `appendix_a` on the port); the lobby's sends wait until then and",
+        "go in the picked dialect's form. The pick is a journal line (type `dialect`) and in",
+        '`stats()["dialect"]`; the iframe loading again picks again. `rubyplay` is a candidate',
+        "only when the bridge has a `currency`.",
         "",
         "### gamesglobal: GamesGlobal Bridge API",
         "",

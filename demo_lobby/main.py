@@ -607,7 +607,7 @@ async def main() -> None:
     # Tell the game who embeds it (a real game checks this against its operator list) and
     # pass the demo seed through.
     dialect = _query("dialect") or "appendix_a"
-    if dialect not in DIALECT_NAMES:
+    if dialect not in (*DIALECT_NAMES, "auto"):  # auto: the game page's own wire, picked
         dialect = "appendix_a"
     _el("dialect").value = dialect
     extra = {"dialect": dialect}

@@ -41,8 +41,11 @@
     const url = gameUrl(dialect);
     const iframe = section.querySelector("iframe");
     const events = (window.studioEvents[dialect] = []);
+    // ?auto=1: the lobby is not told which studio is where; each bridge picks the dialect
+    // from its game page's first valid message.
     const bridge = await HiziBridge.lobby({
-      iframe, gameOrigin: url.origin, dialect, currency: CURRENCY,
+      iframe, gameOrigin: url.origin, dialect: params.get("auto") ? "auto" : dialect,
+      currency: CURRENCY,
     });
     window.studioBridges[dialect] = bridge;
     bridge.onAny((message) => { events.push(message); show(section, message); });

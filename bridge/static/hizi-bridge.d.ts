@@ -52,7 +52,9 @@ export interface JournalEntry {
   direction: "in" | "out";
   type:
     | MessageType
-    | "hiziBridge.hello" | "hiziBridge.welcome" | "hiziBridge.ready" | "hiziBridge.bye" | "?";
+    | "hiziBridge.hello" | "hiziBridge.welcome" | "hiziBridge.ready" | "hiziBridge.bye" | "?"
+    /** dialect "auto" picked a dialect (payload {dialect, how, first}). */
+    | "dialect";
   status: "accepted" | "rejected";
   payload: WireMessage | null;
   via: "window" | "port" | "";
@@ -65,6 +67,9 @@ export interface JournalEntry {
 }
 
 export interface BridgeStats {
+  /** With dialect "auto" only: the dialect in use (null until picked) and how many picks. */
+  dialect?: { mode: "auto"; picked: string | null; picks: number; ambiguous: number;
+    candidates: string[] };
   accepted: number;
   rejected: Record<string, number>;
   rejected_total: number;
@@ -300,7 +305,9 @@ export interface CommonOptions {
   allowedOrigins?: string[];
   /** Default timeout of requests, ms (10,000); requests a person answers have none. */
   requestTimeoutMs?: number;
-  /** Wire dialect name: "appendix_a" (default), "gamesglobal", "rubyplay", "155io". */
+  /** Wire dialect name: "appendix_a" (default), "gamesglobal", "rubyplay", "155io"; a lobby
+   * may give "auto": picked per game document from its first valid message (journal lines
+   * of type "dialect", `stats().dialect`). */
   dialect?: string;
   /** ISO 4217 code of the session's money ("EUR"). Required by a dialect that speaks minor
    * units ("rubyplay": "invalid_config" without it); a lobby's compliance currency defaults

@@ -33,12 +33,19 @@ def _events(page: Page, dialect: str) -> list[dict[str, Any]]:
     return page.evaluate("(d) => window.studioEvents[d] || []", dialect)  # type: ignore[no-any-return]
 
 
+@pytest.mark.parametrize("auto", [False, True], ids=["dialect-per-frame", "dialect-auto"])
 def test_three_studios_deliver_the_same_typed_round_in_major_units(
-    page: Page, e2e_site: E2ESite, game_origins: dict[str, str], browser_log: BrowserLog
+    page: Page,
+    e2e_site: E2ESite,
+    game_origins: dict[str, str],
+    browser_log: BrowserLog,
+    auto: bool,
 ) -> None:
     query = "&".join(
         f"{'hizi' if d == 'appendix_a' else d}={game_origins[d]}/demo_game/" for d in DIALECTS
     )
+    if auto:  # the lobby is not told which studio is where: each bridge picks
+        query += "&auto=1"
     page.goto(e2e_site.lobby_url(f"demo_lobby/studios.html?{query}&seed=3"))
     frames = {d: page.frame_locator(f'.studio[data-dialect="{d}"] iframe') for d in DIALECTS}
     for dialect, frame in frames.items():

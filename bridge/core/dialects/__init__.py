@@ -13,12 +13,14 @@ from typing import Any
 from ..errors import InvalidConfig
 from ..messages import Role
 from .appendix_a import APPENDIX_A, AppendixA
+from .auto import Auto
 from .base import Dialect, dialect_data, not_given
 from .gamesglobal import GamesGlobal
 from .io155 import Io155
 from .rubyplay import RubyPlay
 
 DIALECT_NAMES: tuple[str, ...] = ("appendix_a", "gamesglobal", "rubyplay", "155io")
+"""The wire dialects. A lobby may also give ``"auto"`` (``Auto``): pick one per document."""
 
 
 def make_dialect(name: str, role: Role, **options: Any) -> Dialect:
@@ -32,6 +34,8 @@ def make_dialect(name: str, role: Role, **options: Any) -> Dialect:
             return RubyPlay(role, **options)
         if name == "155io":
             return Io155(role, **options)
+        if name == "auto":
+            return Auto(role, **options)
     except TypeError as exc:  # an option the dialect does not take
         raise InvalidConfig(f"dialect {name!r}: {exc}"[:300]) from None
     raise InvalidConfig(f"unknown dialect {name!r}; known: {', '.join(DIALECT_NAMES)}"[:300])
@@ -41,6 +45,7 @@ __all__ = [
     "APPENDIX_A",
     "DIALECT_NAMES",
     "AppendixA",
+    "Auto",
     "Dialect",
     "GamesGlobal",
     "Io155",
