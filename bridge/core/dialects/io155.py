@@ -88,7 +88,9 @@ DOC_INTRO: tuple[str, ...] = (
     "`get-state`, whose answer is not given: not offered) but not the events table: the",
     "game -> lobby names and payloads below are assumed from the page's prose (\"bet",
     'placed, balance insufficient, round lifecycle"), and money is assumed to be in major',
-    "units. Check them against the full page before production.",
+    "units. Check them against the full page before production. (Fireball's amounts are",
+    '"in cents" with no word on JPY or BHD: 1/100 of the unit or the minor unit is one more',
+    "thing its stored page leaves open; hizi's Appendix C settings mean 1/100 of the unit.)",
 )
 ASSUMED = "event name and payload not in the stored copy (the events table is cut off)"
 # For the generated docs: (hizi-bridge type, 155.io type, note, assumption or "").
