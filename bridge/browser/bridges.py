@@ -463,7 +463,13 @@ class GameHelpers(_Sends):
 
 
 class LobbyBridge(_Bridge, LobbyHelpers):
-    """The operator lobby's end; ``iframe`` is the game's ``<iframe>`` element."""
+    """The operator lobby's end; ``iframe`` is the game's ``<iframe>`` element.
+
+    ``dialect``: ``"appendix_a"`` (default), ``"gamesglobal"``, ``"rubyplay"``, ``"155io"``,
+    ``"auto"`` (picked per game document) or a ``Dialect`` instance. ``currency``: the ISO
+    4217 code of the session's money, required by a dialect that speaks minor units
+    (``rubyplay``: ``InvalidConfig`` without it) and the default of ``supervise``'s.
+    """
 
     role = Role.LOBBY
     _supervision: Supervision | None
@@ -545,7 +551,10 @@ class LobbyBridge(_Bridge, LobbyHelpers):
 
 
 class GameBridge(_Bridge, GameHelpers):
-    """The game's end, inside the iframe; the peer is ``window.parent``."""
+    """The game's end, inside the iframe; the peer is ``window.parent``.
+
+    ``dialect`` and ``currency`` as for ``LobbyBridge`` (``"auto"`` is a lobby option only).
+    """
 
     role = Role.GAME
 
