@@ -65,7 +65,8 @@ def dialect_data(message: Message) -> Mapping[str, object] | None:
 
     E.g. ``{"dialect": "rubyplay", "sender": "rp_34", "lang": "en"}``; money in it is in
     the currency's major unit, like the catalog's. JavaScript handlers see the same object
-    as the message's ``dialect`` key.
+    as the message's ``dialect`` key. Pydantic's ``==`` compares it too: compare
+    ``model_dump()`` to ignore it.
     """
     private = message.__pydantic_private__
     if not private:
