@@ -8,8 +8,9 @@ import json
 from bridge.boundary import PageOp
 from bridge.browser import engine
 
-from .test_js_compliance import RC
 from .test_outbox import GAME, LOBBY, StubKit, pieces
+
+RC = {"rcEnabled": True, "rcInterval": 60_000}
 
 
 def error_of(out: object) -> dict[str, str]:

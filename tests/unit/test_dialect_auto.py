@@ -16,7 +16,7 @@ from bridge.core.errors import InvalidConfig
 from bridge.core.journal import JournalEntry
 from bridge.core.messages import Role
 from bridge.hub import Driver
-from tests.unit.test_hub import FakeIO
+from tests.unit.fakes import FakeIO
 
 GAME = "https://games.example.com"
 NOW = 1_760_000_000_000.0
