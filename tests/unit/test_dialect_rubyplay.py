@@ -228,6 +228,8 @@ def test_a_rubyplay_bridge_without_a_currency_is_invalid_config() -> None:
         make_dialect("rubyplay", Role.LOBBY, currency="XAU")
     with pytest.raises(InvalidConfig, match="ISO 4217"):
         make_dialect("rubyplay", Role.LOBBY, currency="EUD")
+    with pytest.raises(InvalidConfig, match="sender"):
+        make_dialect("rubyplay", Role.GAME, currency="EUR", sender="x" * 65)
     with pytest.raises(InvalidConfig, match="unexpected keyword"):
         make_dialect("rubyplay", Role.LOBBY, currency="EUR", sender_id="x")
 

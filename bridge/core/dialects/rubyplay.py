@@ -204,8 +204,11 @@ class RubyPlay(NoGate):
         exponent(currency)  # an unknown code, or one without a minor unit: InvalidConfig
         self.role = role
         self.currency = currency
-        self.sender = sender[:64]
-        self.lang = lang[:35]
+        for option, value, most in (("sender", sender, 64), ("lang", lang, 35)):
+            if not isinstance(value, str) or len(value) > most:  # refused, never cut short
+                raise InvalidConfig(f"rubyplay {option}: a string of at most {most} characters")
+        self.sender = sender
+        self.lang = lang
         self._extra: dict[str, object] = {}  # dialect data of the message being decoded
         self._decoders: dict[str, Callable[[dict[str, Any] | None], Message]] = {
             "RedirectToLobby": lambda d: self._plain(CloseRequest, d),
