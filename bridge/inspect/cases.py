@@ -224,7 +224,8 @@ _ALL: list[Case] = [
         "G-RUBY-001",
         "game",
         "The game speaks RubyPlay only",
-        "Launched with dialect=rubyplay, every message the game posts is a valid "
+        "Launched with dialect=rubyplay, the game talks within the start-up timeout and "
+        "every message it posts is a valid "
         "rp.g2w.<name> message (known name, strict envelope, integer amounts in the "
         "currency's minor unit), with the same sender and lang throughout; no Appendix A or "
         "hizi-bridge handshake mixed in.",
@@ -258,7 +259,8 @@ _ALL: list[Case] = [
         "G-MARBLES-001",
         "game",
         "The game speaks 155.io only",
-        "Launched with dialect=155io, every message the game posts is a 155.io envelope "
+        "Launched with dialect=155io, the game talks within the start-up timeout and every "
+        "message it posts is a 155.io envelope "
         "(source marbles-game-widget, version 1, a payload object, a timestamp); a type "
         "outside the assumed event table is a warning (the stored docs lack the table), "
         "anything else invalid a failure.",

@@ -111,6 +111,9 @@ class StudioInspection:
         if self.game_msgs():
             s.pump(0.3)
             steps[self.o.dialect]()
+        else:  # a silent game must not pass: the "speaks" case fails
+            first_case = "G-RUBY-001" if self.o.dialect == "rubyplay" else "G-MARBLES-001"
+            self.set(first_case, Result.FAIL, f"no message in {self.o.start_timeout:g} s")
         return self.report(loaded=True)
 
     def report(self, *, loaded: bool, error: str = "") -> Report:

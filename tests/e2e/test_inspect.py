@@ -254,7 +254,16 @@ def test_demo_game_passes_in_each_studio_dialect(site: E2ESite, tmp_path: Path) 
     runs = {d: tmp_path / f"{d}.json" for d in ("rubyplay", "155io")}
     codes = inspect_concurrently(
         [
-            ["game", site.game_url("demo_game/"), "--dialect", d, "--json", str(p)]
+            [
+                "game",
+                site.game_url("demo_game/"),
+                "--dialect",
+                d,
+                "--json",
+                str(p),
+                "--start-timeout",
+                "90",
+            ]
             for d, p in runs.items()
         ]
     )
