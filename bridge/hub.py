@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 from . import __version__
 from .core.channel import Channel, State
+from .core.dialects import Auto
 from .core.effects import (
     AdoptPort,
     ClosePort,
@@ -34,6 +35,7 @@ from .core.effects import (
     Effect,
     HandshakeTimedOut,
     Inbound,
+    Mode,
     Post,
     Rejected,
     RequestDone,
@@ -266,6 +268,8 @@ class Driver:
         self._connected_waiters: list[tuple[Callable[[], None], FailureCallback | None]] = []
         self._failure: ProtocolError | None = None  # why status is "error", if it is
         self._ticker: Ticker | None = None
+        dialect = channel.dialect
+        self._auto: Auto | None = dialect if isinstance(dialect, Auto) else None
 
     # ----------------------------------------------------------------- commands
 
@@ -275,6 +279,8 @@ class Driver:
 
     def peer_loaded(self) -> None:
         """The iframe's ``load`` event (lobby): see ``Channel.peer_loaded``."""
+        if self._auto is not None:
+            self._auto.document_loaded()  # dialect "auto" picks again from the next message
         self._run(self.channel.peer_loaded())
 
     def peer_removed(self) -> None:
@@ -287,6 +293,8 @@ class Driver:
 
     def receive(self, inbound: Inbound) -> None:
         self._run(self.channel.receive(inbound))
+        if self._auto is not None and self._auto.unjournalled:
+            self._journal_picks(self._auto)
 
     def receive_port(self, text: str) -> None:
         """A text off the MessagePort (``receive`` without building an ``Inbound``)."""
@@ -393,7 +401,30 @@ class Driver:
         out["package_version"] = __version__
         out["protocol_versions"] = list(self.channel.config.versions)
         out["protocol_version"] = self.channel.version
+        if self._auto is not None:
+            out["dialect"] = self._auto.stats()
         return out
+
+    def _journal_picks(self, auto: Auto) -> None:
+        """Dialect "auto" picked one: a journal line per pick (after the message it read)."""
+        picks, auto.unjournalled = auto.unjournalled, []
+        if not self.dispatcher._journal:
+            return
+        for pick in picks:
+            detail = f"dialect auto picked {pick.dialect} ({pick.how}: {pick.first})"
+            payload = {"dialect": pick.dialect, "how": pick.how, "first": pick.first}
+            self.dispatcher.journal(
+                JournalEntry(
+                    "in",
+                    "dialect",
+                    "accepted",
+                    payload,
+                    "window",
+                    detail=detail,
+                    origin=self.channel.target_origin,
+                    time=self._wall_ms(),
+                )
+            )
 
     # ----------------------------------------------------------------- effects
 
@@ -488,6 +519,9 @@ class Driver:
         elif isinstance(effect, ClosePort):
             self.io.close_port()
         elif isinstance(effect, Connected):
+            if self._auto is not None and effect.mode is Mode.BRIDGE:
+                self._auto.handshake_connected()
+                self._journal_picks(self._auto)
             self._failure = None
             self._set_status(StatusEvent("connected", effect.mode.value))
             waiters, self._connected_waiters = self._connected_waiters, []

@@ -53,9 +53,11 @@ from bridge import (
     RealityCheckAnswerData,
     Reload,
     Resume,
+    Role,
     RoundEnded,
     RoundEndedData,
     RoundStarted,
+    RubyPlay,
     SetAudio,
     SetStake,
     ShowError,
@@ -72,6 +74,7 @@ from bridge import (
     Turbo,
     UpdateBalance,
     dump,
+    not_given,
 )
 from bridge.compliance import GameSettings, LaunchError, LaunchParams, read_launch
 
@@ -87,6 +90,7 @@ DEMO_DEPOSIT_CENTS = 100_00
 LOG_LIMIT = 400
 SETTINGS_PREFIX = "hizi-sevens."
 CURRENCY = "EUR"
+GAME_ID = "hizi_sevens"  # what a RubyPlay wrapper sees as the sender
 
 
 def _query(name: str) -> str | None:
@@ -106,6 +110,7 @@ class Game:
         self, bridge: GameBridge, slot: slotlib.Slot, settings: GameSettings | None = None
     ) -> None:
         self.bridge = bridge
+        self.dialect = "appendix_a"  # the wire the lobby speaks (?dialect=)
         self.slot = slot
         self.settings = settings or GameSettings()  # Appendix C, from the launch URL
         self.busy = False  # a round is in progress
@@ -316,6 +321,21 @@ class Game:
 
     # ------------------------------------------------------------------ rounds
 
+    def round_started(self, after_stake: float) -> RoundStarted:
+        # RubyPlay's paidRoundStarted carries no balance: say "not given" and send the
+        # balance as its own message (play_round does), rather than have it refused.
+        if self.dialect == "rubyplay":
+            return not_given(RoundStarted)
+        return RoundStarted(data=after_stake)
+
+    def round_ended(self, stake: float, win: float, balance: float) -> RoundEnded:
+        # What each studio's round-end message can carry; the balance went as balance.
+        if self.dialect == "rubyplay":
+            return RoundEnded(data=RoundEndedData(win=win))
+        if self.dialect == "155io":
+            return RoundEnded(data=RoundEndedData(win=win, balance=balance))
+        return RoundEnded(data=RoundEndedData(stake=stake, win=win, balance=balance))
+
     async def play_round(self) -> bool:
         """One paid round: stake, animate, pay. False when it could not start."""
         if not self.can_play:
@@ -329,7 +349,7 @@ class Game:
         self.render()
         result = self.slot.spin()
         after_stake = slotlib.to_major(result.balance_after_stake_cents)
-        self.send(RoundStarted(data=after_stake))
+        self.send(self.round_started(after_stake))
         self.show_balance(result.balance_after_stake_cents)
         self.send(Balance(data=after_stake))
         self.say("Spinning\u2026")
@@ -350,7 +370,7 @@ class Game:
         stake = slotlib.to_major(result.stake_cents)
         win = slotlib.to_major(result.win_cents)
         balance = slotlib.to_major(result.balance_cents)
-        self.send(RoundEnded(data=RoundEndedData(stake=stake, win=win, balance=balance)))
+        self.send(self.round_ended(stake, win, balance))
         self.busy = False
         self.render()
         if self.reload_after_round:
@@ -750,12 +770,17 @@ async def main() -> None:
         show_no_lobby()
         return
     dialect = _query("dialect") or "appendix_a"
-    bridge = GameBridge(
-        lobby_origin=launch.lobby,
-        dialect=dialect if dialect in DIALECT_NAMES else "appendix_a",
-    )
+    if dialect not in DIALECT_NAMES:
+        dialect = "appendix_a"
+    # RubyPlay speaks minor units: the bridge converts with the launch currency's exponent.
+    # Its envelope also names the game and the player's language: a dialect instance says so.
+    chosen: str | RubyPlay = dialect
+    if dialect == "rubyplay":
+        chosen = RubyPlay(Role.GAME, currency=launch.currency, sender=GAME_ID, lang=launch.language)
+    bridge = GameBridge(lobby_origin=launch.lobby, dialect=chosen, currency=launch.currency)
     slot = slotlib.Slot(seed=slotlib.parse_seed(_query("seed")))
     game = Game(bridge, slot, launch.settings)
+    game.dialect = dialect
     document.body.dataset.turboEnabled = str(launch.settings.turbo_enabled).lower()
     bridge.on_journal(game.log)
     bridge.on_status(game.on_status)

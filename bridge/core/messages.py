@@ -15,7 +15,8 @@ Wire form is hizi's Appendix A shape, ``{"type": <name>, "data": <value>}``;
 Choices where the docs are silent are stated on each class and collected in
 docs/messages.md (generated from this module). The classes live in four modules by
 direction and family (``lobby_messages``, ``operator_messages``, ``game_messages``,
-``control_messages``) on the base in ``message_model``; import them from here.
+``control_messages``, and ``studio_messages`` for the studio dialects) on the base in
+``message_model``; import them from here.
 """
 
 from __future__ import annotations
@@ -112,6 +113,19 @@ from .operator_messages import (
     ToggleAudio,
     ToggleTurbo,
 )
+from .studio_messages import (
+    STUDIO_GAME_TO_LOBBY,
+    STUDIO_LOBBY_TO_GAME,
+    ClosePanels,
+    Dialog,
+    DialogChanged,
+    DialogChangedData,
+    SetVolume,
+    SetVolumeData,
+    ShowHistory,
+    SystemPopup,
+    SystemPopupData,
+)
 
 LOBBY_TO_GAME: tuple[type[Message], ...] = (
     Spin,
@@ -138,6 +152,7 @@ LOBBY_TO_GAME: tuple[type[Message], ...] = (
     Continue,
     FreeRounds,
     PromoInfo,
+    *STUDIO_LOBBY_TO_GAME,
 )
 
 GAME_TO_LOBBY: tuple[type[Message], ...] = (
@@ -162,6 +177,7 @@ GAME_TO_LOBBY: tuple[type[Message], ...] = (
     GameClosed,
     StakeChanged,
     FreeRoundsFinished,
+    *STUDIO_GAME_TO_LOBBY,
 )
 
 CONTROL: tuple[type[Message], ...] = (Hello, Welcome, Ready, Bye)
@@ -188,6 +204,8 @@ __all__ = [
     "PROTOCOL_NAME",
     "PROTOCOL_VERSIONS",
     "REPLIES",
+    "STUDIO_GAME_TO_LOBBY",
+    "STUDIO_LOBBY_TO_GAME",
     "AudioToggle",
     "AutoplayStarted",
     "AutoplayStartedData",
@@ -200,9 +218,13 @@ __all__ = [
     "ClearCookies",
     "Close",
     "CloseData",
+    "ClosePanels",
     "CloseRequest",
     "Continue",
     "Data",
+    "Dialog",
+    "DialogChanged",
+    "DialogChangedData",
     "Direction",
     "ErrorCode",
     "ErrorData",
@@ -250,10 +272,13 @@ __all__ = [
     "SetAudio",
     "SetStake",
     "SetStakeData",
+    "SetVolume",
+    "SetVolumeData",
     "ShowAutoplay",
     "ShowError",
     "ShowErrorData",
     "ShowHelp",
+    "ShowHistory",
     "Spin",
     "StakeChanged",
     "StakeChangedData",
@@ -261,6 +286,8 @@ __all__ = [
     "StakeUp",
     "Stop",
     "StopAutoplay",
+    "SystemPopup",
+    "SystemPopupData",
     "ToggleAudio",
     "ToggleTurbo",
     "Turbo",

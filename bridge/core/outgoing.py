@@ -94,7 +94,15 @@ class Outgoing:
     def release_held(self, target: str) -> list[Effect]:
         effects: list[Effect] = []
         while self._held and not self._dialect.holds(self._held[0][0].message):
-            out, wire = self._held.popleft()
+            out, _ = self._held.popleft()
+            # Encoded again as it goes: the dialect may have changed while it waited
+            # (dialect "auto" holds until it has picked one); what the dialect now in use
+            # cannot carry fails, never goes out in another dialect's form.
+            try:
+                wire = self._dialect.encode(out.message)
+            except UnsupportedInDialect as exc:
+                effects += self._fail_queued(out, exc)
+                continue
             effects += self._post_window(out, wire, target)
         return effects
 

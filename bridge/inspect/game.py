@@ -90,7 +90,7 @@ class GameInspection(PlaySteps, StrangerSteps, SessionVerdicts):
         return report
 
     def report(self, *, loaded: bool, error: str = "") -> Report:
-        order = [c for c in CASES.values() if c.mode == "game"]
+        order = [c for c in CASES.values() if c.mode == "game" and c.dialect == "appendix_a"]
         outcomes = [
             self.outcomes.get(c.id) or Outcome(c, Result.NA, "not run: the game never talked")
             for c in order

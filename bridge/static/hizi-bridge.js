@@ -52,6 +52,9 @@ const LOBBY_TO_GAME = [
   "continue",
   "freeRounds",
   "promoInfo",
+  "setVolume",
+  "showHistory",
+  "closePanels",
 ];
 const GAME_TO_LOBBY = [
   "onAppFrameReady",
@@ -75,6 +78,8 @@ const GAME_TO_LOBBY = [
   "gameClosed",
   "stakeChanged",
   "freeRoundsFinished",
+  "dialogChanged",
+  "systemPopup",
 ];
 /* boundary:end */
 
@@ -1400,10 +1405,10 @@ const GAME_TO_LOBBY = [
       const config = role === "lobby"
         ? { gameOrigin: options.gameOrigin, allowedOrigins: options.allowedOrigins,
             requestTimeoutMs: options.requestTimeoutMs, handshakeTimeoutMs: options.handshakeTimeoutMs,
-            dialect: options.dialect, compliance: options.compliance }
+            dialect: options.dialect, currency: options.currency, compliance: options.compliance }
         : { lobbyOrigin: options.lobbyOrigin, allowedOrigins: options.allowedOrigins,
             handshakeTimeoutMs: options.handshakeTimeoutMs, requestTimeoutMs: options.requestTimeoutMs,
-            dialect: options.dialect, compliance: options.compliance };
+            dialect: options.dialect, currency: options.currency, compliance: options.compliance };
       this.ready = new Promise((resolve, reject) => {
         const key = nextKey++;
         this._replies.set(key, {
@@ -1716,6 +1721,9 @@ const GAME_TO_LOBBY = [
     continuePlay: plain("continue"), // Python's name (continue is a keyword there)
     freeRounds: withData("freeRounds", (data) => data),
     promoInfo: withData("promoInfo", (data) => data),
+    setVolume: withData("setVolume", (volume) => ({ volume })),
+    showHistory: plain("showHistory"),
+    closePanels: plain("closePanels"),
   });
 
   class GameBridge extends Bridge {}
@@ -1745,6 +1753,8 @@ const GAME_TO_LOBBY = [
     stakeChanged: withData("stakeChanged", (stake, currency) => ({ stake, currency })),
     freeRoundsFinished: withData("freeRoundsFinished", (won, { rounds, currency } = {}) =>
       ({ won, rounds, currency })),
+    dialogChanged: withData("dialogChanged", (dialog, { open } = {}) => ({ dialog, open })),
+    systemPopup: withData("systemPopup", (kind, { shown, message } = {}) => ({ shown, kind, message })),
   });
 
   // ---------------------------------------------------------------- entry points
