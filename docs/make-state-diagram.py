@@ -76,9 +76,7 @@ def render() -> str:
         )
         for state, event, t in rows:
             why = t.why.replace("|", "\\|")
-            out.append(
-                f"| {state.value} | {event.value} | {t.next.value} | {_steps(t)} | {why} |"
-            )
+            out.append(f"| {state.value} | {event.value} | {t.next.value} | {_steps(t)} | {why} |")
     return "\n".join(out) + "\n"
 
 
