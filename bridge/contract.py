@@ -23,7 +23,7 @@ from typing import Any
 
 from pydantic.json_schema import models_json_schema
 
-from .boundary import with_constants
+from .boundary_js import with_boundary
 from .core.messages import (
     ALL_MESSAGES,
     CONTROL,
@@ -397,7 +397,7 @@ def generated() -> dict[Path, str]:
         SCHEMA_PATH: json.dumps(json_schema(), indent=2) + "\n",
         TS_PATH: typescript(),
         DOCS_PATH: markdown(),
-        JS_PATH: with_constants(_script_source()),
+        JS_PATH: with_boundary(_script_source()),
     }
 
 

@@ -21,7 +21,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from . import __version__
 from .core.channel import Channel, State
@@ -41,7 +41,14 @@ from .core.effects import (
     SendFailed,
     Transport,
 )
-from .core.errors import ChannelClosedError, HandshakeTimeout, ProtocolError
+from .core.errors import (
+    ChannelClosedError,
+    HandshakeTimeout,
+    OriginRejected,
+    ProtocolError,
+    RemoteProtocolError,
+    SourceRejected,
+)
 from .core.journal import JournalEntry, entry_for
 from .core.messages import BY_TYPE, Message
 
@@ -85,38 +92,6 @@ def type_key(key: str | type[Message]) -> str:
 
 def _print_error(where: str, exc: BaseException) -> None:
     print(f"hizi-bridge: {where}: {type(exc).__name__}: {exc}")
-
-
-def merge_counters(stats: dict[str, Any], counters: Mapping[str, Any]) -> dict[str, Any]:
-    """Fold what the JavaScript halves counted into a ``stats()`` dict (Python formats it).
-
-    ``counters`` (from ``hizi-bridge.js``): ``early_replayed`` / ``early_overflow`` (the early
-    buffer), ``fast_rejected`` (repeats of a (reason, origin) the page already reported: it
-    counts them without crossing; ``rejected`` and ``rejected_total`` then hold every
-    rejection, ``rejected_fast`` the part counted on the page), ``target_origins``,
-    ``page_io_errors`` / ``engine_io_errors`` (posts that failed) and ``handler_errors`` (the
-    page's handlers that threw).
-    """
-    fast = {str(k): int(v) for k, v in dict(counters.get("fast_rejected") or {}).items()}
-    rejected = dict(stats.get("rejected", {}))
-    for reason, n in fast.items():
-        if n:
-            rejected[reason] = rejected.get(reason, 0) + n
-    stats["rejected"] = rejected
-    stats["rejected_total"] = int(stats.get("rejected_total", 0)) + sum(fast.values())
-    stats["rejected_fast"] = fast
-    stats["early_replayed"] = int(counters.get("early_replayed") or 0)
-    stats["early_overflow"] = int(counters.get("early_overflow") or 0)
-    stats["target_origins"] = list(counters.get("target_origins") or [])
-    stats["io_errors"] = (
-        int(stats.get("io_errors", 0))
-        + int(counters.get("page_io_errors") or 0)
-        + int(counters.get("engine_io_errors") or 0)
-    )
-    stats["handler_errors"] = int(stats.get("handler_errors", 0)) + int(
-        counters.get("handler_errors") or 0
-    )
-    return stats
 
 
 class Dispatcher:
@@ -261,6 +236,7 @@ class Driver:
         self.status = "idle"
         self.mode: str | None = None
         self.counters: dict[str, int] = {"io_errors": 0, "internal_errors": 0}
+        self.refusals: dict[str, int] = {}  # the page side's refusals, by reason (see refused)
         self._connected_waiters: list[tuple[Callable[[], None], FailureCallback | None]] = []
         self._failure: ProtocolError | None = None  # why status is "error", if it is
         self._ticker: Ticker | None = None
@@ -285,6 +261,23 @@ class Driver:
 
     def receive(self, inbound: Inbound) -> None:
         self._run(self.channel.receive(inbound))
+
+    def refused(self, reason: str, origin: str) -> None:
+        """The page side refused a window event: ``reason`` ``"origin"`` (not on the allow-list;
+        the channel's ``OriginPolicy`` says why) or ``"source"`` (an allowed origin, from a
+        window other than the paired one). Counted under ``stats()["rejected"]`` and journaled
+        like a rejection of the channel's own; nothing else happens (the page decided)."""
+        if self.status == "closed":
+            return
+        if reason == "source":
+            error: RemoteProtocolError = SourceRejected(
+                "right origin, but event.source is not the paired window"
+            )
+        else:
+            error = OriginRejected(self.channel.policy.check(origin).reason)
+        key = "source" if reason == "source" else "origin"
+        self.refusals[key] = self.refusals.get(key, 0) + 1
+        self._run([Rejected(error, origin)])
 
     def receive_port(self, text: str) -> None:
         """A text off the MessagePort (``receive`` without building an ``Inbound``)."""
@@ -379,10 +372,38 @@ class Driver:
         else:
             self._connected_waiters.append((callback, on_failed))
 
-    def stats(self) -> dict[str, Any]:
+    def stats(self, page: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Every counter of the bridge, assembled here and nowhere else.
+
+        ``page``: what the JavaScript halves tallied themselves (from ``hizi-bridge.js``,
+        read-only values they hand over): ``early_replayed`` / ``early_overflow`` (the early
+        buffer), ``fast_rejected`` (repeats of a (reason, origin) the page already reported:
+        counted there without crossing; ``rejected`` and ``rejected_total`` then hold every
+        rejection, ``rejected_fast`` the part counted on the page), ``target_origins``,
+        ``page_io_errors`` / ``engine_io_errors`` (posts that failed), ``handler_errors``
+        (the page's handlers that threw), and for the JS API ``boot_ms`` and ``runtime``.
+        """
+        page = page or {}
         out = self.channel.stats.to_dict()
         out.update(self.counters)
-        out["handler_errors"] = self.dispatcher.handler_errors
+        fast = {str(k): int(v) for k, v in dict(page.get("fast_rejected") or {}).items()}
+        rejected = {str(k): int(v) for k, v in cast(dict[str, int], out["rejected"]).items()}
+        for reason, n in (*self.refusals.items(), *fast.items()):
+            rejected[reason] = rejected.get(reason, 0) + n
+        out["rejected"] = rejected
+        out["rejected_total"] = sum(rejected.values())
+        out["rejected_fast"] = fast
+        out["early_replayed"] = int(page.get("early_replayed") or 0)
+        out["early_overflow"] = int(page.get("early_overflow") or 0)
+        out["target_origins"] = list(page.get("target_origins") or [])
+        out["io_errors"] = (
+            self.counters["io_errors"]
+            + int(page.get("page_io_errors") or 0)
+            + int(page.get("engine_io_errors") or 0)
+        )
+        out["handler_errors"] = self.dispatcher.handler_errors + int(
+            page.get("handler_errors") or 0
+        )
         out["pending_requests"] = self.channel.pending_requests
         out["status"] = self.status
         out["mode"] = self.mode
@@ -391,6 +412,9 @@ class Driver:
         out["package_version"] = __version__
         out["protocol_versions"] = list(self.channel.config.versions)
         out["protocol_version"] = self.channel.version
+        for key in ("boot_ms", "runtime"):  # the JS API's runtime, as the page knows it
+            if key in page:
+                out[key] = page[key]
         return out
 
     # ----------------------------------------------------------------- effects

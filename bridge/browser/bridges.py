@@ -20,7 +20,7 @@ from ..core.dialects import Dialect
 from ..core.errors import InvalidOutboundMessage
 from ..core.messages import Message, Role
 from ..core.wire import build
-from ..hub import Dispatcher, Driver, Handler, Unsubscribe, merge_counters
+from ..hub import Dispatcher, Driver, Handler, Unsubscribe
 from .adapter import BrowserAdapter, console_error
 from .supervision import ComplianceOptions, Supervision
 
@@ -95,10 +95,8 @@ class _Bridge:
         if self._proxy is not None:
             self._kit.start(json.dumps(self.policy()))
 
-    def _on_kit_event(
-        self, op: int, a: Any = None, b: Any = None, c: Any = None, d: Any = None
-    ) -> str:
-        return self._adapter.on_event(op, a, b, c, d)
+    def _on_kit_event(self, op: int, *fields: Any) -> str:
+        return self._adapter.on_event(op, *fields)
 
     def policy(self) -> dict[str, Any]:
         """What the page side checks before Python: ``{"allowed": [exact origins],
@@ -200,13 +198,10 @@ class _Bridge:
     def session(self) -> str:
         return self._channel.session
 
-    def protocol_stats(self) -> dict[str, Any]:
-        """The protocol's counters alone (the JS API's engine folds in the page's)."""
-        return self._driver.stats()
-
     def stats(self) -> dict[str, Any]:
-        """Counters: accepted, rejected by reason, requests, early buffer, target origins."""
-        return merge_counters(self._driver.stats(), json.loads(str(self._kit.counters())))
+        """Counters: accepted, rejected by reason, requests, early buffer, target origins
+        (``hub.Driver.stats``, with the JavaScript halves' own tallies)."""
+        return self._driver.stats(json.loads(str(self._kit.counters())))
 
     def live_resources(self) -> dict[str, int]:
         """Listeners, timers and proxies still held; all zero after ``close()``."""
@@ -223,7 +218,6 @@ class _Bridge:
             self._driver.close(reason)
         finally:
             out = self._adapter.end(began)  # "" inside the engine's call: its outbox has it
-            self._adapter.close()
             if out:
                 self._kit.run(out)  # the bye and what came before it
             if self._proxy is not None:  # a PyScript page: tear the JavaScript halves down
