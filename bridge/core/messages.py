@@ -18,6 +18,7 @@ docs/messages.md (generated from this module).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, ClassVar, Final, Literal
 
@@ -64,6 +65,23 @@ class Family(StrEnum):
     CONTROL = "control"
 
 
+@dataclass(frozen=True, slots=True)
+class HelperParam:
+    """One parameter of a message's named helper (``Message.helper``).
+
+    ``field``: the ``data`` model field it fills (Python name); ``None`` when the
+    parameter is ``data`` itself (a scalar, or the whole data model). ``keyword_only``:
+    after ``*`` in Python, a key of the trailing options object in JavaScript (camelCase).
+    ``optional``: it defaults to ``None`` (left out of ``data``). When every parameter
+    is left out and the message's ``data`` is optional, the message carries no data.
+    """
+
+    name: str  # Python name (snake_case); the JS API's is its camelCase
+    field: str | None = None
+    keyword_only: bool = False
+    optional: bool = False
+
+
 class Data(BaseModel):
     """Base of structured ``data`` payloads: camelCase on the wire, strict types."""
 
@@ -86,8 +104,16 @@ class Message(BaseModel):
 
     direction: ClassVar[Direction]
     family: ClassVar[Family]
-    # For requests: the message type that answers this one.
+    # For requests: the message type that answers this one. A message with a reply is
+    # request-like: its named helper sends a request and returns the reply's future.
     reply: ClassVar[str | None] = None
+    # The named helper that sends it (``bridge.pause()``; the JS API's name is its camelCase),
+    # its parameters, and extra JS names; None for control messages. See bridge.core.catalog.
+    helper: ClassVar[str | None] = None
+    helper_params: ClassVar[tuple[HelperParam, ...]] = ()
+    js_helper_aliases: ClassVar[tuple[str, ...]] = ()
+    # The JS helper takes the whole ``data`` object as its one argument (a JS API choice).
+    js_helper_takes_data: ClassVar[bool] = False
     # A request a person answers (the player reads and chooses): no timeout by default.
     answered_by_person: ClassVar[bool] = False
     # The wire example used in docs and round-trip tests.
@@ -121,6 +147,7 @@ class Spin(LobbyMessage):
     """Start a spin."""
 
     family = Family.APPENDIX_A
+    helper = "spin"
     example = {"type": "spin"}
     type: Literal["spin"] = "spin"
     data: None = None
@@ -130,6 +157,7 @@ class Stop(LobbyMessage):
     """Stop the reels."""
 
     family = Family.APPENDIX_A
+    helper = "stop"
     example = {"type": "stop"}
     type: Literal["stop"] = "stop"
     data: None = None
@@ -139,6 +167,7 @@ class ClearCookies(LobbyMessage):
     """Forget stored settings (muted, turbo, ...)."""
 
     family = Family.APPENDIX_A
+    helper = "clear_cookies"
     example = {"type": "clearCookies"}
     type: Literal["clearCookies"] = "clearCookies"
     data: None = None
@@ -148,6 +177,7 @@ class StopAutoplay(LobbyMessage):
     """End autoplay after the current spin."""
 
     family = Family.APPENDIX_A
+    helper = "stop_autoplay"
     example = {"type": "stopAutoplay"}
     type: Literal["stopAutoplay"] = "stopAutoplay"
     data: None = None
@@ -157,6 +187,7 @@ class Reload(LobbyMessage):
     """Reload the game after the current spin."""
 
     family = Family.APPENDIX_A
+    helper = "reload"
     example = {"type": "reload"}
     type: Literal["reload"] = "reload"
     data: None = None
@@ -166,6 +197,7 @@ class Pause(LobbyMessage):
     """Pause the game until resumed. As a request it is answered by ``gamePaused``."""
 
     family = Family.APPENDIX_A
+    helper = "pause"
     reply = "gamePaused"
     example = {"type": "pause"}
     type: Literal["pause"] = "pause"
@@ -176,6 +208,7 @@ class Resume(LobbyMessage):
     """Resume after a pause. As a request it is answered by ``gameResumed``."""
 
     family = Family.APPENDIX_A
+    helper = "resume"
     reply = "gameResumed"
     example = {"type": "resume"}
     type: Literal["resume"] = "resume"
@@ -186,6 +219,7 @@ class StakeUp(LobbyMessage):
     """Raise the selected stake one step."""
 
     family = Family.APPENDIX_A
+    helper = "stake_up"
     example = {"type": "stakeUp"}
     type: Literal["stakeUp"] = "stakeUp"
     data: None = None
@@ -195,6 +229,7 @@ class StakeDown(LobbyMessage):
     """Lower the selected stake one step."""
 
     family = Family.APPENDIX_A
+    helper = "stake_down"
     example = {"type": "stakeDown"}
     type: Literal["stakeDown"] = "stakeDown"
     data: None = None
@@ -204,6 +239,8 @@ class Turbo(LobbyMessage):
     """Turbo on (``true``) or off (``false``)."""
 
     family = Family.APPENDIX_A
+    helper = "turbo"
+    helper_params = (HelperParam("on"),)
     example = {"type": "turbo", "data": True}
     type: Literal["turbo"] = "turbo"
     data: Flag
@@ -217,6 +254,8 @@ class SetAudio(LobbyMessage):
     """
 
     family = Family.APPENDIX_A
+    helper = "set_audio"
+    helper_params = (HelperParam("on"),)
     example = {"type": "setAudio", "data": False}
     type: Literal["setAudio"] = "setAudio"
     data: Flag
@@ -226,6 +265,7 @@ class UpdateBalance(LobbyMessage):
     """Re-fetch the balance from the server (e.g. after a deposit)."""
 
     family = Family.APPENDIX_A
+    helper = "update_balance"
     example = {"type": "updateBalance"}
     type: Literal["updateBalance"] = "updateBalance"
     data: None = None
@@ -235,6 +275,7 @@ class ShowHelp(LobbyMessage):
     """Open the game rules dialog."""
 
     family = Family.APPENDIX_A
+    helper = "show_help"
     example = {"type": "showHelp"}
     type: Literal["showHelp"] = "showHelp"
     data: None = None
@@ -295,6 +336,8 @@ class RealityCheck(LobbyMessage):
     """
 
     family = Family.EXTENSION
+    helper = "reality_check"
+    helper_params = (HelperParam("data"),)
     reply = "realityCheckAnswer"
     answered_by_person = True
     example = {
@@ -324,6 +367,8 @@ class Close(LobbyMessage):
     """
 
     family = Family.EXTENSION
+    helper = "close_game"
+    helper_params = (HelperParam("reason", "reason", optional=True),)
     reply = "gameClosed"
     example = {"type": "close", "data": {"reason": "session limit reached"}}
     type: Literal["close"] = "close"
@@ -343,6 +388,7 @@ class ToggleAudio(LobbyMessage):
     """
 
     family = Family.EXTENSION
+    helper = "toggle_audio"
     example = {"type": "toggleAudio"}
     type: Literal["toggleAudio"] = "toggleAudio"
     data: None = None
@@ -357,6 +403,7 @@ class ToggleTurbo(LobbyMessage):
     """
 
     family = Family.EXTENSION
+    helper = "toggle_turbo"
     example = {"type": "toggleTurbo"}
     type: Literal["toggleTurbo"] = "toggleTurbo"
     data: None = None
@@ -374,6 +421,8 @@ class SetStake(LobbyMessage):
     """
 
     family = Family.EXTENSION
+    helper = "set_stake"
+    helper_params = (HelperParam("stake", "stake"),)
     example = {"type": "setStake", "data": {"stake": 2.0}}
     type: Literal["setStake"] = "setStake"
     data: SetStakeData
@@ -386,6 +435,7 @@ class HideHelp(LobbyMessage):
     """
 
     family = Family.EXTENSION
+    helper = "hide_help"
     example = {"type": "hideHelp"}
     type: Literal["hideHelp"] = "hideHelp"
     data: None = None
@@ -398,6 +448,7 @@ class ShowAutoplay(LobbyMessage):
     """
 
     family = Family.EXTENSION
+    helper = "show_autoplay"
     example = {"type": "showAutoplay"}
     type: Literal["showAutoplay"] = "showAutoplay"
     data: None = None
@@ -416,6 +467,11 @@ class ShowError(LobbyMessage):
     """
 
     family = Family.EXTENSION
+    helper = "show_error"
+    helper_params = (
+        HelperParam("message", "message"),
+        HelperParam("can_continue", "can_continue", keyword_only=True),
+    )
     example = {
         "type": "showError",
         "data": {"message": "Your session has expired.", "canContinue": False},
@@ -431,6 +487,8 @@ class Continue(LobbyMessage):
     """
 
     family = Family.EXTENSION
+    helper = "continue_play"  # continue is a Python keyword; JS has both names
+    js_helper_aliases = ("continue",)
     example = {"type": "continue"}
     type: Literal["continue"] = "continue"
     data: None = None
@@ -460,6 +518,8 @@ class FreeRounds(LobbyMessage):
     """
 
     family = Family.EXTENSION
+    helper = "free_rounds"
+    helper_params = (HelperParam("data"),)
     example = {
         "type": "freeRounds",
         "data": {
@@ -488,6 +548,8 @@ class PromoInfo(LobbyMessage):
     """
 
     family = Family.EXTENSION
+    helper = "promo_info"
+    helper_params = (HelperParam("data"),)
     example = {
         "type": "promoInfo",
         "data": {"title": "Weekend race", "url": "https://casino.example.com/promo"},
@@ -505,6 +567,7 @@ class OnAppFrameReady(GameMessage):
     """The game page has loaded."""
 
     family = Family.APPENDIX_A
+    helper = "app_frame_ready"
     example = {"type": "onAppFrameReady"}
     type: Literal["onAppFrameReady"] = "onAppFrameReady"
     data: None = None
@@ -514,6 +577,7 @@ class GameDataLoaded(GameMessage):
     """The game's login call succeeded."""
 
     family = Family.APPENDIX_A
+    helper = "game_data_loaded"
     example = {"type": "gameDataLoaded"}
     type: Literal["gameDataLoaded"] = "gameDataLoaded"
     data: None = None
@@ -523,6 +587,7 @@ class GameReady(GameMessage):
     """Loading is done and the game is playable."""
 
     family = Family.APPENDIX_A
+    helper = "game_ready"
     example = {"type": "gameReady"}
     type: Literal["gameReady"] = "gameReady"
     data: None = None
@@ -536,6 +601,8 @@ class RoundStarted(GameMessage):
     """
 
     family = Family.APPENDIX_A
+    helper = "round_started"
+    helper_params = (HelperParam("balance"),)
     example = {"type": "roundStarted", "data": 99.0}
     type: Literal["roundStarted"] = "roundStarted"
     data: Annotated[Amount | None, AfterValidator(_absent_only_from_plain_peer)]
@@ -558,6 +625,12 @@ class RoundEnded(GameMessage):
     """
 
     family = Family.APPENDIX_A
+    helper = "round_ended"
+    helper_params = (
+        HelperParam("stake", "stake", keyword_only=True, optional=True),
+        HelperParam("win", "win", keyword_only=True, optional=True),
+        HelperParam("balance", "balance", keyword_only=True, optional=True),
+    )
     example = {"type": "roundEnded", "data": {"stake": 1.0, "win": 2.5, "balance": 101.5}}
     type: Literal["roundEnded"] = "roundEnded"
     data: RoundEndedData | None = None
@@ -567,6 +640,8 @@ class Balance(GameMessage):
     """The balance shown in the game changed; ``data`` is the new balance."""
 
     family = Family.APPENDIX_A
+    helper = "balance"
+    helper_params = (HelperParam("balance"),)
     example = {"type": "balance", "data": 101.5}
     type: Literal["balance"] = "balance"
     data: Amount
@@ -580,6 +655,8 @@ class AudioToggle(GameMessage):
     """
 
     family = Family.APPENDIX_A
+    helper = "audio_toggle"
+    helper_params = (HelperParam("muted"),)
     example = {"type": "audioToggle", "data": True}
     type: Literal["audioToggle"] = "audioToggle"
     data: Annotated[Flag | None, AfterValidator(_absent_only_from_plain_peer)]
@@ -589,6 +666,7 @@ class Cashier(GameMessage):
     """The player lacks funds for a bet: the lobby should open its cashier."""
 
     family = Family.APPENDIX_A
+    helper = "cashier"
     example = {"type": "cashier"}
     type: Literal["cashier"] = "cashier"
     data: None = None
@@ -607,6 +685,8 @@ class LoadProgress(GameMessage):
     """Extension. Loading progress, 0 to 100."""
 
     family = Family.EXTENSION
+    helper = "load_progress"
+    helper_params = (HelperParam("percent", "percent"),)
     example = {"type": "loadProgress", "data": {"percent": 42}}
     type: Literal["loadProgress"] = "loadProgress"
     data: LoadProgressData
@@ -639,6 +719,13 @@ class GameError(GameMessage):
     """
 
     family = Family.EXTENSION
+    helper = "error"
+    helper_params = (
+        HelperParam("code", "code"),
+        HelperParam("message", "message"),
+        HelperParam("fatal", "fatal", keyword_only=True),
+    )
+    js_helper_takes_data = True  # game.error({code, message, fatal})
     example = {
         "type": "error",
         "data": {"code": "network", "message": "Connection lost, retrying", "fatal": False},
@@ -661,6 +748,8 @@ class RealityCheckAnswer(GameMessage):
     """Extension. The player's answer to ``realityCheck``."""
 
     family = Family.EXTENSION
+    helper = "reality_check_answer"
+    helper_params = (HelperParam("choice", "choice"),)
     example = {"type": "realityCheckAnswer", "data": {"choice": "continue"}}
     type: Literal["realityCheckAnswer"] = "realityCheckAnswer"
     data: RealityCheckAnswerData
@@ -677,6 +766,8 @@ class PlayerActivity(GameMessage):
     """
 
     family = Family.EXTENSION
+    helper = "player_activity"
+    helper_params = (HelperParam("action", "action", optional=True),)
     example = {"type": "playerActivity", "data": {"action": "stakeUp"}}
     type: Literal["playerActivity"] = "playerActivity"
     data: PlayerActivityData = PlayerActivityData()
@@ -686,6 +777,7 @@ class CloseRequest(GameMessage):
     """Extension. The player asked to leave the game (close / home button)."""
 
     family = Family.EXTENSION
+    helper = "close_request"
     example = {"type": "closeRequest"}
     type: Literal["closeRequest"] = "closeRequest"
     data: None = None
@@ -695,6 +787,7 @@ class HistoryRequest(GameMessage):
     """Extension. The player asked to see the game history."""
 
     family = Family.EXTENSION
+    helper = "history_request"
     example = {"type": "historyRequest"}
     type: Literal["historyRequest"] = "historyRequest"
     data: None = None
@@ -708,6 +801,8 @@ class AutoplayStarted(GameMessage):
     """Extension. Autoplay started; ``rounds`` is the number asked for, if bounded."""
 
     family = Family.EXTENSION
+    helper = "autoplay_started"
+    helper_params = (HelperParam("rounds", "rounds", optional=True),)
     example = {"type": "autoplayStarted", "data": {"rounds": 25}}
     type: Literal["autoplayStarted"] = "autoplayStarted"
     data: AutoplayStartedData = AutoplayStartedData()
@@ -721,6 +816,8 @@ class AutoplayStopped(GameMessage):
     """Extension. Autoplay stopped (finished, stopped by the player or the lobby)."""
 
     family = Family.EXTENSION
+    helper = "autoplay_stopped"
+    helper_params = (HelperParam("reason", "reason", optional=True),)
     example = {"type": "autoplayStopped", "data": {"reason": "lobby"}}
     type: Literal["autoplayStopped"] = "autoplayStopped"
     data: AutoplayStoppedData = AutoplayStoppedData()
@@ -730,6 +827,7 @@ class GamePaused(GameMessage):
     """Extension. The game is paused (the answer to ``pause``)."""
 
     family = Family.EXTENSION
+    helper = "paused"
     example = {"type": "gamePaused"}
     type: Literal["gamePaused"] = "gamePaused"
     data: None = None
@@ -739,6 +837,7 @@ class GameResumed(GameMessage):
     """Extension. The game runs again (the answer to ``resume``)."""
 
     family = Family.EXTENSION
+    helper = "resumed"
     example = {"type": "gameResumed"}
     type: Literal["gameResumed"] = "gameResumed"
     data: None = None
@@ -748,6 +847,7 @@ class GameClosed(GameMessage):
     """Extension. The game finished its round and may be removed (the answer to ``close``)."""
 
     family = Family.EXTENSION
+    helper = "closed"
     example = {"type": "gameClosed"}
     type: Literal["gameClosed"] = "gameClosed"
     data: None = None
@@ -762,6 +862,11 @@ class StakeChanged(GameMessage):
     """Extension. The selected stake is now ``stake`` (major unit), whoever changed it."""
 
     family = Family.EXTENSION
+    helper = "stake_changed"
+    helper_params = (
+        HelperParam("stake", "stake"),
+        HelperParam("currency", "currency", optional=True),
+    )
     example = {"type": "stakeChanged", "data": {"stake": 2.0, "currency": "EUR"}}
     type: Literal["stakeChanged"] = "stakeChanged"
     data: StakeChangedData
@@ -777,6 +882,12 @@ class FreeRoundsFinished(GameMessage):
     """Extension. The free rounds are used up; ``won`` is their total win (major unit)."""
 
     family = Family.EXTENSION
+    helper = "free_rounds_finished"
+    helper_params = (
+        HelperParam("won", "won"),
+        HelperParam("rounds", "rounds", keyword_only=True, optional=True),
+        HelperParam("currency", "currency", keyword_only=True, optional=True),
+    )
     example = {
         "type": "freeRoundsFinished",
         "data": {"won": 3.4, "rounds": 10, "currency": "EUR"},
