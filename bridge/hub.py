@@ -324,6 +324,11 @@ class Driver:
                 self._report("the ticker", exc)
             self._reschedule()
 
+    @property
+    def ticker(self) -> Ticker | None:
+        """What besides the channel uses the timer (``set_ticker``), if anything."""
+        return self._ticker
+
     def set_ticker(self, ticker: Ticker | None) -> None:
         """Fold ``ticker``'s deadline into the timer (None: stop); re-arms now."""
         self._ticker = ticker
@@ -461,15 +466,9 @@ class Driver:
         armed = self._armed
         answered, self._answered = self._answered, False
         ticker = self._ticker
-        if (
-            armed is None
-            and ticker is None
-            and not channel._pending
-            and channel._handshake_deadline is None
-            and channel._confirm_deadline is None
-        ):
-            return  # nothing armed, nothing due: the usual case on a game's side
         deadline = channel.next_deadline()
+        if armed is None and ticker is None and deadline is None:
+            return  # nothing armed, nothing due: the usual case on a game's side
         if ticker is not None:
             due = ticker.next_deadline()
             if due is not None and (deadline is None or due < deadline):

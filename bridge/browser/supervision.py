@@ -190,7 +190,7 @@ class Supervision:
         self._stopped = True
         while self._unsubscribes:
             self._unsubscribes.pop()()
-        if self._driver._ticker is self:
+        if self._driver.ticker is self:
             self._driver.set_ticker(None)
 
     # ---------------------------------------------------------------- hub.Ticker

@@ -993,7 +993,9 @@ const GAME_TO_LOBBY = [
       this._compliance = [];
       this._replies = new Map(); // key -> {resolve, reject}: requests, queries, the open, the close
       this._sends = new Map(); // key -> {resolve, reject}: sends the engine has not taken yet
-      this._closed = false;
+      // "open", then "closing" (close() called, the engine has not answered yet), then
+      // "closed" (torn down: no promise of this bridge settles any more).
+      this._phase = "open";
       this._handlerErrors = 0;
       this._state = { status: "booting", mode: null, reason: "", code: null };
       this._connected = [];
@@ -1056,7 +1058,7 @@ const GAME_TO_LOBBY = [
       // Python emits every delivered message (the handlers are ours alone); journal entries,
       // which cost about as much as the message, only while someone here listens.
       const wanted = this._journal.length > 0;
-      if (this._closed || wanted === this._journalOn) return;
+      if (this._phase !== "open" || wanted === this._journalOn) return;
       this._journalOn = wanted;
       this._runtime.send(pageOps.journal(this._id, wanted));
     }
@@ -1086,7 +1088,7 @@ const GAME_TO_LOBBY = [
     }
 
     _encode(type, data, reject) {
-      if (this._closed) { reject(this._closedError || CLOSED()); return null; }
+      if (this._phase !== "open") { reject(this._closedError || CLOSED()); return null; }
       try {
         return data === undefined ? "" : toPlainJson(data, "data");
       } catch (err) {
@@ -1101,7 +1103,7 @@ const GAME_TO_LOBBY = [
     connected() {
       const s = this._state;
       if (s.status === "connected") return Promise.resolve();
-      if (this._closed || s.status === "closed") return Promise.reject(this._closedError || CLOSED());
+      if (this._phase !== "open" || s.status === "closed") return Promise.reject(this._closedError || CLOSED());
       if (s.status === "error") {
         return Promise.reject(new HiziBridgeError({ code: s.code || "error", message: s.reason || "the bridge failed" }));
       }
@@ -1124,7 +1126,7 @@ const GAME_TO_LOBBY = [
     /** Listeners, timers and proxies this bridge still holds (all zero after close); a Promise. */
     liveResources() {
       const page = this._page.live();
-      if (this._closed && this._lastLive) return Promise.resolve(Object.assign({}, this._lastLive, page));
+      if (this._phase !== "open" && this._lastLive) return Promise.resolve(Object.assign({}, this._lastLive, page));
       return this._query("live", "").then((engine) => Object.assign(engine, page));
     }
 
@@ -1136,7 +1138,7 @@ const GAME_TO_LOBBY = [
     _call(make) {
       return new Promise((resolve, reject) => {
         // After the close (or before it finished sending its own request) nothing answers.
-        if (this._tornDown || (this._closed && !this._closing)) {
+        if (this._phase === "closed") {
           reject(this._closedError || CLOSED());
           return;
         }
@@ -1167,7 +1169,7 @@ const GAME_TO_LOBBY = [
 
     /** Says bye (bridge mode), cancels pending requests, removes every listener. */
     close(reason = "closed") {
-      if (this._closed) return this._closing || Promise.resolve();
+      if (this._phase !== "open") return this._closing || Promise.resolve();
       const text = String(reason);
       try {
         toPlainJson(text, "reason");
@@ -1175,7 +1177,7 @@ const GAME_TO_LOBBY = [
         return Promise.reject(new HiziBridgeError({ code: "invalid_outbound", field: "reason",
           message: `close: the reason ${err.why}; the bridge stays open` }));
       }
-      this._closed = true;
+      this._phase = "closing";
       this._page.close();
       this._closing = new Promise((resolve) => {
         const key = nextKey++;
@@ -1228,9 +1230,8 @@ const GAME_TO_LOBBY = [
     }
 
     _teardown(status, err, reason) {
-      if (this._tornDown) return;
-      this._tornDown = true;
-      this._closed = true;
+      if (this._phase === "closed") return;
+      this._phase = "closed";
       this._page.close();
       this._runtime.remove(this);
       const fail = err || new HiziBridgeError({ code: "cancelled", message: "bridge closed" });
