@@ -19,7 +19,8 @@ from ..core.dialects import Dialect
 from ..core.errors import InvalidOutboundMessage
 from ..core.messages import Message, Role
 from ..core.wire import build
-from ..hub import Dispatcher, Driver, Handler, Unsubscribe
+from ..dispatcher import Dispatcher, Handler, Unsubscribe
+from ..hub import Driver
 from .adapter import BrowserAdapter, console_error
 from .helpers import GameHelpers, LobbyHelpers
 from .supervision import ComplianceOptions, Supervision
@@ -275,7 +276,7 @@ class LobbyBridge(_Bridge, LobbyHelpers):
 
     def _on_compliance(self, action: Action) -> None:
         for handler in list(self._compliance_handlers):
-            self._driver.dispatcher._call(handler, action, "compliance handler")
+            self._driver.dispatcher.call(handler, action, "compliance handler")
 
     def __init__(
         self,

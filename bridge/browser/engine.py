@@ -25,7 +25,7 @@ from ..core.errors import ProtocolError
 from ..core.journal import JournalEntry
 from ..core.messages import Message, Role
 from ..core.wire import build, dump_json
-from ..hub import StatusEvent
+from ..dispatcher import StatusEvent
 from .adapter import EVENT_OPS, handlers
 from .bridges import GameBridge, LobbyBridge, _Bridge
 from .supervision import ComplianceConfigError, ComplianceOptions, Supervision, action_to_dict

@@ -46,7 +46,8 @@ from ..compliance import (
 from ..core.errors import ProtocolError
 from ..core.fields import Currency
 from ..core.messages import Close, CloseData, GameReady, Message, RealityCheck
-from ..hub import Driver, StatusEvent
+from ..dispatcher import StatusEvent
+from ..hub import Driver
 
 Report = Callable[[Action], None]
 

@@ -23,7 +23,8 @@ from bridge.core.messages import (
     Spin,
 )
 from bridge.core.wire import dump
-from bridge.hub import Dispatcher, Driver, StatusEvent, type_key
+from bridge.dispatcher import Dispatcher, StatusEvent, type_key
+from bridge.hub import Driver
 
 LOBBY = "https://casino.example.com"
 GAME = "https://games.hizi.example"

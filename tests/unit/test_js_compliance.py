@@ -331,7 +331,7 @@ def test_the_python_api_runs_the_same_supervision() -> None:
     from bridge.browser.bridges import LobbyBridge
     from bridge.compliance import GameSettings, ShowRealityCheck
     from bridge.compliance.actions import Action
-    from bridge.hub import StatusEvent
+    from bridge.dispatcher import StatusEvent
 
     kit = StubKit()
     bridge = LobbyBridge(None, GAME, _kit=kit)

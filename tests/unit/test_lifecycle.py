@@ -33,7 +33,8 @@ from bridge.core.errors import (
 )
 from bridge.core.messages import Role
 from bridge.core.wire import build
-from bridge.hub import Driver, StatusEvent
+from bridge.dispatcher import StatusEvent
+from bridge.hub import Driver
 
 from .loopback import GAME_ORIGIN, LOBBY_ORIGIN, Loopback
 from .test_hub import FakeIO
