@@ -190,11 +190,12 @@ def _script_source() -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _static_source(name: str) -> str:
-    # A hand-written file whose marked blocks are generated.
-    path = ROOT / "bridge" / "static" / name
+def _source(rel: Path) -> str:
+    # A hand-written file with generated blocks: from ROOT, else from this checkout (tests
+    # point ROOT at an empty folder).
+    path = ROOT / rel
     if not path.exists():
-        path = Path(__file__).resolve().parent / "static" / name
+        path = Path(__file__).resolve().parent.parent / rel
     return path.read_text(encoding="utf-8")
 
 
@@ -206,13 +207,13 @@ def generated() -> dict[Path, str]:
         script, helpers_gen.JS_BEGIN, helpers_gen.JS_END, helpers_gen.js_helpers()
     )
     dts = helpers_gen.with_block(
-        _static_source("hizi-bridge.d.ts"),
+        _source(DTS_PATH),
         helpers_gen.TS_BEGIN,
         helpers_gen.TS_END,
         helpers_gen.ts_helpers(),
     )
     architecture = helpers_gen.with_block(
-        (ROOT / ARCHITECTURE_PATH).read_text(encoding="utf-8"),
+        _source(ARCHITECTURE_PATH),
         boundary_js.DOCS_BEGIN,
         boundary_js.DOCS_END,
         boundary_js.markdown_tables(),

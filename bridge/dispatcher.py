@@ -31,7 +31,8 @@ class StatusEvent:
 
     ``error`` with ``code="timeout"``: a lobby's handshake timeout passed with no game
     connected; the bridge keeps listening and still connects if the game speaks later.
-    ``code`` is None on every other status.
+    ``closed`` with ``code="superseded"``: a newer lobby bridge on the same iframe took the
+    game over (``bridge.core.state``). ``code`` is None on every other status.
     """
 
     status: str

@@ -31,6 +31,7 @@ from .core.effects import (
     RequestDone,
     RequestFailed,
     SendFailed,
+    Superseded,
     Transport,
 )
 from .core.errors import (
@@ -301,9 +302,9 @@ class Driver:
         armed = self._armed
         answered, self._answered = self._answered, False
         ticker = self._ticker
-        deadline = channel.next_deadline()
-        if armed is None and ticker is None and deadline is None:
+        if armed is None and ticker is None and not channel.has_timers:
             return  # nothing armed, nothing due: the usual case on a game's side
+        deadline = channel.next_deadline()
         if ticker is not None:
             due = ticker.next_deadline()
             if due is not None and (deadline is None or due < deadline):
@@ -319,7 +320,7 @@ class Driver:
         self._lingering = False
         if armed is None or deadline < armed:
             self._armed = deadline
-            delay = (deadline - self.channel._clock()) * 1000
+            delay = (deadline - self.channel.now()) * 1000
             self.io.schedule(max(0.0, delay) + 1)  # +1 ms: never fire just before the deadline
 
     def _apply(self, effect: Effect) -> None:
@@ -359,6 +360,10 @@ class Driver:
             # The peer left (bye, or its page went away); we wait for the next one.
             self._failure = None
             self._set_status(StatusEvent("handshaking", None, effect.reason))
+        elif isinstance(effect, Superseded):
+            # A newer bridge on the iframe has the game: this one is closed for good.
+            self._set_status(StatusEvent("closed", self.mode, effect.reason, "superseded"))
+            self._fail_waiters(ChannelClosedError(f"the bridge is closed: {effect.reason}"))
         elif isinstance(effect, HandshakeTimedOut):
             self._failure = HandshakeTimeout(effect.reason)
             self._set_status(StatusEvent("error", None, effect.reason, "timeout"))

@@ -69,6 +69,7 @@ class _Bridge:
             **extra,
         )
         self._channel = Channel(config)
+        self._closed = False
         self._proxy: Any = None
         if kit is None:
             # A PyScript page: both JavaScript halves here, calling this bridge directly.
@@ -212,8 +213,9 @@ class _Bridge:
 
     def close(self, reason: str = "closed") -> None:
         """Say bye (bridge mode), fail pending requests, remove listeners and proxies."""
-        if self._driver.status == "closed":
+        if self._closed:  # (status may say "closed" already: a newer bridge took over)
             return
+        self._closed = True
         began = self._adapter.begin()
         try:
             self._driver.close(reason)

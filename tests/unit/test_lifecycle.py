@@ -13,7 +13,7 @@ import json
 import pytest
 
 from bridge.core import messages as m
-from bridge.core.channel import Channel, ChannelConfig, State
+from bridge.core.channel import Channel, ChannelConfig, PeerState, State
 from bridge.core.effects import (
     Connected,
     Disconnected,
@@ -21,6 +21,7 @@ from bridge.core.effects import (
     Inbound,
     Mode,
     Post,
+    Superseded,
     Transport,
 )
 from bridge.core.errors import (
@@ -267,8 +268,12 @@ def test_bridge_to_plain_with_the_plain_messages_before_the_load_event() -> None
     rid = lobby_request(net, CHECK)
     net.run()
     plain_says(net, "onAppFrameReady", "gameReady")
-    # Rule 2: delivered, not refused as "transport"; the old port's request cancelled.
+    # Delivered, not refused as "transport"; the lobby probes the port's document (it may be
+    # the game posting plain messages itself) and, with no answer, takes it as gone.
     assert net.lobby.types == ["onAppFrameReady", "gameReady"] and net.lobby.rejected == []
+    assert net.lobby.channel.peer_state is PeerState.PROBING_PLAIN and rid not in net.lobby.failed
+    net.run()  # the plain page ignores the hello
+    net.advance(CONFIRM_MS)
     assert isinstance(net.lobby.failed[rid], RequestCancelled)
     assert net.lobby.channel.state is State.CONNECTED and net.lobby.channel.mode is Mode.COMPAT
     send(net, m.Spin())
@@ -284,7 +289,9 @@ def test_bridge_to_plain_with_the_load_event_first() -> None:
     load(net)
     send(net, m.Spin())  # held by the probe
     plain_says(net, "gameReady")
-    assert net.lobby.types == ["gameReady"] and net.lobby.channel.mode is Mode.COMPAT
+    assert net.lobby.types == ["gameReady"] and window_sends(net) == []
+    net.advance(CONFIRM_MS)  # nobody answered the probe's hello
+    assert net.lobby.channel.mode is Mode.COMPAT
     assert window_sends(net) == [{"type": "spin"}]
 
 
@@ -429,8 +436,8 @@ def test_two_bridges_for_one_iframe_the_last_one_wins() -> None:
     assert json.loads(bye.text)["type"] == "hiziBridge.bye"
     assert isinstance(second.receive(Inbound(ready.text, via=Transport.PORT))[0], Connected)
     gone = first.receive(Inbound(bye.text, via=Transport.PORT))
-    assert [type(e).__name__ for e in gone] == ["ClosePort", "Disconnected"]
-    assert first.state is State.HANDSHAKING and second.state is State.CONNECTED
+    assert [type(e).__name__ for e in gone] == ["ClosePort", "Disconnected", "Superseded"]
+    assert first.state is State.CLOSED and second.state is State.CONNECTED
     # Where the browser reports it (Chromium: behind a flag), a closed port says the same.
     third = connected_bridge().lobby.channel
     assert [type(e).__name__ for e in third.port_closed()] == ["ClosePort", "Disconnected"]
@@ -589,11 +596,11 @@ def test_a_lone_surrogate_is_refused_naming_the_field_and_nothing_is_sent() -> N
     sneaky = m.PlayerActivity.model_construct(
         data=m.PlayerActivityData.model_construct(action="x\ud800")
     )
-    next_id = game._next_id
+    next_id = game.next_message_id
     with pytest.raises(InvalidOutboundMessage, match=r"playerActivity\.data\.action") as info:
         game.send(sneaky)
     assert "lone surrogate" in str(info.value)
-    assert game._next_id == next_id and game.stats.queued == 0  # nothing changed
+    assert game.next_message_id == next_id and game.stats.queued == 0  # nothing changed
 
 
 def test_a_close_reason_that_is_not_unicode_is_refused_and_nothing_changes() -> None:
@@ -641,9 +648,10 @@ def test_a_removed_iframe_cancels_requests_in_either_mode() -> None:
     assert lobby.peer_removed() == []
 
 
-def test_the_bridge_a_game_left_does_not_pull_it_back() -> None:
+def test_the_bridge_a_game_left_closes_for_good() -> None:
     """Two bridges on one iframe: the newer one wins, and the older one, told so by the
-    game's bye, ignores that game's later hellos (no tug of war)."""
+    game's bye, ends (no tug of war, and no handle left handshaking with a game it cannot
+    have): its requests fail, its queue is dropped, later sends raise naming why."""
     net = connected_bridge()
     first = net.lobby.channel
     second = Channel(ChannelConfig(Role.LOBBY, GAME_ORIGIN), clock=net.clock)
@@ -656,13 +664,15 @@ def test_the_bridge_a_game_left_does_not_pull_it_back() -> None:
         Inbound(json.loads(welcome[0].text), LOBBY_ORIGIN, True, has_port=True)  # type: ignore[union-attr]
     )
     bye, _ = (e for e in adopted if isinstance(e, Post) and e.via is Transport.PORT)
-    first.receive(Inbound(bye.text, via=Transport.PORT))
-    assert first.state is State.HANDSHAKING
-    # The game says hello again (say, the newer bridge re-announced itself): the old one
-    # leaves it alone ...
+    gone = first.receive(Inbound(bye.text, via=Transport.PORT))
+    assert first.state is State.CLOSED
+    superseded = [e for e in gone if isinstance(e, Superseded)]
+    assert superseded and "took the game over" in superseded[0].reason
+    # The game says hello again (say, the newer bridge re-announced itself), or a new game
+    # page appears: the old bridge leaves both to the newer one.
     assert first.receive(game_hello) == []
-    # ... until a new game page (another session) appears in the iframe.
     other = json.loads(json.dumps(game_hello.data))
     other["data"]["session"] = "g-another-page"
-    effects = first.receive(Inbound(other, GAME_ORIGIN, True))
-    assert any(isinstance(e, Post) and e.transfer_new_port for e in effects)
+    assert first.receive(Inbound(other, GAME_ORIGIN, True)) == []
+    with pytest.raises(ChannelClosedError, match="another lobby bridge"):
+        first.send(m.Spin())
