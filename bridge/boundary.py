@@ -111,11 +111,10 @@ PAGE_OPS: tuple[Op, ...] = (
     Op(
         3,
         "window",
-        ("data", "encoded", "origin", "has_port"),
-        "a window event whose origin and source the page side let through; data is "
-        "event.data as is, which the kit encodes off the page's thread (encoded: the page "
-        "encoded it already, a value that may hold a transferred port)",
-        call=("text", "encoded", "origin", "has_port"),
+        ("text", "encoded", "origin", "has_port"),
+        "a window event whose origin and source the page side let through: event.data as "
+        "strict JSON text (encoded), or the string itself; has_port: a welcome's MessagePort "
+        "is transferred with it",
     ),
     Op(
         4,

@@ -33,8 +33,8 @@ const pageOps = Object.freeze({
   open: (bridge, key, role, configJson) => [1, bridge, key, role, configJson],
   /** the page listens: say hello if the peer's page is there (peer_loaded) */
   start: (bridge, peerLoaded) => [2, bridge, peerLoaded],
-  /** a window event whose origin and source the page side let through; data is event.data as is, which the kit encodes off the page's thread (encoded: the page encoded it already, a value that may hold a transferred port) */
-  window: (bridge, data, encoded, origin, hasPort) => [3, bridge, data, encoded, origin, hasPort],
+  /** a window event whose origin and source the page side let through: event.data as strict JSON text (encoded), or the string itself; has_port: a welcome's MessagePort is transferred with it */
+  window: (bridge, text, encoded, origin, hasPort) => [3, bridge, text, encoded, origin, hasPort],
   /** the page refused a window event ("origin" or "source"): the first of each (reason, origin); Python counts and journals it (repeats are counted on the page) */
   refused: (bridge, reason, origin) => [4, bridge, reason, origin],
   /** the game iframe's load event */
@@ -70,7 +70,7 @@ function readOp(msg) {
   switch (msg[0]) {
     case 1: return { op: "open", bridge: msg[1], key: msg[2], role: msg[3], configJson: msg[4] };
     case 2: return { op: "start", bridge: msg[1], peerLoaded: msg[2] };
-    case 3: return { op: "window", bridge: msg[1], data: msg[2], encoded: msg[3], origin: msg[4], hasPort: msg[5] };
+    case 3: return { op: "window", bridge: msg[1], text: msg[2], encoded: msg[3], origin: msg[4], hasPort: msg[5] };
     case 4: return { op: "refused", bridge: msg[1], reason: msg[2], origin: msg[3] };
     case 5: return { op: "load", bridge: msg[1] };
     case 6: return { op: "send", bridge: msg[1], key: msg[2], type: msg[3], dataJson: msg[4] };
@@ -382,11 +382,8 @@ const GAME_TO_LOBBY = [
         } else if (closed) {
           if (op.op === "close") reply(op.key, live());
         } else if (op.op === "window") {
-          // Encoded here, off the page's thread (the page encodes only a value that may hold
-          // a transferred port, which cannot cross again).
-          const [text, encoded] = op.encoded ? [op.data, true] : encodeInbound(op.data);
           eventPorts = ports || null;
-          try { call(msg[0], text, encoded, op.origin, op.hasPort); } finally { eventPorts = null; }
+          try { call(msg[0], op.text, op.encoded, op.origin, op.hasPort); } finally { eventPorts = null; }
         } else if (op.op === "query") {
           const page = JSON.parse(op.countersJson || "{}");
           call(msg[0], op.key, op.what, JSON.stringify(Object.assign(page, counters())));
@@ -661,16 +658,12 @@ const GAME_TO_LOBBY = [
       // without one).
       const data = ev.data;
       const welcome = data !== null && typeof data === "object" && data.type === WELCOME;
-      const withPorts = ev.ports && ev.ports.length > 0;
-      const ports = welcome && withPorts ? [ev.ports[0]] : null;
-      // The value crosses as it is and is encoded in the engine, except when the event carried
-      // ports: a port inside the value could not be cloned again, so it is encoded here.
-      if (withPorts) {
-        const [text, encoded] = encodeInbound(data);
-        toEngine(pageOps.window(bridgeId, text, encoded, origin, ports !== null), ports);
-      } else {
-        toEngine(pageOps.window(bridgeId, data, false, origin, false), null);
-      }
+      const ports = welcome && ev.ports && ev.ports.length ? [ev.ports[0]] : null;
+      // Encoded here (strict JSON, the one encode of the value): text always crosses to the
+      // worker, where a value as deep as the peer could post might not deserialise (a
+      // worker's stack is smaller than the page's), and the message would be lost.
+      const [text, encoded] = encodeInbound(data);
+      toEngine(pageOps.window(bridgeId, text, encoded, origin, ports !== null), ports);
     }
     function onLoad() {
       if (!closed) toEngine(pageOps.load(bridgeId));
@@ -903,7 +896,7 @@ const GAME_TO_LOBBY = [
               (ev && ev.message ? `: ${ev.message}` : " (blocked by a Content-Security-Policy " +
                 "worker-src, or the file is missing or not served as JavaScript)"));
           });
-          post = (msg, transfer) => postToWorker(worker, msg, transfer);
+          post = (msg, transfer) => worker.postMessage(msg, transfer || []);
           post({ assetsUrl, version: VERSION });
         } catch (err) {
           fail(`cannot start the worker ${workerUrl.href}: ${err && err.message ? err.message : err}`);
@@ -931,25 +924,6 @@ const GAME_TO_LOBBY = [
       remove(bridge) { bridges.delete(bridge._id); },
       send,
     };
-  }
-
-  // A window event's value crosses as it is; one that cannot be cloned again (a stream
-  // transferred inside it, say) fails the post: the messages then go one by one, and that
-  // value goes encoded from here (which the engine refuses as malformed).
-  function postToWorker(worker, msg, transfer) {
-    try {
-      worker.postMessage(msg, transfer || []);
-    } catch (err) {
-      if (!err || err.name !== "DataCloneError") throw err;
-      if (Array.isArray(msg[0])) {
-        for (const one of msg) postToWorker(worker, one, null);
-        return;
-      }
-      const op = readOp(msg);
-      if (op === null || op.op !== "window" || op.encoded) throw err;
-      const [text, encoded] = encodeInbound(op.data);
-      worker.postMessage(pageOps.window(op.bridge, text, encoded, op.origin, op.hasPort), transfer || []);
-    }
   }
 
   function runtimeFor(options) {
