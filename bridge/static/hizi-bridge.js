@@ -1092,12 +1092,10 @@ const GAME_TO_LOBBY = [
 
     /** Counters (Python's, with the page's folded in); a Promise. */
     stats() {
-      const counters = Object.assign(this._page.counters(), { handler_errors: this._handlerErrors });
-      return this._query("stats", JSON.stringify(counters)).then((stats) => {
-        stats.boot_ms = bootInfo.readyMs;
-        stats.runtime = this._runtime.kind;
-        return stats;
-      });
+      // The page's own tallies, handed over; Python assembles stats() (bridge/counters.py).
+      const counters = Object.assign(this._page.counters(), { handler_errors: this._handlerErrors,
+        boot_ms: bootInfo.readyMs, runtime: this._runtime.kind });
+      return this._query("stats", JSON.stringify(counters));
     }
 
     /** Listeners, timers and proxies this bridge still holds (all zero after close); a Promise. */
