@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bridge.core.messages import Role  # noqa: E402
-from bridge.core.state import TABLE, PeerState, Transition  # noqa: E402
+from bridge.core.state import TABLE, Event, PeerState, Transition  # noqa: E402
 
 OUT = ROOT / "docs" / "state-diagram.md"
 HEADER = (
@@ -33,7 +33,8 @@ def _edges(role: Role) -> dict[tuple[PeerState, PeerState], list[str]]:
         if r is not role or (t.next is state and not t.steps) or state is PeerState.CLOSED:
             continue
         edges[(state, t.next)].append(event.value)
-    return edges
+    order = [e.value for e in Event]
+    return {pair: sorted(events, key=order.index) for pair, events in edges.items()}
 
 
 def _diagram(role: Role) -> list[str]:

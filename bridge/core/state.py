@@ -146,215 +146,149 @@ HANDSHAKE_TIMER_STATES = frozenset({S.HANDSHAKING, S.WELCOMED, S.WELCOMED_PLAIN}
 CONFIRM_TIMER_STATES = frozenset({S.WELCOMED, S.WELCOMED_PLAIN, S.PROBING, S.PROBING_PLAIN})
 GAME_STATES = frozenset({S.IDLE, S.HANDSHAKING, S.CONNECTED, S.PLAIN, S.CLOSED})
 
-_RESET = (Step.CLOSE_PORT, Step.CANCEL_SENT, Step.FORGET)
+_Key = tuple[Role, PeerState, Event]
+
+# Steps that go together.
+_RESET = (Step.CLOSE_PORT, Step.CANCEL_SENT, Step.FORGET)  # the old document is gone
 _TO_PLAIN = (Step.CONNECTED_PLAIN, Step.FLUSH)
-_GONE = "the game page went away (no answer within {confirm_ms:g} ms)"
+_GONE = (*_RESET, Step.HANDSHAKE_TIMER, Step.DISCONNECTED)  # ... wait for whatever comes next
+_GONE_TO_PLAIN = (*_RESET, Step.DISCONNECTED, *_TO_PLAIN)  # ... a plain page spoke meanwhile
+_ENDS = (Step.CANCEL_ALL, Step.DROP_QUEUE, Step.DISCONNECTED)
+_WELCOME = (Step.WELCOME, Step.CONFIRM_TIMER)
+_REHANDSHAKE = (Step.HANDSHAKE_TIMER, Step.DISCONNECTED, *_WELCOME)
+_WELCOMED = (Step.ADOPT_PORT, Step.CONNECTED_BRIDGE, Step.SAY_READY, Step.FLUSH)  # a game
+_PROBE = (Step.HELLO, Step.CONFIRM_TIMER)
+
+_NO_ANSWER = "the game page went away (no answer within {confirm_ms:g} ms)"
+_NO_READY = "no ready on the port within {confirm_ms:g} ms"
 _REPLACED_BY_PLAIN = "the game page was replaced by a plain Appendix A page"
 _PORT_GONE = "the peer's port closed (its page went away)"
 _REMOVED = "the game's iframe was removed from the document"
 _NEW_PAGE = "a new game page said hello"
+_BYE = "peer closed: {reason}"
 _TAKEOVER = "another lobby bridge on this iframe took the game over"
 _CLOSED = "bridge closed: {reason}"
 
 
-def _rows() -> Iterable[tuple[tuple[Role, PeerState, Event], Transition]]:
-    t = Transition
-    both = (L, G)
-    for role in both:
-        # Start, and close from anywhere.
-        yield (role, S.IDLE, E.START), t(S.HANDSHAKING, (Step.HANDSHAKE_TIMER, Step.HELLO))
-        yield (role, S.IDLE, E.START_SILENT), t(S.HANDSHAKING, (Step.HANDSHAKE_TIMER,))
-        yield (role, S.IDLE, E.START_PLAIN), t(S.PLAIN, _TO_PLAIN)
-        for state in (S.IDLE, S.HANDSHAKING, S.PLAIN):
-            yield (
-                (role, state, E.CLOSE),
-                t(S.CLOSED, (Step.CANCEL_ALL, Step.DROP_QUEUE, Step.DISCONNECTED), _CLOSED),
-            )
-        # Talking without a hello: a plain Appendix A peer.
-        for state in (S.IDLE, S.HANDSHAKING):
-            yield (
-                (role, state, E.WINDOW_MESSAGE),
-                t(S.PLAIN, (Step.CHECK_LOOSE, *_TO_PLAIN, Step.DELIVER_WINDOW)),
-            )
-            for load in (E.LOAD, E.RELOAD):
-                yield (role, state, load), t(state, (Step.HELLO,) if state is S.HANDSHAKING else ())
-        yield (role, S.PLAIN, E.WINDOW_MESSAGE), t(S.PLAIN, (Step.CHECK_LOOSE, Step.DELIVER_WINDOW))
-        yield (role, S.PLAIN, E.LOAD), t(S.PLAIN)  # maybe this plain page's own load event
-        yield (
-            (role, S.PLAIN, E.RELOAD),
-            t(S.PLAIN, (Step.CANCEL_SENT,), "the game page was replaced (the iframe loaded again)"),
-        )
-        for state in (S.IDLE, S.HANDSHAKING, S.PLAIN):
-            yield (role, state, E.PORT_CLOSED), t(state)  # no port: not ours
-        for state in S if role is L else GAME_STATES:
-            if state is not S.IDLE:
-                for start in (E.START, E.START_SILENT, E.START_PLAIN):
-                    yield (role, state, start), t(state)  # started already
+class _Rows:
+    """Collects rows; ``to=None`` stays in the state the row is for."""
 
-    # ---------------------------------------------------------------- game
-    yield (G, S.HANDSHAKING, E.HANDSHAKE_TIMEOUT), t(S.PLAIN, _TO_PLAIN)
-    for state in (S.IDLE, S.HANDSHAKING, S.CONNECTED, S.PLAIN):
-        # The lobby (re)started its bridge: introduce ourselves; its welcome follows.
-        yield (G, state, E.HELLO), t(state, (Step.HELLO,))  # (a game has no HELLO_AGAIN)
-        yield (G, state, E.PEER_REMOVED), t(state)  # a lobby's notion
-    welcomed = (Step.ADOPT_PORT, Step.CONNECTED_BRIDGE, Step.SAY_READY, Step.FLUSH)
-    for state in (S.IDLE, S.HANDSHAKING, S.PLAIN):
-        yield (G, state, E.WELCOME), t(S.CONNECTED, welcomed)
-    # A second lobby bridge on our iframe, or a restarted one, took over: tell the old one
-    # (the MessagePort close event that would is not on by default in Chromium).
-    yield (
-        (G, S.CONNECTED, E.WELCOME),
-        t(S.CONNECTED, (Step.SAY_TAKEOVER, *_RESET, *welcomed), "the lobby restarted its bridge"),
-    )
-    yield (G, S.CONNECTED, E.WINDOW_MESSAGE), t(S.CONNECTED, (Step.REFUSE_WINDOW,))
-    for load in (E.LOAD, E.RELOAD):
-        yield (G, S.CONNECTED, load), t(S.CONNECTED, (Step.HELLO,))
-    yield (G, S.CONNECTED, E.READY), t(S.CONNECTED)
-    yield (G, S.CONNECTED, E.PORT_MESSAGE), t(S.CONNECTED, (Step.DELIVER_PORT,))
-    for bye, why in ((E.BYE, "peer closed: {reason}"), (E.PORT_CLOSED, _PORT_GONE)):
-        yield (
-            (G, S.CONNECTED, bye),
-            t(S.HANDSHAKING, (*_RESET, Step.NO_HANDSHAKE_TIMER, Step.DISCONNECTED), why),
-        )
-    yield (
-        (G, S.CONNECTED, E.CLOSE),
-        t(
-            S.CLOSED,
-            (Step.SAY_BYE, Step.CLOSE_PORT, Step.CANCEL_ALL, Step.DROP_QUEUE, Step.DISCONNECTED),
-            _CLOSED,
-        ),
-    )
+    def __init__(self) -> None:
+        self.rows: list[tuple[_Key, Transition]] = []
 
-    # ---------------------------------------------------------------- lobby
-    welcome = (Step.WELCOME, Step.CONFIRM_TIMER)
-    rehandshake = (Step.HANDSHAKE_TIMER, Step.DISCONNECTED, *welcome)
-    for state in (S.IDLE, S.HANDSHAKING):
-        for hello in (E.HELLO, E.HELLO_AGAIN):
-            yield (L, state, hello), t(S.WELCOMED, welcome)
-        yield (L, state, E.PEER_REMOVED), t(state)  # no document known
-    yield (L, S.HANDSHAKING, E.HANDSHAKE_TIMEOUT), t(S.HANDSHAKING, (Step.HANDSHAKE_TIMED_OUT,))
-    for hello in (E.HELLO, E.HELLO_AGAIN):
-        yield (
-            (L, S.PLAIN, hello),
-            t(
-                S.WELCOMED,
-                (Step.CANCEL_SENT, Step.FORGET, *rehandshake),
-                "the game page now speaks hizi-bridge",
-            ),
-        )
-    yield (
-        (L, S.PLAIN, E.PEER_REMOVED),
-        t(
-            S.HANDSHAKING,
-            (Step.CANCEL_SENT, Step.FORGET, Step.HANDSHAKE_TIMER, Step.DISCONNECTED),
-            _REMOVED,
-        ),
-    )
-    # Every state holding a port.
-    for state in (S.CONNECTED, S.PROBING, S.PROBING_PLAIN):
-        yield (L, state, E.PORT_MESSAGE), t(state, (Step.DELIVER_PORT,))
-        yield (L, state, E.READY), t(state)
-    for state in (S.WELCOMED, S.WELCOMED_PLAIN, S.CONNECTED):
-        yield (L, state, E.HELLO_AGAIN), t(state)  # the game answered our own hello
-    for state in PORT_STATES:
-        yield (
-            (L, state, E.BYE),
-            t(
-                S.HANDSHAKING,
-                (*_RESET, Step.HANDSHAKE_TIMER, Step.DISCONNECTED),
-                "peer closed: {reason}",
-            ),
-        )
-        yield (
-            (L, state, E.BYE_TAKEOVER),
-            t(
-                S.CLOSED,
-                (
-                    Step.CLOSE_PORT,
-                    Step.CANCEL_ALL,
-                    Step.DROP_QUEUE,
-                    Step.DISCONNECTED,
-                    Step.SUPERSEDED,
-                ),
-                _TAKEOVER,
-            ),
-        )
-        yield (
-            (L, state, E.CLOSE),
-            t(
-                S.CLOSED,
-                (
-                    Step.SAY_BYE,
-                    Step.CLOSE_PORT,
-                    Step.CANCEL_ALL,
-                    Step.DROP_QUEUE,
-                    Step.DISCONNECTED,
-                ),
-                _CLOSED,
-            ),
-        )
-    # Rule of the confirmed port: waiting for the welcomed game's ready.
-    for state in (S.WELCOMED, S.WELCOMED_PLAIN):
-        yield (L, state, E.READY), t(S.CONNECTED, (Step.CONNECTED_BRIDGE, Step.FLUSH))
-        # A conforming game says ready first; any message on the new port proves it holds it.
-        yield (
-            (L, state, E.PORT_MESSAGE),
-            t(S.CONNECTED, (Step.CONNECTED_BRIDGE, Step.FLUSH, Step.DELIVER_PORT)),
-        )
-        # The welcomed game may have talked on the window before the welcome reached it;
-        # if no ready follows, this says a plain page is there.
-        yield (
-            (L, state, E.WINDOW_MESSAGE),
-            t(S.WELCOMED_PLAIN, (Step.CHECK_STRICT, Step.DELIVER_WINDOW)),
-        )
-        for load in (E.LOAD, E.RELOAD):
-            yield (L, state, load), t(state, (Step.HELLO,))
-        yield (L, state, E.HELLO), t(S.WELCOMED, (*_RESET, *welcome), _NEW_PAGE)
-        yield (L, state, E.HANDSHAKE_TIMEOUT), t(state, (Step.HANDSHAKE_TIMED_OUT,))
-    no_ready = "no ready on the port within {confirm_ms:g} ms"
-    yield (L, S.WELCOMED, E.CONFIRM_TIMEOUT), t(S.HANDSHAKING, (*_RESET, Step.HELLO), no_ready)
-    yield (L, S.WELCOMED_PLAIN, E.CONFIRM_TIMEOUT), t(S.PLAIN, (*_RESET, *_TO_PLAIN), no_ready)
-    for gone, why in ((E.PORT_CLOSED, _PORT_GONE), (E.PEER_REMOVED, _REMOVED)):
-        yield (L, S.WELCOMED, gone), t(S.HANDSHAKING, (*_RESET, Step.HANDSHAKE_TIMER), why)
-        yield (L, S.WELCOMED_PLAIN, gone), t(S.PLAIN, (*_RESET, *_TO_PLAIN), why)
-    # On a confirmed port.
-    probe = (Step.HELLO, Step.CONFIRM_TIMER)
-    for load in (E.LOAD, E.RELOAD):
-        yield (L, S.CONNECTED, load), t(S.PROBING, probe)
-        yield (L, S.PROBING, load), t(S.PROBING, probe)
-        yield (L, S.PROBING_PLAIN, load), t(S.PROBING_PLAIN, probe)
-    yield (
-        (L, S.CONNECTED, E.WINDOW_MESSAGE),
-        t(S.PROBING_PLAIN, (Step.CHECK_LOOSE, Step.DELIVER_WINDOW, Step.FRESH_LOADS, *probe)),
-    )
-    for state in (S.CONNECTED, S.PROBING, S.PROBING_PLAIN):
-        yield (L, state, E.HELLO), t(S.WELCOMED, (*_RESET, *rehandshake), _NEW_PAGE)
-        for gone, why in ((E.PORT_CLOSED, _PORT_GONE), (E.PEER_REMOVED, _REMOVED)):
-            if state is S.PROBING_PLAIN:
-                yield (L, state, gone), t(S.PLAIN, (*_RESET, Step.DISCONNECTED, *_TO_PLAIN), why)
-            else:
-                yield (
-                    (L, state, gone),
-                    t(S.HANDSHAKING, (*_RESET, Step.HANDSHAKE_TIMER, Step.DISCONNECTED), why),
-                )
-    for state in (S.PROBING, S.PROBING_PLAIN):
-        yield (L, state, E.HELLO_AGAIN), t(S.CONNECTED, (Step.FLUSH,))  # still there
-        yield (
-            (L, state, E.WINDOW_MESSAGE),
-            t(S.PROBING_PLAIN, (Step.CHECK_LOOSE, Step.DELIVER_WINDOW)),
-        )
-    yield (
-        (L, S.PROBING, E.CONFIRM_TIMEOUT),
-        t(S.HANDSHAKING, (*_RESET, Step.HANDSHAKE_TIMER, Step.DISCONNECTED), _GONE),
-    )
-    yield (
-        (L, S.PROBING_PLAIN, E.CONFIRM_TIMEOUT),
-        t(S.PLAIN, (*_RESET, Step.DISCONNECTED, *_TO_PLAIN), _REPLACED_BY_PLAIN),
-    )
+    def __call__(
+        self,
+        roles: Iterable[Role],
+        states: Iterable[PeerState],
+        events: Iterable[Event],
+        to: PeerState | None = None,
+        steps: tuple[Step, ...] = (),
+        why: str = "",
+    ) -> None:
+        for role in roles:
+            for state in states:
+                for event in events:
+                    self.rows.append(((role, state, event), Transition(to or state, steps, why)))
+
+
+def _rows() -> list[tuple[_Key, Transition]]:
+    row = _Rows()
+    both, lobby, game = (L, G), (L,), (G,)
+    loads = (E.LOAD, E.RELOAD)
+    hellos = (E.HELLO, E.HELLO_AGAIN)
+    starts = (E.START, E.START_SILENT, E.START_PLAIN)
+
+    # ---------------------------------------------------------------- both roles
+    row(both, [S.IDLE], [E.START], S.HANDSHAKING, (Step.HANDSHAKE_TIMER, Step.HELLO))
+    row(both, [S.IDLE], [E.START_SILENT], S.HANDSHAKING, (Step.HANDSHAKE_TIMER,))
+    row(both, [S.IDLE], [E.START_PLAIN], S.PLAIN, _TO_PLAIN)
+    row(lobby, [s for s in S if s is not S.IDLE], starts)  # started already
+    row(game, [s for s in GAME_STATES if s is not S.IDLE], starts)
+    row(both, [S.IDLE, S.HANDSHAKING, S.PLAIN], [E.CLOSE], S.CLOSED, _ENDS, _CLOSED)
+    row(both, [S.IDLE, S.HANDSHAKING, S.PLAIN], [E.PORT_CLOSED])  # no port: not ours
+    # Talking without a hello: a plain Appendix A peer.
+    row(both, [S.IDLE, S.HANDSHAKING], [E.WINDOW_MESSAGE], S.PLAIN,
+        (Step.CHECK_LOOSE, *_TO_PLAIN, Step.DELIVER_WINDOW))  # fmt: skip
+    row(both, [S.PLAIN], [E.WINDOW_MESSAGE], None, (Step.CHECK_LOOSE, Step.DELIVER_WINDOW))
+    row(both, [S.IDLE], loads)
+    row(both, [S.HANDSHAKING], loads, None, (Step.HELLO,))
+    row(both, [S.PLAIN], [E.LOAD])  # maybe this plain page's own load event
+    row(both, [S.PLAIN], [E.RELOAD], None, (Step.CANCEL_SENT,),
+        "the game page was replaced (the iframe loaded again)")  # fmt: skip
     # A closed channel does nothing more.
     for role in both:
-        for event in possible_events(role, S.CLOSED):
-            yield (role, S.CLOSED, event), t(S.CLOSED)
+        row([role], [S.CLOSED], possible_events(role, S.CLOSED))
+
+    # ---------------------------------------------------------------- game
+    row(game, [S.HANDSHAKING], [E.HANDSHAKE_TIMEOUT], S.PLAIN, _TO_PLAIN)
+    # The lobby (re)started its bridge: introduce ourselves; its welcome follows.
+    row(game, [S.IDLE, S.HANDSHAKING, S.CONNECTED, S.PLAIN], [E.HELLO], None, (Step.HELLO,))
+    row(game, [S.IDLE, S.HANDSHAKING, S.CONNECTED, S.PLAIN], [E.PEER_REMOVED])  # a lobby's
+    row(game, [S.IDLE, S.HANDSHAKING, S.PLAIN], [E.WELCOME], S.CONNECTED, _WELCOMED)
+    # A second lobby bridge on our iframe, or a restarted one, took over: tell the old one
+    # (the MessagePort close event that would is not on by default in Chromium).
+    row(game, [S.CONNECTED], [E.WELCOME], None, (Step.SAY_TAKEOVER, *_RESET, *_WELCOMED),
+        "the lobby restarted its bridge")  # fmt: skip
+    row(game, [S.CONNECTED], [E.WINDOW_MESSAGE], None, (Step.REFUSE_WINDOW,))
+    row(game, [S.CONNECTED], loads, None, (Step.HELLO,))
+    row(game, [S.CONNECTED], [E.READY])
+    row(game, [S.CONNECTED], [E.PORT_MESSAGE], None, (Step.DELIVER_PORT,))
+    for gone, why in ((E.BYE, _BYE), (E.PORT_CLOSED, _PORT_GONE)):
+        row(game, [S.CONNECTED], [gone], S.HANDSHAKING,
+            (*_RESET, Step.NO_HANDSHAKE_TIMER, Step.DISCONNECTED), why)  # fmt: skip
+    row(game, [S.CONNECTED], [E.CLOSE], S.CLOSED, (Step.SAY_BYE, Step.CLOSE_PORT, *_ENDS), _CLOSED)
+
+    # ---------------------------------------------------------------- lobby
+    welcomed = (S.WELCOMED, S.WELCOMED_PLAIN)
+    on_port = (S.CONNECTED, S.PROBING, S.PROBING_PLAIN)
+    port_states = sorted(PORT_STATES, key=list(S).index)
+    row(lobby, [S.IDLE, S.HANDSHAKING], hellos, S.WELCOMED, _WELCOME)
+    row(lobby, [S.IDLE, S.HANDSHAKING], [E.PEER_REMOVED])  # no document known
+    row(lobby, [S.HANDSHAKING, *welcomed], [E.HANDSHAKE_TIMEOUT], None, (Step.HANDSHAKE_TIMED_OUT,))
+    # A plain page holds no port: it is forgotten without closing one.
+    forget = (Step.CANCEL_SENT, Step.FORGET)
+    row(lobby, [S.PLAIN], hellos, S.WELCOMED, (*forget, *_REHANDSHAKE),
+        "the game page now speaks hizi-bridge")  # fmt: skip
+    row(lobby, [S.PLAIN], [E.PEER_REMOVED], S.HANDSHAKING,
+        (*forget, Step.HANDSHAKE_TIMER, Step.DISCONNECTED), _REMOVED)  # fmt: skip
+    # Every state holding a port.
+    row(lobby, port_states, [E.BYE], S.HANDSHAKING, _GONE, _BYE)
+    row(lobby, port_states, [E.BYE_TAKEOVER], S.CLOSED,
+        (Step.CLOSE_PORT, *_ENDS, Step.SUPERSEDED), _TAKEOVER)  # fmt: skip
+    row(lobby, port_states, [E.CLOSE], S.CLOSED, (Step.SAY_BYE, Step.CLOSE_PORT, *_ENDS), _CLOSED)
+    row(lobby, [*welcomed, S.CONNECTED], [E.HELLO_AGAIN])  # the game answered our own hello
+    # Waiting for the welcomed game's ready.
+    row(lobby, welcomed, [E.READY], S.CONNECTED, (Step.CONNECTED_BRIDGE, Step.FLUSH))
+    # A conforming game says ready first; any message on the new port proves it holds it.
+    row(lobby, welcomed, [E.PORT_MESSAGE], S.CONNECTED,
+        (Step.CONNECTED_BRIDGE, Step.FLUSH, Step.DELIVER_PORT))  # fmt: skip
+    # The welcomed game may have talked on the window before the welcome reached it; if no
+    # ready follows, this says a plain page is there.
+    row(lobby, welcomed, [E.WINDOW_MESSAGE], S.WELCOMED_PLAIN,
+        (Step.CHECK_STRICT, Step.DELIVER_WINDOW))  # fmt: skip
+    row(lobby, welcomed, loads, None, (Step.HELLO,))
+    row(lobby, welcomed, [E.HELLO], S.WELCOMED, (*_RESET, *_WELCOME), _NEW_PAGE)
+    row(lobby, [S.WELCOMED], [E.CONFIRM_TIMEOUT], S.HANDSHAKING, (*_RESET, Step.HELLO), _NO_READY)
+    row(lobby, [S.WELCOMED_PLAIN], [E.CONFIRM_TIMEOUT], S.PLAIN, (*_RESET, *_TO_PLAIN), _NO_READY)
+    for gone, why in ((E.PORT_CLOSED, _PORT_GONE), (E.PEER_REMOVED, _REMOVED)):
+        row(lobby, [S.WELCOMED], [gone], S.HANDSHAKING, (*_RESET, Step.HANDSHAKE_TIMER), why)
+        row(lobby, [S.WELCOMED_PLAIN], [gone], S.PLAIN, (*_RESET, *_TO_PLAIN), why)
+        row(lobby, [S.CONNECTED, S.PROBING], [gone], S.HANDSHAKING, _GONE, why)
+        row(lobby, [S.PROBING_PLAIN], [gone], S.PLAIN, _GONE_TO_PLAIN, why)
+    # On a confirmed port: a probe asks whether the port's document is still there.
+    row(lobby, on_port, [E.PORT_MESSAGE], None, (Step.DELIVER_PORT,))
+    row(lobby, on_port, [E.READY])
+    row(lobby, [S.CONNECTED], loads, S.PROBING, _PROBE)
+    row(lobby, [S.PROBING, S.PROBING_PLAIN], loads, None, _PROBE)
+    row(lobby, [S.CONNECTED], [E.WINDOW_MESSAGE], S.PROBING_PLAIN,
+        (Step.CHECK_LOOSE, Step.DELIVER_WINDOW, Step.FRESH_LOADS, *_PROBE))  # fmt: skip
+    row(lobby, [S.PROBING, S.PROBING_PLAIN], [E.WINDOW_MESSAGE], S.PROBING_PLAIN,
+        (Step.CHECK_LOOSE, Step.DELIVER_WINDOW))  # fmt: skip
+    row(lobby, on_port, [E.HELLO], S.WELCOMED, (*_RESET, *_REHANDSHAKE), _NEW_PAGE)
+    row(lobby, [S.PROBING, S.PROBING_PLAIN], [E.HELLO_AGAIN], S.CONNECTED, (Step.FLUSH,))
+    row(lobby, [S.PROBING], [E.CONFIRM_TIMEOUT], S.HANDSHAKING, _GONE, _NO_ANSWER)
+    row(lobby, [S.PROBING_PLAIN], [E.CONFIRM_TIMEOUT], S.PLAIN, _GONE_TO_PLAIN, _REPLACED_BY_PLAIN)
+    return row.rows
 
 
 def possible_events(role: Role, state: PeerState) -> frozenset[Event]:
