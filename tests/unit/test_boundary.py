@@ -20,8 +20,8 @@ from bridge.boundary import ENGINE_OPS, KIT_OPS, PAGE_OPS, PIECES, Payload
 from bridge.boundary_js import camel, js_boundary
 from bridge.browser import adapter, engine
 
+from .fakes import StubKit
 from .node_js import needs_node, run_engine
-from .test_outbox import StubKit
 
 STATIC = Path(__file__).resolve().parents[2] / "bridge" / "static"
 

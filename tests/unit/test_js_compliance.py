@@ -19,7 +19,9 @@ from bridge.browser import engine
 from bridge.browser.supervision import ComplianceConfigError, ComplianceOptions
 from bridge.core.messages import GAME_TO_LOBBY, LOBBY_TO_GAME
 
-from .test_outbox import GAME, LOBBY, StubKit, open_handle, pieces
+from .fakes import GAME_ORIGIN as GAME
+from .fakes import LOBBY_ORIGIN as LOBBY
+from .fakes import StubKit, open_handle, pieces
 
 HISTORY = "https://casino.example.com/history"
 RC = {"rcEnabled": True, "rcInterval": 60_000, "historyURL": HISTORY}

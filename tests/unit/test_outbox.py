@@ -11,49 +11,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bridge.boundary import CODES, decode_piece
+from bridge.boundary import CODES
 from bridge.browser import engine
 
-GAME = "https://games.hizi.example"
-LOBBY = "https://casino.example.com"
+from .fakes import GAME_ORIGIN as GAME
+from .fakes import LOBBY_ORIGIN as LOBBY
+from .fakes import StubKit, open_handle, pieces
+
 RC = {"elapsedSeconds": 3600, "totalStaked": 120, "totalWon": 95.5, "netResult": -24.5,
       "currency": "EUR"}  # fmt: skip
-
-
-class StubKit:
-    """The engine kit's one method Python calls: ``run(outbox)``, recorded."""
-
-    def __init__(self) -> None:
-        self.runs: list[str] = []
-
-    def run(self, out: str) -> None:
-        self.runs.append(out)
-
-
-def pieces(out: str) -> list[tuple[str, Any]]:
-    """``(piece name, value)`` for each piece of an outbox (``bridge.boundary``'s decoder); a
-    window piece is ``window`` or ``window_new_port`` with ``(target origin, value)``; a port
-    post's text is parsed, to be read."""
-    result: list[tuple[str, Any]] = []
-    for text in out.split("\x00") if out else []:
-        name, fields = decode_piece(text)
-        if name == "window":
-            label = "window_new_port" if fields["new_port"] else "window"
-            result.append((label, (fields["target_origin"], fields["value"])))
-        elif name in ("port", "port_batched"):
-            result.append((name, json.loads(fields["text"])))
-        else:
-            result.append((name, next(iter(fields.values()), None)))
-    return result
-
-
-def open_handle(role: str, config: dict[str, Any]) -> tuple[Any, StubKit]:
-    kit = StubKit()
-    handle = engine.open_bridge(1, role, json.dumps(config), kit)
-    assert not isinstance(handle, str), handle
-    [(code, reply)] = pieces(kit.runs.pop())
-    assert code == "reply" and reply["key"] == 1
-    return handle, kit
 
 
 def open_pair() -> tuple[Any, Any]:
