@@ -38,7 +38,7 @@
         this._replies.set(key, {
           resolve: (policy) => {
             resolve(this);
-            // One task later: handlers added in the caller's then() are subscribed first.
+            // One task later: journal handlers added in the caller's then() count already.
             setTimeout(() => {
               this._subscribe();
               this._page.start(policy);

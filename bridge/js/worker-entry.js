@@ -3,9 +3,8 @@
     Object.defineProperty(G, "__hiziBridgeEngine", {
       value: Object.freeze({
         /** For the unit tests (Node): the engine's parts, not an API. */
-        _internals: Object.freeze({ OP, ENGINE, PIECE, pageOps, engineOps, readOp, readEngineOp, readPiece,
-          makeEngineKit,
-          makeEngine, encodeInbound, toPlainJson }),
+        _internals: Object.freeze({ OP, ENGINE, PIECE, pageOps, engineOps, readOp, readEngineOp,
+          readPiece, makeEngineKit, makeEngine, encodeInbound, toPlainJson }),
         serve(scope) {
           let engine = null;
           const post = (msg, transfer) => scope.postMessage(msg, transfer || []);

@@ -547,9 +547,8 @@ const GAME_TO_LOBBY = [
     Object.defineProperty(G, "__hiziBridgeEngine", {
       value: Object.freeze({
         /** For the unit tests (Node): the engine's parts, not an API. */
-        _internals: Object.freeze({ OP, ENGINE, PIECE, pageOps, engineOps, readOp, readEngineOp, readPiece,
-          makeEngineKit,
-          makeEngine, encodeInbound, toPlainJson }),
+        _internals: Object.freeze({ OP, ENGINE, PIECE, pageOps, engineOps, readOp, readEngineOp,
+          readPiece, makeEngineKit, makeEngine, encodeInbound, toPlainJson }),
         serve(scope) {
           let engine = null;
           const post = (msg, transfer) => scope.postMessage(msg, transfer || []);
@@ -992,7 +991,7 @@ const GAME_TO_LOBBY = [
         this._replies.set(key, {
           resolve: (policy) => {
             resolve(this);
-            // One task later: handlers added in the caller's then() are subscribed first.
+            // One task later: journal handlers added in the caller's then() count already.
             setTimeout(() => {
               this._subscribe();
               this._page.start(policy);
