@@ -263,7 +263,7 @@ OWNERSHIP: tuple[tuple[str, str, str], ...] = (
     # (state, owner, what the other side holds)
     (
         "message, status, journal and compliance handlers",
-        "JavaScript (Bridge)",
+        "JavaScript (Bridge); a PyScript page's Python API: its Dispatcher, the only one there",
         "nothing: Python emits every delivered message; journal entries while asked (journal op)",
     ),
     (
@@ -272,7 +272,11 @@ OWNERSHIP: tuple[tuple[str, str, str], ...] = (
         "the key, echoed in the reply piece / ack",
     ),
     ("status and mode", "Python (Driver)", "the page's copy of the last status piece, to show"),
-    ("protocol state: handshake, session, version, ids, dedup", "Python (Channel)", "nothing"),
+    (
+        "protocol state: the peer's state, handshake, session, version, ids, dedup",
+        "Python (Channel, its PeerState table)",
+        "nothing",
+    ),
     (
         "pending requests and their deadlines",
         "Python (Channel; Driver: who waits)",
@@ -280,7 +284,7 @@ OWNERSHIP: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "counters and stats()",
-        "Python (hub.stats, the one place they are assembled)",
+        "Python (bridge/counters.py, the one place they are assembled)",
         "the page's and kit's own tallies, handed over in the query",
     ),
     (
