@@ -30,6 +30,7 @@ MODULES: tuple[str, ...] = (
     "prologue.js",  # the banner, the closure, "included twice"
     "generated/boundary.js",  # op and piece codes, encoders and decoders, the catalog lists
     "errors.js",  # HiziBridgeError
+    "launch.js",  # the launch URL's parameters and game({ lobbyOrigins }): launch.py's twin
     "strict-json.js",  # values JSON would change are refused, both ways
     "engine-kit.js",  # the port, the timer, the outbox, per bridge, beside Python
     "boot.js",  # Pyodide and the wheels
@@ -79,7 +80,8 @@ def _read(path: Path, name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def generated(root: Path) -> dict[Path, str]:
-    """Everything ``python -m bridge.contract`` writes for the script."""
-    modules = generated_modules()
+def generated(root: Path, regenerated: dict[Path, str] | None = None) -> dict[Path, str]:
+    """Everything ``python -m bridge.contract`` writes for the script; ``regenerated``: the
+    texts of hand-written modules whose marked blocks the contract regenerates."""
+    modules = {**generated_modules(), **(regenerated or {})}
     return {**modules, TARGET: joined(root, modules)}

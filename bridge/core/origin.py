@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from .origin_parse import (
+    ANY_PORT,
     InvalidOriginPattern,
     ParsedOrigin,
     normalise_origin,
@@ -48,7 +49,7 @@ class OriginDecision:
 class OriginPolicy:
     """An immutable allow-list of origins, with optional ``https://*.domain`` entries."""
 
-    __slots__ = ("_by_host", "_cache", "_entries", "_exact", "_wildcards")
+    __slots__ = ("_any_port", "_by_host", "_cache", "_entries", "_exact", "_wildcards")
 
     def __init__(self, allowed: Iterable[str]) -> None:
         if isinstance(allowed, str):
@@ -61,7 +62,11 @@ class OriginPolicy:
             target = wildcards if parsed.wildcard else exact
             target.setdefault(parsed.serialise(), parsed)
         self._entries: tuple[str, ...] = (*exact, *wildcards)
-        self._exact: frozenset[str] = frozenset(exact)
+        self._exact: frozenset[str] = frozenset(e for e, p in exact.items() if p.port != ANY_PORT)
+        # Loopback entries with an open port (``http://localhost:*``): (scheme, host).
+        self._any_port: frozenset[tuple[str, str]] = frozenset(
+            (p.scheme, p.host) for p in exact.values() if p.port == ANY_PORT
+        )
         self._wildcards: tuple[tuple[str, ParsedOrigin], ...] = tuple(
             ("." + w.host, w) for w in wildcards.values()
         )
@@ -72,7 +77,7 @@ class OriginPolicy:
         # Raw origin string -> positive decision; browsers send the normalised form,
         # so the common case is a single dict lookup.
         self._cache: dict[str, OriginDecision] = {
-            e: OriginDecision(True, f"exact match {e}", e) for e in exact
+            e: OriginDecision(True, f"exact match {e}", e) for e in self._exact
         }
 
     @staticmethod
@@ -146,6 +151,10 @@ class OriginPolicy:
         normal = parsed.serialise()
         if normal in self._exact:
             return OriginDecision(True, f"exact match {normal}", origin)
+        if (parsed.scheme, parsed.host) in self._any_port:
+            return OriginDecision(
+                True, f"loopback match {parsed.scheme}://{parsed.host}:* (any port)", origin
+            )
         candidates = list(self._by_host.get(parsed.host, ()))
         for suffix, pattern in self._wildcards:
             if parsed.host.endswith(suffix):

@@ -13,6 +13,7 @@ import re
 from typing import Final, NamedTuple
 
 __all__ = [
+    "ANY_PORT",
     "InvalidOriginPattern",
     "ParsedOrigin",
     "normalise_origin",
@@ -37,6 +38,9 @@ _BAD_CHARS_RE: Final = re.compile(r"[\x00-\x20\x7f-\x9f\s]")
 _IDNA_DEVIATIONS: Final = frozenset("\u00df\u03c2\u200c\u200d")
 _LOOPBACK_V4: Final = ipaddress.IPv4Network("127.0.0.0/8")
 _LOOPBACK_V6: Final = ipaddress.IPv6Address("::1")
+# ``http://localhost:*``: a loopback entry whose port is left open, for development servers
+# that pick a free port. Never for any other host (a port does not make a remote host ours).
+ANY_PORT: Final = 0
 
 
 class InvalidOriginPattern(ValueError):
@@ -51,12 +55,14 @@ class InvalidOriginPattern(ValueError):
 class ParsedOrigin(NamedTuple):
     scheme: str
     host: str  # ASCII, lower-case; IPv6 in brackets; wildcard base without "*."
-    port: int  # effective port, default filled in
+    port: int  # effective port, default filled in; ANY_PORT for a loopback ``:*`` entry
     kind: str  # "domain" | "ipv4" | "ipv6"
     wildcard: bool
 
     def serialise(self) -> str:
         host = f"*.{self.host}" if self.wildcard else self.host
+        if self.port == ANY_PORT:
+            return f"{self.scheme}://{host}:*"
         if self.port == _DEFAULT_PORTS[self.scheme]:
             return f"{self.scheme}://{host}"
         return f"{self.scheme}://{host}:{self.port}"
@@ -200,6 +206,8 @@ def parse_origin(value: str, *, allow_wildcard: bool = False) -> ParsedOrigin:
 
     if port_raw is None:
         port = _DEFAULT_PORTS[scheme]
+    elif port_raw == "*" and allow_wildcard:
+        port = ANY_PORT
     else:
         if not _PORT_RE.fullmatch(port_raw):
             raise ValueError(f"port {show(port_raw)} is not a number from 1 to 65535")
@@ -224,6 +232,12 @@ def parse_origin(value: str, *, allow_wildcard: bool = False) -> ParsedOrigin:
         host_raw, wildcard = base_raw, True
 
     host, kind = _parse_host(host_raw)
+    parsed = ParsedOrigin(scheme, host, port, kind, wildcard)
+    if port == ANY_PORT and (wildcard or not parsed.is_loopback):
+        raise ValueError(
+            "a port wildcard (':*') is only for a loopback host (localhost, 127.0.0.0/8, "
+            "[::1]), for development; name the port of any other origin"
+        )
     if wildcard:
         if kind != "domain":
             raise ValueError("a wildcard base must be a domain name, not an IP address")
@@ -232,7 +246,7 @@ def parse_origin(value: str, *, allow_wildcard: bool = False) -> ParsedOrigin:
                 f"wildcard is too broad: *.{host} needs at least two labels after '*.' "
                 "(like *.example.com)"
             )
-    return ParsedOrigin(scheme, host, port, kind, wildcard)
+    return parsed
 
 
 def normalise_origin(value: str) -> str:

@@ -36,5 +36,16 @@
     _mainEngine: () => runtimes.mainEngine || null,
     /** Resolves once the bridge is open: the runtime is up and the options were accepted. */
     lobby(options) { return open(LobbyBridge, "lobby", options, ["iframe", "gameOrigin"]); },
-    game(options) { return open(GameBridge, "game", options, ["lobbyOrigin"]); },
+    game(options) {
+      try {
+        const ancestors = location.ancestorOrigins; // Chromium and WebKit; not Firefox
+        const framing = ancestors && ancestors.length ? ancestors[0] : null;
+        return open(GameBridge, "game", Launch.gameOptions(options, location.search, framing),
+          ["lobbyOrigin"]);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+    /** The launch URL's parameters, checked (Python's read_launch); throws "invalid_launch". */
+    readLaunch: Launch.readLaunch,
   });

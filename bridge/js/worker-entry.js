@@ -4,7 +4,7 @@
       value: Object.freeze({
         /** For the unit tests (Node): the engine's parts, not an API. */
         _internals: Object.freeze({ OP, ENGINE, PIECE, pageOps, engineOps, readOp, readEngineOp,
-          readPiece, makeEngineKit, makeEngine, encodeInbound, toPlainJson }),
+          readPiece, makeEngineKit, makeEngine, encodeInbound, toPlainJson, Launch }),
         serve(scope) {
           let engine = null;
           const post = (msg, transfer) => scope.postMessage(msg, transfer || []);
