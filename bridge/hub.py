@@ -1,11 +1,8 @@
-"""Pure glue between a ``Channel`` and an application: handlers, requests, status.
+"""Pure glue between a ``Channel`` and an application: effects, requests, status.
 
 The browser adapter only moves bytes; everything that can be decided without a
 browser lives here so it runs (and is tested) under CPython:
 
-* ``Dispatcher`` keeps the application's handlers (per type, any, journal,
-  status); a handler that raises, or an async handler whose task fails, is
-  reported and counted, never propagated into the bridge.
 * ``Driver`` owns a ``Channel`` and carries out its effects in order through
   an ``IO`` object (the adapter, or a fake in tests). Effects are queued and
   drained by one loop, so a handler that sends from inside a delivery cannot
@@ -14,16 +11,11 @@ browser lives here so it runs (and is tested) under CPython:
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import inspect
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from . import __version__
 from .core.channel import Channel, State
 from .core.dialects import Auto
 from .core.effects import (
@@ -44,168 +36,25 @@ from .core.effects import (
     Superseded,
     Transport,
 )
-from .core.errors import ChannelClosedError, HandshakeTimeout, ProtocolError
-from .core.journal import JournalEntry, entry_for
-from .core.messages import BY_TYPE, Message
-
-Handler = Callable[[Any], object]
-Unsubscribe = Callable[[], None]
-ErrorReporter = Callable[[str, BaseException], None]
-RequestCallback = Callable[[Message | None, ProtocolError | None], None]
-FailureCallback = Callable[[ProtocolError], None]
-
-
-@dataclass(frozen=True, slots=True)
-class StatusEvent:
-    """A status change: ``handshaking``, ``connected``, ``error`` or ``closed``.
-
-    ``error`` with ``code="timeout"``: a lobby's handshake timeout passed with no game
-    connected; the bridge keeps listening and still connects if the game speaks later.
-    ``closed`` with ``code="superseded"``: a newer lobby bridge on the same iframe took the
-    game over (``bridge.core.state``). ``code`` is None on every other status.
-    """
-
-    status: str
-    mode: str | None = None  # "bridge" | "compat" once connected
-    reason: str = ""
-    code: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "mode": self.mode, "reason": self.reason, "code": self.code}
-
-
-def type_key(key: str | type[Message]) -> str:
-    """The wire type name for ``on()``: a catalog class or its type name."""
-    if isinstance(key, type) and issubclass(key, Message):
-        name = key.type_name()
-    elif isinstance(key, str):
-        name = key
-    else:
-        raise TypeError(f"expected a message class or type name, got {key!r}")
-    if name not in BY_TYPE:
-        raise ValueError(f"unknown message type {name!r}")
-    return name
-
-
-def _print_error(where: str, exc: BaseException) -> None:
-    print(f"hizi-bridge: {where}: {type(exc).__name__}: {exc}")
-
-
-def merge_counters(stats: dict[str, Any], counters: Mapping[str, Any]) -> dict[str, Any]:
-    """Fold what the JavaScript halves counted into a ``stats()`` dict (Python formats it).
-
-    ``counters`` (from ``hizi-bridge.js``): ``early_replayed`` / ``early_overflow`` (the early
-    buffer), ``fast_rejected`` (repeats of a (reason, origin) the page already reported: it
-    counts them without crossing; ``rejected`` and ``rejected_total`` then hold every
-    rejection, ``rejected_fast`` the part counted on the page), ``target_origins``,
-    ``page_io_errors`` / ``engine_io_errors`` (posts that failed) and ``handler_errors`` (the
-    page's handlers that threw).
-    """
-    fast = {str(k): int(v) for k, v in dict(counters.get("fast_rejected") or {}).items()}
-    rejected = dict(stats.get("rejected", {}))
-    for reason, n in fast.items():
-        if n:
-            rejected[reason] = rejected.get(reason, 0) + n
-    stats["rejected"] = rejected
-    stats["rejected_total"] = int(stats.get("rejected_total", 0)) + sum(fast.values())
-    stats["rejected_fast"] = fast
-    stats["early_replayed"] = int(counters.get("early_replayed") or 0)
-    stats["early_overflow"] = int(counters.get("early_overflow") or 0)
-    stats["target_origins"] = list(counters.get("target_origins") or [])
-    stats["io_errors"] = (
-        int(stats.get("io_errors", 0))
-        + int(counters.get("page_io_errors") or 0)
-        + int(counters.get("engine_io_errors") or 0)
-    )
-    stats["handler_errors"] = int(stats.get("handler_errors", 0)) + int(
-        counters.get("handler_errors") or 0
-    )
-    return stats
-
-
-class Dispatcher:
-    """Handler registry. Every handler is isolated: its errors are counted, not raised."""
-
-    def __init__(self, report: ErrorReporter = _print_error) -> None:
-        self._report = report
-        self._by_type: dict[str, list[Handler]] = {}
-        self._any: list[Handler] = []
-        self._journal: list[Handler] = []
-        self._status: list[Handler] = []
-        self._tasks: set[asyncio.Future[Any]] = set()  # keeps async handlers from being GC'd
-        self.handler_errors = 0
-
-    def on(self, key: str | type[Message], handler: Handler) -> Unsubscribe:
-        return self._add(self._by_type.setdefault(type_key(key), []), handler)
-
-    def on_any(self, handler: Handler) -> Unsubscribe:
-        return self._add(self._any, handler)
-
-    def on_journal(self, handler: Handler) -> Unsubscribe:
-        return self._add(self._journal, handler)
-
-    def on_status(self, handler: Handler) -> Unsubscribe:
-        return self._add(self._status, handler)
-
-    @property
-    def wants_journal(self) -> bool:
-        return bool(self._journal)
-
-    def message(self, message: Message) -> None:
-        for handler in (*self._by_type.get(message.type, ()), *self._any):
-            self._call(handler, message, f"handler for {message.type!r}")
-
-    def journal(self, entry: JournalEntry) -> None:
-        for handler in tuple(self._journal):
-            self._call(handler, entry, "journal handler")
-
-    def status(self, event: StatusEvent) -> None:
-        for handler in tuple(self._status):
-            self._call(handler, event, "status handler")
-
-    def clear(self) -> None:
-        self._by_type.clear()
-        self._any.clear()
-        self._journal.clear()
-        self._status.clear()
-
-    def _add(self, handlers: list[Any], handler: Callable[..., object]) -> Unsubscribe:
-        if not callable(handler):
-            raise TypeError(f"handler must be callable, got {handler!r}")
-        handlers.append(handler)
-
-        def unsubscribe() -> None:
-            # Remove this registration only (the same function may be registered twice).
-            for i, h in enumerate(handlers):
-                if h is handler:
-                    del handlers[i]
-                    return
-
-        return unsubscribe
-
-    def _call(self, handler: Handler, arg: object, where: str) -> None:
-        try:
-            result = handler(arg)
-            if result is not None and inspect.isawaitable(result):
-                self._watch(result, where)
-        except Exception as exc:
-            self._fail(where, exc)
-
-    def _watch(self, awaitable: Awaitable[Any], where: str) -> None:
-        task = asyncio.ensure_future(awaitable)
-        self._tasks.add(task)
-
-        def done(fut: asyncio.Future[Any]) -> None:
-            self._tasks.discard(fut)
-            if not fut.cancelled() and (exc := fut.exception()) is not None:
-                self._fail(where, exc)
-
-        task.add_done_callback(done)
-
-    def _fail(self, where: str, exc: BaseException) -> None:
-        self.handler_errors += 1
-        with contextlib.suppress(Exception):  # a broken reporter must not break the bridge
-            self._report(where, exc)
+from .core.errors import (
+    ChannelClosedError,
+    HandshakeTimeout,
+    OriginRejected,
+    ProtocolError,
+    RemoteProtocolError,
+    SourceRejected,
+)
+from .core.journal import entry_for
+from .core.messages import Message
+from .counters import bridge_stats
+from .dispatcher import (
+    Dispatcher,
+    ErrorReporter,
+    FailureCallback,
+    RequestCallback,
+    StatusEvent,
+    print_error,
+)
 
 
 class IO(Protocol):
@@ -248,7 +97,7 @@ class Driver:
         io: IO,
         *,
         dispatcher: Dispatcher | None = None,
-        report: ErrorReporter = _print_error,
+        report: ErrorReporter = print_error,
         wall_ms: Callable[[], float] = lambda: time.time() * 1000,
     ) -> None:
         self.channel = channel
@@ -265,11 +114,12 @@ class Driver:
         self.status = "idle"
         self.mode: str | None = None
         self.counters: dict[str, int] = {"io_errors": 0, "internal_errors": 0}
+        self.refusals: dict[str, int] = {}  # the page side's refusals, by reason (see refused)
         self._connected_waiters: list[tuple[Callable[[], None], FailureCallback | None]] = []
         self._failure: ProtocolError | None = None  # why status is "error", if it is
         self._ticker: Ticker | None = None
         dialect = channel.dialect
-        self._auto: Auto | None = dialect if isinstance(dialect, Auto) else None
+        self.auto: Auto | None = dialect if isinstance(dialect, Auto) else None
 
     # ----------------------------------------------------------------- commands
 
@@ -279,8 +129,8 @@ class Driver:
 
     def peer_loaded(self) -> None:
         """The iframe's ``load`` event (lobby): see ``Channel.peer_loaded``."""
-        if self._auto is not None:
-            self._auto.document_loaded()  # dialect "auto" picks again from the next message
+        if self.auto is not None:
+            self.auto.document_loaded()  # dialect "auto" picks again from the next message
         self._run(self.channel.peer_loaded())
 
     def peer_removed(self) -> None:
@@ -293,8 +143,25 @@ class Driver:
 
     def receive(self, inbound: Inbound) -> None:
         self._run(self.channel.receive(inbound))
-        if self._auto is not None and self._auto.unjournalled:
-            self._journal_picks(self._auto)
+        if self.auto is not None and self.auto.unjournalled:
+            self._journal_picks(self.auto)
+
+    def refused(self, reason: str, origin: str) -> None:
+        """The page side refused a window event: ``reason`` ``"origin"`` (not on the allow-list;
+        the channel's ``OriginPolicy`` says why) or ``"source"`` (an allowed origin, from a
+        window other than the paired one). Counted under ``stats()["rejected"]`` and journaled
+        like a rejection of the channel's own; nothing else happens (the page decided)."""
+        if self.status == "closed":
+            return
+        if reason == "source":
+            error: RemoteProtocolError = SourceRejected(
+                "right origin, but event.source is not the paired window"
+            )
+        else:
+            error = OriginRejected(self.channel.policy.check(origin).reason)
+        key = "source" if reason == "source" else "origin"
+        self.refusals[key] = self.refusals.get(key, 0) + 1
+        self._run([Rejected(error, origin)])
 
     def receive_port(self, text: str) -> None:
         """A text off the MessagePort (``receive`` without building an ``Inbound``)."""
@@ -340,6 +207,11 @@ class Driver:
                 self.counters["internal_errors"] += 1
                 self._report("the ticker", exc)
             self._reschedule()
+
+    @property
+    def ticker(self) -> Ticker | None:
+        """What besides the channel uses the timer (``set_ticker``), if anything."""
+        return self._ticker
 
     def set_ticker(self, ticker: Ticker | None) -> None:
         """Fold ``ticker``'s deadline into the timer (None: stop); re-arms now."""
@@ -389,42 +261,17 @@ class Driver:
         else:
             self._connected_waiters.append((callback, on_failed))
 
-    def stats(self) -> dict[str, Any]:
-        out = self.channel.stats.to_dict()
-        out.update(self.counters)
-        out["handler_errors"] = self.dispatcher.handler_errors
-        out["pending_requests"] = self.channel.pending_requests
-        out["status"] = self.status
-        out["mode"] = self.mode
-        # Which hizi-bridge this is, the protocol versions it offers in a handshake and the one
-        # the handshake chose (None before it, and with a plain Appendix A peer).
-        out["package_version"] = __version__
-        out["protocol_versions"] = list(self.channel.config.versions)
-        out["protocol_version"] = self.channel.version
-        if self._auto is not None:
-            out["dialect"] = self._auto.stats()
-        return out
+    def stats(self, page: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Every counter of the bridge (``bridge.counters.bridge_stats``: the one place they
+        are assembled), with ``page``: what the JavaScript halves tallied themselves."""
+        return bridge_stats(self, page or {})
 
     def _journal_picks(self, auto: Auto) -> None:
         """Dialect "auto" picked one: a journal line per pick (after the message it read)."""
-        picks, auto.unjournalled = auto.unjournalled, []
-        if not self.dispatcher._journal:
-            return
-        for pick in picks:
-            detail = f"dialect auto picked {pick.dialect} ({pick.how}: {pick.first})"
-            payload = {"dialect": pick.dialect, "how": pick.how, "first": pick.first}
-            self.dispatcher.journal(
-                JournalEntry(
-                    "in",
-                    "dialect",
-                    "accepted",
-                    payload,
-                    "window",
-                    detail=detail,
-                    origin=self.channel.target_origin,
-                    time=self._wall_ms(),
-                )
-            )
+        entries = auto.take_journal(self.channel.target_origin, self._wall_ms())
+        if self.dispatcher.wants_journal:
+            for entry in entries:
+                self.dispatcher.journal(entry)
 
     # ----------------------------------------------------------------- effects
 
@@ -492,7 +339,7 @@ class Driver:
             self.io.schedule(max(0.0, delay) + 1)  # +1 ms: never fire just before the deadline
 
     def _apply(self, effect: Effect) -> None:
-        journal = self.dispatcher._journal  # entries are built only while someone listens
+        journal = self.dispatcher.wants_journal  # entries are built only while someone listens
         if isinstance(effect, Post):
             if effect.via is Transport.PORT:
                 self.io.post_port(effect.text)
@@ -519,9 +366,9 @@ class Driver:
         elif isinstance(effect, ClosePort):
             self.io.close_port()
         elif isinstance(effect, Connected):
-            if self._auto is not None and effect.mode is Mode.BRIDGE:
-                self._auto.handshake_connected()
-                self._journal_picks(self._auto)
+            if self.auto is not None and effect.mode is Mode.BRIDGE:
+                self.auto.handshake_connected()
+                self._journal_picks(self.auto)
             self._failure = None
             self._set_status(StatusEvent("connected", effect.mode.value))
             waiters, self._connected_waiters = self._connected_waiters, []
@@ -547,7 +394,7 @@ class Driver:
                 try:
                     on_failed(error)
                 except Exception as exc:
-                    self.dispatcher._fail("connected() callback", exc)
+                    self.dispatcher.fail("connected() callback", exc)
 
     def _finish(
         self, request_id: int, response: Message | None, error: ProtocolError | None
@@ -558,7 +405,7 @@ class Driver:
         try:
             callback(response, error)
         except Exception as exc:
-            self.dispatcher._fail("request callback", exc)
+            self.dispatcher.fail("request callback", exc)
 
     def _journal(self, effect: Effect) -> None:
         entry = entry_for(effect, self._wall_ms())

@@ -4,7 +4,9 @@
 * ``Loopback``: a fake browser, two channels wired window-to-window and port-to-port,
   carrying out effects the way the browser adapter does, so channel behaviour can be
   tested under CPython, deterministically;
-* ``FakeIO`` and ``make``: a ``bridge.hub.Driver`` on a channel, with an IO that records.
+* ``FakeIO`` and ``make``: a ``bridge.hub.Driver`` on a channel, with an IO that records;
+* ``StubKit``, ``open_handle`` and ``pieces``: the JS API engine's Python handle with a
+  stand-in engine kit, and its outboxes read by ``bridge.boundary``'s decoder.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from bridge.boundary import decode_piece
+from bridge.browser import engine
 from bridge.core import messages as m
 from bridge.core.channel import Channel, ChannelConfig, State
 from bridge.core.effects import (
@@ -289,3 +293,42 @@ def connected_bridge() -> Loopback:
     net.connect()
     assert net.lobby.channel.state is State.CONNECTED and net.lobby.channel.mode is Mode.BRIDGE
     return net
+
+
+# ---------------------------------------------------------------- the engine's stand-in kit
+
+
+class StubKit:
+    """The engine kit's one method Python calls: ``run(outbox)``, recorded."""
+
+    def __init__(self) -> None:
+        self.runs: list[str] = []
+
+    def run(self, out: str) -> None:
+        self.runs.append(out)
+
+
+def pieces(out: str) -> list[tuple[str, Any]]:
+    """``(piece name, value)`` for each piece of an outbox (``bridge.boundary``'s decoder); a
+    window piece is ``window`` or ``window_new_port`` with ``(target origin, value)``; a port
+    post's text is parsed, to be read."""
+    result: list[tuple[str, Any]] = []
+    for text in out.split("\x00") if out else []:
+        name, fields = decode_piece(text)
+        if name == "window":
+            label = "window_new_port" if fields["new_port"] else "window"
+            result.append((label, (fields["target_origin"], fields["value"])))
+        elif name in ("port", "port_batched"):
+            result.append((name, json.loads(fields["text"])))
+        else:
+            result.append((name, next(iter(fields.values()), None)))
+    return result
+
+
+def open_handle(role: str, config: dict[str, Any]) -> tuple[Any, StubKit]:
+    kit = StubKit()
+    handle = engine.open_bridge(1, role, json.dumps(config), kit)
+    assert not isinstance(handle, str), handle
+    [(code, reply)] = pieces(kit.runs.pop())
+    assert code == "reply" and reply["key"] == 1
+    return handle, kit

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 
-from bridge.boundary import PageOp
+from bridge.boundary import CODES
 from bridge.browser import engine
 
-from .test_outbox import GAME, LOBBY, StubKit, pieces
+from .fakes import GAME_ORIGIN as GAME
+from .fakes import LOBBY_ORIGIN as LOBBY
+from .fakes import StubKit, pieces
 
 RC = {"rcEnabled": True, "rcInterval": 60_000}
 
@@ -16,7 +18,7 @@ RC = {"rcEnabled": True, "rcInterval": 60_000}
 def error_of(out: object) -> dict[str, str]:
     assert isinstance(out, str)
     [(code, reply)] = pieces(out)
-    assert code == "r"
+    assert code == "reply"
     return reply["error"]  # type: ignore[no-any-return]
 
 
@@ -50,9 +52,9 @@ def test_the_compliance_currency_defaults_to_the_bridges() -> None:
     assert not isinstance(handle, str) and handle.supervision is not None
     assert handle.supervision.options.currency == "JPY"
     # supervise() later: the same default; a currency given wins
-    handle(PageOp.SUPERVISE, 2, json.dumps({"settings": RC, "currency": "EUR"}))
+    handle(CODES["supervise"], 2, json.dumps({"settings": RC, "currency": "EUR"}))
     assert handle.supervision.options.currency == "EUR"
-    handle(PageOp.SUPERVISE, 3, json.dumps({"settings": RC}))
+    handle(CODES["supervise"], 3, json.dumps({"settings": RC}))
     assert handle.supervision.options.currency == "JPY"
 
 

@@ -27,7 +27,8 @@ from bridge.core.messages import (
     Spin,
 )
 from bridge.core.wire import dump
-from bridge.hub import Dispatcher, Driver, StatusEvent, merge_counters, type_key
+from bridge.dispatcher import Dispatcher, StatusEvent, type_key
+from bridge.hub import Driver
 
 from .fakes import Clock, FakeIO, make
 
@@ -233,14 +234,29 @@ def test_fast_rejections_fold_into_exact_totals() -> None:
     page = {"fast_rejected": {"origin": 41, "source": 9}, "early_replayed": 2,
             "target_origins": [GAME], "page_io_errors": 1, "engine_io_errors": 2,
             "handler_errors": 3}  # fmt: skip
-    stats = merge_counters(driver.stats(), page)
+    stats = driver.stats(page)
     assert stats["rejected"]["origin"] == 42 and stats["rejected"]["source"] == 10
     assert stats["rejected_total"] == 52
     assert stats["rejected_fast"] == {"origin": 41, "source": 9}
     assert stats["early_replayed"] == 2 and stats["target_origins"] == [GAME]
     assert stats["io_errors"] == 3 and stats["handler_errors"] == 3
-    untouched = merge_counters(driver.stats(), {"fast_rejected": {"origin": 0, "source": 0}})
+    untouched = driver.stats({"fast_rejected": {"origin": 0, "source": 0}})
     assert untouched["rejected_total"] == 2 and untouched["rejected"]["origin"] == 1
+
+
+def test_a_refusal_of_the_page_side_is_counted_and_journaled_not_received() -> None:
+    driver, _, _ = make()
+    driver.start()
+    entries: list[Any] = []
+    driver.dispatcher.on_journal(entries.append)
+    driver.refused("origin", "https://evil.example")
+    driver.refused("source", GAME)
+    stats = driver.stats()
+    assert stats["rejected"]["origin"] == 1 and stats["rejected"]["source"] == 1
+    assert stats["rejected_total"] == 2 and stats["accepted"] == 0
+    assert [e.reason for e in entries] == ["origin", "source"]
+    # The channel's OriginPolicy still says why the origin was refused.
+    assert "evil.example" in entries[0].detail and entries[1].origin == GAME
 
 
 class CountingIO(FakeIO):

@@ -37,6 +37,7 @@ from ..errors import (
     RemoteProtocolError,
     UnknownMessageType,
 )
+from ..journal import JournalEntry
 from ..loose import normalise as normalise_loose
 from ..messages import Direction, Message, Role
 from ..wire import parse_object
@@ -153,6 +154,24 @@ class Auto:
         }
 
     # ------------------------------------------------------------------ the Dialect protocol
+
+    def take_journal(self, origin: str, time: float) -> list[JournalEntry]:
+        """The picks not journalled yet, as journal lines (``time`` in ms since the epoch),
+        and forgets them."""
+        picks, self.unjournalled = self.unjournalled, []
+        return [
+            JournalEntry(
+                "in",
+                "dialect",
+                "accepted",
+                {"dialect": p.dialect, "how": p.how, "first": p.first},
+                "window",
+                detail=f"dialect auto picked {p.dialect} ({p.how}: {p.first})",
+                origin=origin,
+                time=time,
+            )
+            for p in picks
+        ]
 
     def encode(self, message: Message) -> dict[str, object]:
         if self.picked is None or self.stale:
