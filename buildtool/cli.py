@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .common import ROOT, BuildError
-from .dist import make_dist, measure, size_table
+from .dist import make_dist, measure, size_table, uncut_sizes
 from .lock import lock
 from .npm import make_npm
 from .serve import ServerSpec, start_servers, stop_servers
@@ -61,7 +61,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_bench(args)
         elif command == "dist":
             result = make_dist(dist_dir=args.out, offline=args.offline)
-            print(size_table(measure(result.dist_dir, result.manifest["files"])), flush=True)
+            sizes = measure(result.dist_dir, result.manifest["files"])
+            table = size_table(sizes, uncut_sizes(result), result.after_connected)
+            print(table, flush=True)
             make_npm(dist_dir=result.dist_dir, out_dir=args.npm_out)
         elif command == "serve":
             serve(
