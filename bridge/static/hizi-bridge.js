@@ -308,14 +308,28 @@ const GAME_TO_LOBBY = [
   // ---------------------------------------------------------------- Python boot (engine)
   const canon = (name) => String(name).toLowerCase().replace(/[-_.]+/g, "-");
   const DEFAULT_PYODIDE_MODULE = "pyodide/pyodide.mjs"; // build.py's manifest.pyodide.module
+  // build.py dist writes what the engine reads of vendor/manifest.json here, which saves the
+  // boot a round trip before loadPyodide; null: fetch the manifest (build/site, a checkout).
+  const EMBEDDED_MANIFEST = null;
 
-  async function bootPython(assetsUrl) {
-    const vendor = new URL("vendor/", assetsUrl);
-    // The manifest and the Pyodide module load in parallel (the module path is the build's
-    // default; a manifest naming another one is followed, at the cost of a second import).
-    const guess = new URL(DEFAULT_PYODIDE_MODULE, vendor).href;
-    const early = import(guess);
-    early.catch(() => {}); // judged below, once the manifest says which module to use
+  // The boot's timeline (stats().boot): phases [name, start, end] and the fetches of this
+  // context's Resource Timing, in ms since the epoch (performance.timeOrigin + now), so the
+  // worker's and the page's clocks line up.
+  const epochMs = () => performance.timeOrigin + performance.now();
+  function bootTimeline(since, phases) {
+    const fetches = performance.getEntriesByType("resource")
+      .filter((e) => performance.timeOrigin + e.startTime >= since - 1)
+      .map((e) => ({
+        url: e.name,
+        start_ms: performance.timeOrigin + e.startTime,
+        end_ms: performance.timeOrigin + e.responseEnd,
+        bytes: e.encodedBodySize,
+        transfer_bytes: e.transferSize,
+      }));
+    return { context_start_ms: performance.timeOrigin, phases, fetches };
+  }
+
+  async function fetchManifest(vendor) {
     const manifestUrl = new URL("manifest.json", vendor);
     let res;
     try {
@@ -326,7 +340,21 @@ const GAME_TO_LOBBY = [
         `(Access-Control-Allow-Origin) from that server`);
     }
     if (!res.ok) throw new Error(`${res.url}: HTTP ${res.status}`);
-    const manifest = await res.json();
+    return res.json();
+  }
+
+  async function bootPython(assetsUrl, phases = []) {
+    const start = epochMs();
+    const phase = (name, from) => phases.push([name, from, epochMs()]);
+    const vendor = new URL("vendor/", assetsUrl);
+    // The manifest and the Pyodide module load in parallel (the module path is the build's
+    // default; a manifest naming another one is followed, at the cost of a second import).
+    const guess = new URL(DEFAULT_PYODIDE_MODULE, vendor).href;
+    const early = import(guess);
+    // A failed guess is judged below, once the manifest says which module to use.
+    early.then(() => phase("pyodide_module", start), () => {});
+    const manifest = EMBEDDED_MANIFEST || await fetchManifest(vendor);
+    phase("manifest", start);
     const moduleUrl = new URL(manifest.pyodide.module, vendor).href;
     const { loadPyodide } = await (moduleUrl === guess ? early : import(moduleUrl));
     const failures = [];
@@ -335,7 +363,11 @@ const GAME_TO_LOBBY = [
       lockFileURL: new URL(manifest.pyodide.lock, vendor).href, // must be absolute
       packages: manifest.packages, // fetched while the interpreter boots
       errorCallback: (msg) => failures.push(String(msg)),
-      messageCallback: () => {},
+      // "Loading a, b" ... "Loaded a, b": the wheels' install (fetched since loadPyodide began).
+      messageCallback: (msg) => {
+        if (String(msg).startsWith("Loading ")) wheelsFrom = epochMs();
+        else if (String(msg).startsWith("Loaded ") && wheelsFrom !== null) phase("wheels_install", wheelsFrom);
+      },
       // pydantic scans for plugins when it builds its first validator (≈0.1 s); this
       // interpreter is private to the bridge and holds only the vendored wheels, none a plugin.
       env: { PYDANTIC_DISABLE_PLUGINS: "__all__" },
@@ -344,7 +376,12 @@ const GAME_TO_LOBBY = [
     // the build made one (no user Python runs in this interpreter).
     const stdlib = manifest.pyodide.runtime_stdlib || manifest.pyodide.stdlib;
     if (stdlib) options.stdLibURL = new URL(stdlib, vendor).href;
+    let wheelsFrom = null;
+    const runtimeFrom = epochMs();
     const pyodide = await loadPyodide(options);
+    // wasm compile and instantiate, interpreter and stdlib init (to the wheels' install), wheels.
+    phases.push(["interpreter", runtimeFrom, wheelsFrom === null ? epochMs() : wheelsFrom]);
+    phase("load_pyodide", runtimeFrom);
     // loadPackage logs and resolves when a wheel fails: check every one explicitly.
     const loaded = new Set(Object.keys(pyodide.loadedPackages).map(canon));
     for (const wheel of manifest.wheels) {
@@ -352,8 +389,10 @@ const GAME_TO_LOBBY = [
     }
     if (failures.length) throw new Error(failures.join("; "));
     // One owned proxy for the engine's lifetime.
+    const importsFrom = epochMs();
     const open = pyodide.runPython("from bridge.browser.engine import open_bridge\nopen_bridge");
-    return { pyodide, open };
+    phase("imports", importsFrom);
+    return { pyodide, open, timeline: bootTimeline(start, phases) };
   }
 
   // ---------------------------------------------------------------- engine
@@ -429,7 +468,7 @@ const GAME_TO_LOBBY = [
           toPage([ENGINE.BOOT_FAILED, 0, failed], null);
           return;
         }
-        toPage([ENGINE.BOOTED, 0, performance.now() - t0], null);
+        toPage([ENGINE.BOOTED, 0, performance.now() - t0, python.timeline], null);
         for (const [data, ports] of waiting.splice(0)) receive(data, ports);
       },
       get python() { return python; },
@@ -693,7 +732,7 @@ const GAME_TO_LOBBY = [
   const script = document.currentScript;
   const scriptUrl = script && script.src ? script.src : null;
   const scriptAssets = script && script.dataset ? script.dataset.assetsUrl : undefined;
-  const bootInfo = { runtime: null, startedMs: null, readyMs: null, error: null };
+  const bootInfo = { runtime: null, startedMs: null, readyMs: null, error: null, timeline: null };
   const runtimes = {};
   const BOOT_TIMEOUT_MS = 60000;
 
@@ -730,6 +769,7 @@ const GAME_TO_LOBBY = [
       if (op === ENGINE.BOOTED) {
         bootState = "up";
         bootInfo.readyMs = performance.now() - bootInfo.startedMs;
+        bootInfo.timeline = msg[3] || null;
         settle.resolve();
       } else if (op === ENGINE.BOOT_FAILED) {
         fail(String(msg[2]));
@@ -992,6 +1032,10 @@ const GAME_TO_LOBBY = [
       const counters = Object.assign(this._page.counters(), { handler_errors: this._handlerErrors });
       return this._query("stats", JSON.stringify(counters)).then((stats) => {
         stats.boot_ms = bootInfo.readyMs;
+        // The page's start of the runtime and the engine's phases and fetches (epoch ms).
+        stats.boot = bootInfo.timeline && Object.assign({
+          page_start_ms: performance.timeOrigin + bootInfo.startedMs,
+        }, bootInfo.timeline);
         stats.runtime = this._runtime.kind;
         return stats;
       });
