@@ -1,11 +1,8 @@
-"""Pure glue between a ``Channel`` and an application: handlers, requests, status.
+"""Pure glue between a ``Channel`` and an application: effects, requests, status.
 
 The browser adapter only moves bytes; everything that can be decided without a
 browser lives here so it runs (and is tested) under CPython:
 
-* ``Dispatcher`` keeps the application's handlers (per type, any, journal,
-  status); a handler that raises, or an async handler whose task fails, is
-  reported and counted, never propagated into the bridge.
 * ``Driver`` owns a ``Channel`` and carries out its effects in order through
   an ``IO`` object (the adapter, or a fake in tests). Effects are queued and
   drained by one loop, so a handler that sends from inside a delivery cannot
@@ -14,16 +11,11 @@ browser lives here so it runs (and is tested) under CPython:
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import inspect
 import time
 from collections import deque
-from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
-from . import __version__
 from .core.channel import Channel, State
 from .core.effects import (
     AdoptPort,
@@ -39,169 +31,28 @@ from .core.effects import (
     RequestDone,
     RequestFailed,
     SendFailed,
+    Superseded,
     Transport,
 )
-from .core.errors import ChannelClosedError, HandshakeTimeout, ProtocolError
-from .core.journal import JournalEntry, entry_for
-from .core.messages import BY_TYPE, Message
-
-Handler = Callable[[Any], object]
-Unsubscribe = Callable[[], None]
-ErrorReporter = Callable[[str, BaseException], None]
-RequestCallback = Callable[[Message | None, ProtocolError | None], None]
-FailureCallback = Callable[[ProtocolError], None]
-
-
-@dataclass(frozen=True, slots=True)
-class StatusEvent:
-    """A status change: ``handshaking``, ``connected``, ``error`` or ``closed``.
-
-    ``error`` with ``code="timeout"``: a lobby's handshake timeout passed with no game
-    connected; the bridge keeps listening and still connects if the game speaks later.
-    ``code`` is None on every other status.
-    """
-
-    status: str
-    mode: str | None = None  # "bridge" | "compat" once connected
-    reason: str = ""
-    code: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "mode": self.mode, "reason": self.reason, "code": self.code}
-
-
-def type_key(key: str | type[Message]) -> str:
-    """The wire type name for ``on()``: a catalog class or its type name."""
-    if isinstance(key, type) and issubclass(key, Message):
-        name = key.type_name()
-    elif isinstance(key, str):
-        name = key
-    else:
-        raise TypeError(f"expected a message class or type name, got {key!r}")
-    if name not in BY_TYPE:
-        raise ValueError(f"unknown message type {name!r}")
-    return name
-
-
-def _print_error(where: str, exc: BaseException) -> None:
-    print(f"hizi-bridge: {where}: {type(exc).__name__}: {exc}")
-
-
-def merge_counters(stats: dict[str, Any], counters: Mapping[str, Any]) -> dict[str, Any]:
-    """Fold what the JavaScript halves counted into a ``stats()`` dict (Python formats it).
-
-    ``counters`` (from ``hizi-bridge.js``): ``early_replayed`` / ``early_overflow`` (the early
-    buffer), ``fast_rejected`` (repeats of a (reason, origin) the page already reported: it
-    counts them without crossing; ``rejected`` and ``rejected_total`` then hold every
-    rejection, ``rejected_fast`` the part counted on the page), ``target_origins``,
-    ``page_io_errors`` / ``engine_io_errors`` (posts that failed) and ``handler_errors`` (the
-    page's handlers that threw).
-    """
-    fast = {str(k): int(v) for k, v in dict(counters.get("fast_rejected") or {}).items()}
-    rejected = dict(stats.get("rejected", {}))
-    for reason, n in fast.items():
-        if n:
-            rejected[reason] = rejected.get(reason, 0) + n
-    stats["rejected"] = rejected
-    stats["rejected_total"] = int(stats.get("rejected_total", 0)) + sum(fast.values())
-    stats["rejected_fast"] = fast
-    stats["early_replayed"] = int(counters.get("early_replayed") or 0)
-    stats["early_overflow"] = int(counters.get("early_overflow") or 0)
-    stats["target_origins"] = list(counters.get("target_origins") or [])
-    stats["io_errors"] = (
-        int(stats.get("io_errors", 0))
-        + int(counters.get("page_io_errors") or 0)
-        + int(counters.get("engine_io_errors") or 0)
-    )
-    stats["handler_errors"] = int(stats.get("handler_errors", 0)) + int(
-        counters.get("handler_errors") or 0
-    )
-    return stats
-
-
-class Dispatcher:
-    """Handler registry. Every handler is isolated: its errors are counted, not raised."""
-
-    def __init__(self, report: ErrorReporter = _print_error) -> None:
-        self._report = report
-        self._by_type: dict[str, list[Handler]] = {}
-        self._any: list[Handler] = []
-        self._journal: list[Handler] = []
-        self._status: list[Handler] = []
-        self._tasks: set[asyncio.Future[Any]] = set()  # keeps async handlers from being GC'd
-        self.handler_errors = 0
-
-    def on(self, key: str | type[Message], handler: Handler) -> Unsubscribe:
-        return self._add(self._by_type.setdefault(type_key(key), []), handler)
-
-    def on_any(self, handler: Handler) -> Unsubscribe:
-        return self._add(self._any, handler)
-
-    def on_journal(self, handler: Handler) -> Unsubscribe:
-        return self._add(self._journal, handler)
-
-    def on_status(self, handler: Handler) -> Unsubscribe:
-        return self._add(self._status, handler)
-
-    @property
-    def wants_journal(self) -> bool:
-        return bool(self._journal)
-
-    def message(self, message: Message) -> None:
-        for handler in (*self._by_type.get(message.type, ()), *self._any):
-            self._call(handler, message, f"handler for {message.type!r}")
-
-    def journal(self, entry: JournalEntry) -> None:
-        for handler in tuple(self._journal):
-            self._call(handler, entry, "journal handler")
-
-    def status(self, event: StatusEvent) -> None:
-        for handler in tuple(self._status):
-            self._call(handler, event, "status handler")
-
-    def clear(self) -> None:
-        self._by_type.clear()
-        self._any.clear()
-        self._journal.clear()
-        self._status.clear()
-
-    def _add(self, handlers: list[Any], handler: Callable[..., object]) -> Unsubscribe:
-        if not callable(handler):
-            raise TypeError(f"handler must be callable, got {handler!r}")
-        handlers.append(handler)
-
-        def unsubscribe() -> None:
-            # Remove this registration only (the same function may be registered twice).
-            for i, h in enumerate(handlers):
-                if h is handler:
-                    del handlers[i]
-                    return
-
-        return unsubscribe
-
-    def _call(self, handler: Handler, arg: object, where: str) -> None:
-        try:
-            result = handler(arg)
-            if result is not None and inspect.isawaitable(result):
-                self._watch(result, where)
-        except Exception as exc:
-            self._fail(where, exc)
-
-    def _watch(self, awaitable: Awaitable[Any], where: str) -> None:
-        task = asyncio.ensure_future(awaitable)
-        self._tasks.add(task)
-
-        def done(fut: asyncio.Future[Any]) -> None:
-            self._tasks.discard(fut)
-            if not fut.cancelled() and (exc := fut.exception()) is not None:
-                self._fail(where, exc)
-
-        task.add_done_callback(done)
-
-    def _fail(self, where: str, exc: BaseException) -> None:
-        self.handler_errors += 1
-        with contextlib.suppress(Exception):  # a broken reporter must not break the bridge
-            self._report(where, exc)
+from .core.errors import (
+    ChannelClosedError,
+    HandshakeTimeout,
+    OriginRejected,
+    ProtocolError,
+    RemoteProtocolError,
+    SourceRejected,
+)
+from .core.journal import entry_for
+from .core.messages import Message
+from .counters import bridge_stats
+from .dispatcher import (
+    Dispatcher,
+    ErrorReporter,
+    FailureCallback,
+    RequestCallback,
+    StatusEvent,
+    print_error,
+)
 
 
 class IO(Protocol):
@@ -244,7 +95,7 @@ class Driver:
         io: IO,
         *,
         dispatcher: Dispatcher | None = None,
-        report: ErrorReporter = _print_error,
+        report: ErrorReporter = print_error,
         wall_ms: Callable[[], float] = lambda: time.time() * 1000,
     ) -> None:
         self.channel = channel
@@ -261,6 +112,7 @@ class Driver:
         self.status = "idle"
         self.mode: str | None = None
         self.counters: dict[str, int] = {"io_errors": 0, "internal_errors": 0}
+        self.refusals: dict[str, int] = {}  # the page side's refusals, by reason (see refused)
         self._connected_waiters: list[tuple[Callable[[], None], FailureCallback | None]] = []
         self._failure: ProtocolError | None = None  # why status is "error", if it is
         self._ticker: Ticker | None = None
@@ -285,6 +137,23 @@ class Driver:
 
     def receive(self, inbound: Inbound) -> None:
         self._run(self.channel.receive(inbound))
+
+    def refused(self, reason: str, origin: str) -> None:
+        """The page side refused a window event: ``reason`` ``"origin"`` (not on the allow-list;
+        the channel's ``OriginPolicy`` says why) or ``"source"`` (an allowed origin, from a
+        window other than the paired one). Counted under ``stats()["rejected"]`` and journaled
+        like a rejection of the channel's own; nothing else happens (the page decided)."""
+        if self.status == "closed":
+            return
+        if reason == "source":
+            error: RemoteProtocolError = SourceRejected(
+                "right origin, but event.source is not the paired window"
+            )
+        else:
+            error = OriginRejected(self.channel.policy.check(origin).reason)
+        key = "source" if reason == "source" else "origin"
+        self.refusals[key] = self.refusals.get(key, 0) + 1
+        self._run([Rejected(error, origin)])
 
     def receive_port(self, text: str) -> None:
         """A text off the MessagePort (``receive`` without building an ``Inbound``)."""
@@ -330,6 +199,11 @@ class Driver:
                 self.counters["internal_errors"] += 1
                 self._report("the ticker", exc)
             self._reschedule()
+
+    @property
+    def ticker(self) -> Ticker | None:
+        """What besides the channel uses the timer (``set_ticker``), if anything."""
+        return self._ticker
 
     def set_ticker(self, ticker: Ticker | None) -> None:
         """Fold ``ticker``'s deadline into the timer (None: stop); re-arms now."""
@@ -379,19 +253,10 @@ class Driver:
         else:
             self._connected_waiters.append((callback, on_failed))
 
-    def stats(self) -> dict[str, Any]:
-        out = self.channel.stats.to_dict()
-        out.update(self.counters)
-        out["handler_errors"] = self.dispatcher.handler_errors
-        out["pending_requests"] = self.channel.pending_requests
-        out["status"] = self.status
-        out["mode"] = self.mode
-        # Which hizi-bridge this is, the protocol versions it offers in a handshake and the one
-        # the handshake chose (None before it, and with a plain Appendix A peer).
-        out["package_version"] = __version__
-        out["protocol_versions"] = list(self.channel.config.versions)
-        out["protocol_version"] = self.channel.version
-        return out
+    def stats(self, page: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """Every counter of the bridge (``bridge.counters.bridge_stats``: the one place they
+        are assembled), with ``page``: what the JavaScript halves tallied themselves."""
+        return bridge_stats(self, page or {})
 
     # ----------------------------------------------------------------- effects
 
@@ -437,13 +302,7 @@ class Driver:
         armed = self._armed
         answered, self._answered = self._answered, False
         ticker = self._ticker
-        if (
-            armed is None
-            and ticker is None
-            and not channel._pending
-            and channel._handshake_deadline is None
-            and channel._confirm_deadline is None
-        ):
+        if armed is None and ticker is None and not channel.has_timers:
             return  # nothing armed, nothing due: the usual case on a game's side
         deadline = channel.next_deadline()
         if ticker is not None:
@@ -461,11 +320,11 @@ class Driver:
         self._lingering = False
         if armed is None or deadline < armed:
             self._armed = deadline
-            delay = (deadline - self.channel._clock()) * 1000
+            delay = (deadline - self.channel.now()) * 1000
             self.io.schedule(max(0.0, delay) + 1)  # +1 ms: never fire just before the deadline
 
     def _apply(self, effect: Effect) -> None:
-        journal = self.dispatcher._journal  # entries are built only while someone listens
+        journal = self.dispatcher.wants_journal  # entries are built only while someone listens
         if isinstance(effect, Post):
             if effect.via is Transport.PORT:
                 self.io.post_port(effect.text)
@@ -501,6 +360,10 @@ class Driver:
             # The peer left (bye, or its page went away); we wait for the next one.
             self._failure = None
             self._set_status(StatusEvent("handshaking", None, effect.reason))
+        elif isinstance(effect, Superseded):
+            # A newer bridge on the iframe has the game: this one is closed for good.
+            self._set_status(StatusEvent("closed", self.mode, effect.reason, "superseded"))
+            self._fail_waiters(ChannelClosedError(f"the bridge is closed: {effect.reason}"))
         elif isinstance(effect, HandshakeTimedOut):
             self._failure = HandshakeTimeout(effect.reason)
             self._set_status(StatusEvent("error", None, effect.reason, "timeout"))
@@ -513,7 +376,7 @@ class Driver:
                 try:
                     on_failed(error)
                 except Exception as exc:
-                    self.dispatcher._fail("connected() callback", exc)
+                    self.dispatcher.fail("connected() callback", exc)
 
     def _finish(
         self, request_id: int, response: Message | None, error: ProtocolError | None
@@ -524,7 +387,7 @@ class Driver:
         try:
             callback(response, error)
         except Exception as exc:
-            self.dispatcher._fail("request callback", exc)
+            self.dispatcher.fail("request callback", exc)
 
     def _journal(self, effect: Effect) -> None:
         entry = entry_for(effect, self._wall_ms())

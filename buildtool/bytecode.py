@@ -80,7 +80,11 @@ RUNTIME_DROP: dict[str, tuple[str, ...]] = {
     OWN_PROJECT: (
         "bridge/inspect/",  # the CLI inspector
         "bridge/contract.py",  # writes the schema and the .d.ts (a build-time tool)
-        "bridge/contract_docs.py",
+        "bridge/contract_docs.py",  # the contract's generators, build-time tools too
+        "bridge/boundary_js.py",
+        "bridge/helpers_gen.py",
+        "bridge/jsbuild.py",
+        "bridge/js/",  # the sources hizi-bridge.js is joined from
         "bridge/schema/",
         "bridge/static/",  # hizi-bridge.js and the worker are served beside the runtime
         "bridge/py.typed",

@@ -1,11 +1,12 @@
 """The Python half of the engine kit: events in, outbox pieces out (``bridge.boundary``).
 
 The JavaScript engine kit (in ``hizi-bridge.js``) owns the MessagePort and the timer and calls
-Python once per event with primitives only (JSON text, origin, flags); the page side has
-already checked the window event's origin against the allow-list and its ``event.source``
-against the paired window. Python answers each call with an *outbox*: every post, timer
-change, port change and emit, in order, as one string the kit carries out. Nothing here
-touches the DOM, so the whole adapter runs (and is tested) under CPython with a stand-in kit.
+Python once per event with primitives only (JSON text, origin, flags), as ``handle(code,
+*fields)`` with the fields ``bridge.boundary`` declares for that op; the page side has already
+checked the window event's origin against the allow-list and its ``event.source`` against the
+paired window. Python answers each call with an *outbox*: every post, timer change, port
+change and emit, in order, as one string the kit carries out. Nothing here touches the DOM,
+so the whole adapter runs (and is tested) under CPython with a stand-in kit.
 
 Inbound values arrive as JSON text (``JSON.stringify`` by the kit's strict encoder), never
 converted with ``to_py``: that is cheaper, avoids ``jsnull``, and a value JSON would change
@@ -18,13 +19,31 @@ after an ``await``) is handed to the kit's ``run`` at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-from ..boundary import FIELD, SEPARATOR, PageOp, Piece
+from ..boundary import BY_PAGE_CODE, FIELD, KIT_OPS, SEPARATOR, code_of
 from ..core.effects import Inbound, Transport
 from ..hub import Driver
 
 BATCH_VERSION = 2  # the protocol version from which a port frame may be an array of texts
+
+_PORT_BATCHED = code_of("port_batched")
+_PORT = code_of("port")
+_TIMER = code_of("timer")
+_ADOPT_PORT = code_of("adopt_port")
+_CLOSE_PORT = code_of("close_port")
+_WINDOW = code_of("window")
+
+# The ops this adapter answers (the rest are the JS API engine's, bridge.browser.engine).
+EVENT_OPS = frozenset({"start", "window", "refused", "load", "removed"} | {o.name for o in KIT_OPS})
+
+
+def handlers(target: object, names: frozenset[str]) -> dict[int, Callable[..., None]]:
+    """``{code: target.on_<name>}`` for the declared ops in ``names`` (see bridge.boundary)."""
+    return {
+        code: getattr(target, f"on_{o.name}") for code, o in BY_PAGE_CODE.items() if o.name in names
+    }
 
 
 class BrowserAdapter:
@@ -38,10 +57,15 @@ class BrowserAdapter:
         self._run: Any = kit.run  # looked up once: each JsProxy attribute access costs
         self._out: list[str] | None = None  # the outbox, while collecting (see begin)
         self._event_has_port = False
-        self._closed = False
+        self._events = handlers(self, EVENT_OPS)
 
     def attach(self, driver: Driver) -> None:
         self._driver = driver
+
+    @property
+    def closed(self) -> bool:
+        """The bridge is closed (the driver's status says so; nothing more is carried out)."""
+        return self._driver is None or self._driver.status == "closed"
 
     # ------------------------------------------------------------------ outbox
 
@@ -64,79 +88,89 @@ class BrowserAdapter:
         out = self._out
         if out is not None:
             out.append(piece)
-        elif not self._closed:
+        elif not self.closed:
             self._run(piece)
 
     # ------------------------------------------------------------------ IO (hub.IO)
 
     def post_window(self, text: str, target_origin: str, transfer_port: bool) -> None:
         flag = "1" if transfer_port else "0"
-        self.emit(f"{Piece.WINDOW.value}{flag}{target_origin}{FIELD}{text}")
+        self.emit(f"{_WINDOW}{flag}{target_origin}{FIELD}{text}")
 
     def post_port(self, text: str) -> None:
         # Coalesced per task only when the peer reads batches (protocol version 2).
         driver = self._driver
         batch = driver is not None and (driver.channel.version or 0) >= BATCH_VERSION
-        self.emit(("P" if batch else "p") + text)
+        self.emit((_PORT_BATCHED if batch else _PORT) + text)
 
     def adopt_port(self) -> bool:
         if not self._event_has_port:
             return False
-        self.emit(Piece.ADOPT_PORT.value)
+        self.emit(_ADOPT_PORT)
         return True
 
     def close_port(self) -> None:
-        self.emit(Piece.CLOSE_PORT.value)
+        self.emit(_CLOSE_PORT)
 
     def schedule(self, delay_ms: float | None) -> None:
-        if self._closed:
-            return
-        self.emit(f"T{-1 if delay_ms is None else delay_ms}")
+        if self._driver is not None and self._driver.status != "closed":
+            self.emit(f"{_TIMER}{-1 if delay_ms is None else delay_ms}")
 
     # ------------------------------------------------------------------ events
 
-    def on_event(self, op: int, a: Any = None, b: Any = None, c: Any = None, d: Any = None) -> str:
-        """One event from the kit (``PageOp``: START, WINDOW, REJECTED, LOAD, PORT, BATCH,
-        TIMER, PORT_CLOSED); returns the outbox. Never raises into the DOM listener."""
+    def on_event(self, op: int, *fields: Any) -> str:
+        """One event from the kit (a page or kit op of ``bridge.boundary``, with its declared
+        fields); returns the outbox. Never raises into the DOM listener."""
         driver = self._driver
-        if driver is None or self._closed:
+        handler = self._events.get(op)
+        if driver is None or handler is None or self.closed:
             return ""
         began = self.begin()
         try:
-            if op == PageOp.PORT:
-                driver.receive_port(a)
-            elif op == PageOp.BATCH:  # texts of a coalesced port frame, framed by U+0000
-                driver.receive_batch(
-                    [Inbound(t, "", False, Transport.PORT) for t in str(a).split(SEPARATOR)]
-                )
-            elif op == PageOp.WINDOW:  # origin and source were checked on the page
-                self._event_has_port = bool(d)
-                try:
-                    driver.receive(Inbound(a, str(c), True, Transport.WINDOW, bool(b), bool(d)))
-                finally:
-                    self._event_has_port = False
-            elif op == PageOp.REJECTED:
-                # The first of its (reason, origin): the channel counts and journals it.
-                # An allowed origin from the wrong window is a "source" rejection there.
-                reason, origin = str(a), str(b)
-                driver.receive(Inbound("", origin, reason != "source", Transport.WINDOW))
-            elif op == PageOp.TIMER:
-                driver.poll()
-            elif op == PageOp.LOAD:
-                driver.peer_loaded()
-            elif op == PageOp.PORT_CLOSED:
-                driver.port_closed()
-            elif op == PageOp.REMOVED:
-                driver.peer_removed()
-            elif op == PageOp.START:
-                driver.start(announce=bool(a))
+            handler(*fields)
         except Exception as exc:  # never let an exception escape into the DOM listener
             driver.counters["internal_errors"] += 1
             console_error(f"hizi-bridge: internal error: {type(exc).__name__}: {exc}")
         return self.end(began)
 
-    def close(self) -> None:
-        self._closed = True
+    def on_start(self, peer_loaded: bool) -> None:
+        self._attached().start(announce=bool(peer_loaded))
+
+    def on_window(self, text: str, encoded: bool, origin: str, has_port: bool) -> None:
+        # Origin and source were checked on the page (and the origin is checked again here).
+        self._event_has_port = bool(has_port)
+        inbound = Inbound(text, str(origin), True, Transport.WINDOW, bool(encoded), bool(has_port))
+        try:
+            self._attached().receive(inbound)
+        finally:
+            self._event_has_port = False
+
+    def on_refused(self, reason: str, origin: str) -> None:
+        self._attached().refused(str(reason), str(origin))
+
+    def on_load(self) -> None:
+        self._attached().peer_loaded()
+
+    def on_removed(self) -> None:
+        self._attached().peer_removed()
+
+    def on_port(self, text: str, encoded: bool) -> None:
+        self._attached().receive_port(str(text))
+
+    def on_batch(self, texts: str) -> None:
+        # The texts of a coalesced port frame, framed by U+0000.
+        inbounds = [Inbound(t, "", False, Transport.PORT) for t in str(texts).split(SEPARATOR)]
+        self._attached().receive_batch(inbounds)
+
+    def on_timer(self) -> None:
+        self._attached().poll()
+
+    def on_port_closed(self) -> None:
+        self._attached().port_closed()
+
+    def _attached(self) -> Driver:
+        assert self._driver is not None  # on_event calls these only once attached
+        return self._driver
 
 
 def console_error(text: str) -> None:

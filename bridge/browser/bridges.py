@@ -16,14 +16,15 @@ from typing import Any, overload
 
 from ..compliance import Action, GameSettings
 from ..compliance.launch import LaunchError, UntrustedLobby, trusted_lobby
-from ..core import messages as m
 from ..core.channel import Channel, ChannelConfig
 from ..core.dialects import Dialect
 from ..core.errors import InvalidConfig, InvalidOutboundMessage
 from ..core.messages import Message, Role
 from ..core.wire import build
-from ..hub import Dispatcher, Driver, Handler, Unsubscribe, merge_counters
+from ..dispatcher import Dispatcher, Handler, Unsubscribe
+from ..hub import Driver
 from .adapter import BrowserAdapter, console_error
+from .helpers import GameHelpers, LobbyHelpers
 from .supervision import ComplianceOptions, Supervision
 
 _NO_DATA: Any = object()
@@ -70,6 +71,7 @@ class _Bridge:
             **extra,
         )
         self._channel = Channel(config)
+        self._closed = False
         self._proxy: Any = None
         if kit is None:
             # A PyScript page: both JavaScript halves here, calling this bridge directly.
@@ -97,10 +99,8 @@ class _Bridge:
         if self._proxy is not None:
             self._kit.start(json.dumps(self.policy()))
 
-    def _on_kit_event(
-        self, op: int, a: Any = None, b: Any = None, c: Any = None, d: Any = None
-    ) -> str:
-        return self._adapter.on_event(op, a, b, c, d)
+    def _on_kit_event(self, op: int, *fields: Any) -> str:
+        return self._adapter.on_event(op, *fields)
 
     def policy(self) -> dict[str, Any]:
         """What the page side checks before Python: ``{"allowed": [exact origins],
@@ -202,13 +202,10 @@ class _Bridge:
     def session(self) -> str:
         return self._channel.session
 
-    def protocol_stats(self) -> dict[str, Any]:
-        """The protocol's counters alone (the JS API's engine folds in the page's)."""
-        return self._driver.stats()
-
     def stats(self) -> dict[str, Any]:
-        """Counters: accepted, rejected by reason, requests, early buffer, target origins."""
-        return merge_counters(self._driver.stats(), json.loads(str(self._kit.counters())))
+        """Counters: accepted, rejected by reason, requests, early buffer, target origins
+        (``hub.Driver.stats``, with the JavaScript halves' own tallies)."""
+        return self._driver.stats(json.loads(str(self._kit.counters())))
 
     def live_resources(self) -> dict[str, int]:
         """Listeners, timers and proxies still held; all zero after ``close()``."""
@@ -218,225 +215,20 @@ class _Bridge:
 
     def close(self, reason: str = "closed") -> None:
         """Say bye (bridge mode), fail pending requests, remove listeners and proxies."""
-        if self._driver.status == "closed":
+        if self._closed:  # (status may say "closed" already: a newer bridge took over)
             return
+        self._closed = True
         began = self._adapter.begin()
         try:
             self._driver.close(reason)
         finally:
             out = self._adapter.end(began)  # "" inside the engine's call: its outbox has it
-            self._adapter.close()
             if out:
                 self._kit.run(out)  # the bye and what came before it
             if self._proxy is not None:  # a PyScript page: tear the JavaScript halves down
                 self._kit.close()
                 self._proxy.destroy()
                 self._proxy = None
-
-
-# ----------------------------------------------------------------- named helpers
-#
-# The rule for request-like messages (one rule, every request): a helper whose message has a
-# reply (``pause`` -> ``gamePaused``, ``resume`` -> ``gameResumed``, ``realityCheck`` ->
-# ``realityCheckAnswer``, ``close`` -> ``gameClosed``) sends it as a request and returns the
-# future of the reply. The message goes out at once either way; awaiting the future is how
-# to wait for the game. A plain Appendix A game never answers, so the future then fails with
-# ``RequestTimeout``; its failure is marked retrieved, so dropping the future is safe.
-# Every other helper sends and returns None. Invalid data raises InvalidOutboundMessage at
-# the call.
-
-
-def _quiet(future: asyncio.Future[Message]) -> asyncio.Future[Message]:
-    def retrieved(done: asyncio.Future[Message]) -> None:
-        if not done.cancelled():
-            done.exception()  # marks it retrieved: no "exception never retrieved" log
-
-    future.add_done_callback(retrieved)
-    return future
-
-
-class _Sends:
-    """What the helpers need; ``_Bridge`` provides both (``send`` / ``request`` of a model)."""
-
-    def _post(self, message: Message) -> None:
-        raise NotImplementedError
-
-    def _ask(self, message: Message, timeout_ms: float | None) -> asyncio.Future[Message]:
-        raise NotImplementedError
-
-
-class LobbyHelpers(_Sends):
-    """``bridge.pause()``, ``bridge.turbo(True)``, ...: one per lobby -> game message.
-
-    Money in the currency's major unit; requests follow the rule above.
-    """
-
-    def spin(self) -> None:
-        self._post(m.Spin())
-
-    def stop(self) -> None:
-        self._post(m.Stop())
-
-    def clear_cookies(self) -> None:
-        self._post(m.ClearCookies())
-
-    def stop_autoplay(self) -> None:
-        self._post(m.StopAutoplay())
-
-    def reload(self) -> None:
-        self._post(m.Reload())
-
-    def pause(self, *, timeout_ms: float | None = None) -> asyncio.Future[Message]:
-        """Request; resolves to ``gamePaused``."""
-        return _quiet(self._ask(m.Pause(), timeout_ms))
-
-    def resume(self, *, timeout_ms: float | None = None) -> asyncio.Future[Message]:
-        """Request; resolves to ``gameResumed``."""
-        return _quiet(self._ask(m.Resume(), timeout_ms))
-
-    def stake_up(self) -> None:
-        self._post(m.StakeUp())
-
-    def stake_down(self) -> None:
-        self._post(m.StakeDown())
-
-    def turbo(self, on: bool) -> None:
-        self._post(m.Turbo(data=on))
-
-    def set_audio(self, on: bool) -> None:
-        """``True``: sound on (our reading of Appendix A's ``setAudio``)."""
-        self._post(m.SetAudio(data=on))
-
-    def update_balance(self) -> None:
-        self._post(m.UpdateBalance())
-
-    def show_help(self) -> None:
-        self._post(m.ShowHelp())
-
-    def reality_check(
-        self, data: m.RealityCheckData, *, timeout_ms: float | None = None
-    ) -> asyncio.Future[Message]:
-        """Request; resolves to ``realityCheckAnswer``."""
-        return _quiet(self._ask(m.RealityCheck(data=data), timeout_ms))
-
-    def close_game(
-        self, reason: str | None = None, *, timeout_ms: float | None = None
-    ) -> asyncio.Future[Message]:
-        """Request ``close``; resolves to ``gameClosed``."""
-        return _quiet(self._ask(m.Close(data=m.CloseData(reason=reason)), timeout_ms))
-
-    def toggle_audio(self) -> None:
-        self._post(m.ToggleAudio())
-
-    def toggle_turbo(self) -> None:
-        self._post(m.ToggleTurbo())
-
-    def set_stake(self, stake: float) -> None:
-        self._post(m.SetStake(data=m.SetStakeData(stake=stake)))
-
-    def hide_help(self) -> None:
-        self._post(m.HideHelp())
-
-    def show_autoplay(self) -> None:
-        self._post(m.ShowAutoplay())
-
-    def show_error(self, message: str, *, can_continue: bool) -> None:
-        self._post(m.ShowError(data=m.ShowErrorData(message=message, can_continue=can_continue)))
-
-    def continue_play(self) -> None:
-        """``continue`` (a Python keyword, hence the name)."""
-        self._post(m.Continue())
-
-    def free_rounds(self, data: m.FreeRoundsData) -> None:
-        self._post(m.FreeRounds(data=data))
-
-    def promo_info(self, data: m.PromoInfoData) -> None:
-        self._post(m.PromoInfo(data=data))
-
-
-class GameHelpers(_Sends):
-    """``game.round_started(balance)``, ``game.paused()``, ...: one per game -> lobby message.
-
-    Money in the currency's major unit. Replies (``paused``, ``resumed``, ``closed``,
-    ``reality_check_answer``) are matched to the request they answer automatically.
-    """
-
-    def app_frame_ready(self) -> None:
-        self._post(m.OnAppFrameReady())
-
-    def game_data_loaded(self) -> None:
-        self._post(m.GameDataLoaded())
-
-    def game_ready(self) -> None:
-        self._post(m.GameReady())
-
-    def load_progress(self, percent: float) -> None:
-        self._post(m.LoadProgress(data=m.LoadProgressData(percent=percent)))
-
-    def round_started(self, balance: float) -> None:
-        """``balance``: after the stake was taken."""
-        self._post(m.RoundStarted(data=balance))
-
-    def round_ended(
-        self, *, stake: float | None = None, win: float | None = None, balance: float | None = None
-    ) -> None:
-        """The extension fields are optional; give them and a lobby's figures are exact."""
-        if stake is None and win is None and balance is None:
-            self._post(m.RoundEnded())
-        else:
-            data = m.RoundEndedData(stake=stake, win=win, balance=balance)
-            self._post(m.RoundEnded(data=data))
-
-    def balance(self, balance: float) -> None:
-        self._post(m.Balance(data=balance))
-
-    def audio_toggle(self, muted: bool) -> None:
-        self._post(m.AudioToggle(data=muted))
-
-    def cashier(self) -> None:
-        self._post(m.Cashier())
-
-    def error(self, code: m.ErrorCode | str, message: str, *, fatal: bool) -> None:
-        self._post(
-            m.GameError(data=m.ErrorData(code=m.ErrorCode(code), message=message, fatal=fatal))
-        )
-
-    def player_activity(self, action: str | None = None) -> None:
-        self._post(m.PlayerActivity(data=m.PlayerActivityData(action=action)))
-
-    def close_request(self) -> None:
-        self._post(m.CloseRequest())
-
-    def history_request(self) -> None:
-        self._post(m.HistoryRequest())
-
-    def autoplay_started(self, rounds: int | None = None) -> None:
-        self._post(m.AutoplayStarted(data=m.AutoplayStartedData(rounds=rounds)))
-
-    def autoplay_stopped(self, reason: str | None = None) -> None:
-        self._post(m.AutoplayStopped(data=m.AutoplayStoppedData(reason=reason)))
-
-    def paused(self) -> None:
-        self._post(m.GamePaused())
-
-    def resumed(self) -> None:
-        self._post(m.GameResumed())
-
-    def closed(self) -> None:
-        self._post(m.GameClosed())
-
-    def reality_check_answer(self, choice: m.RealityCheckChoice | str) -> None:
-        choice = m.RealityCheckChoice(choice)
-        self._post(m.RealityCheckAnswer(data=m.RealityCheckAnswerData(choice=choice)))
-
-    def stake_changed(self, stake: float, currency: str | None = None) -> None:
-        self._post(m.StakeChanged(data=m.StakeChangedData(stake=stake, currency=currency)))
-
-    def free_rounds_finished(
-        self, won: float, *, rounds: int | None = None, currency: str | None = None
-    ) -> None:
-        data = m.FreeRoundsFinishedData(won=won, rounds=rounds, currency=currency)
-        self._post(m.FreeRoundsFinished(data=data))
 
 
 class LobbyBridge(_Bridge, LobbyHelpers):
@@ -488,7 +280,7 @@ class LobbyBridge(_Bridge, LobbyHelpers):
 
     def _on_compliance(self, action: Action) -> None:
         for handler in list(self._compliance_handlers):
-            self._driver.dispatcher._call(handler, action, "compliance handler")
+            self._driver.dispatcher.call(handler, action, "compliance handler")
 
     def __init__(
         self,

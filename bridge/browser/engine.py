@@ -2,13 +2,13 @@
 
 ``hizi-bridge.js`` starts the engine (in a Web Worker by default) and calls ``open_bridge``
 for each ``HiziBridge.lobby()`` / ``game()``; every later event of that bridge reaches its
-handle as ``handle(op, a, b, c, d)`` with the ``PageOp`` arguments of ``bridge.boundary`` and
+handle as ``handle(code, *fields)``, the fields ``bridge.boundary`` declares for that op, and
 returns an outbox. Only strings, numbers and booleans cross, so no proxy is made per call.
 
 JavaScript owns the handlers and the promises (keyed by the page's ``key``); this module owns
-the protocol side of them: it emits a message only for the types the page subscribed to, a
-reply per request / query / failed send, status changes and, while the page listens, journal
-entries.
+the protocol side of them: every delivered message goes to the page (whose handlers pick
+theirs), a reply per request / query / failed send, status changes and, while the page asks
+for them, journal entries.
 """
 
 from __future__ import annotations
@@ -19,26 +19,23 @@ from typing import Any
 
 from pydantic_core import from_json
 
-from ..boundary import PageOp, Piece
+from ..boundary import code_of
 from ..compliance import Action
 from ..core.errors import ProtocolError
 from ..core.journal import JournalEntry
 from ..core.messages import Message, Role
 from ..core.wire import build, dump_json
-from ..hub import StatusEvent, merge_counters
+from ..dispatcher import StatusEvent
+from .adapter import EVENT_OPS, handlers
 from .bridges import GameBridge, LobbyBridge, _Bridge
 from .supervision import ComplianceConfigError, ComplianceOptions, Supervision, action_to_dict
 
-_APP_OPS = frozenset(
-    {
-        PageOp.SEND,
-        PageOp.REQUEST,
-        PageOp.CLOSE,
-        PageOp.QUERY,
-        PageOp.SUBSCRIBE,
-        PageOp.SUPERVISE,
-    }
-)
+_APP_OPS = frozenset({"send", "request", "close", "query", "supervise", "journal"})
+_REPLY = code_of("reply")
+_MESSAGE = code_of("message")
+_JOURNAL = code_of("journal")
+_COMPLIANCE = code_of("compliance")
+_STATUS = code_of("status")
 
 
 def _error(exc: BaseException) -> dict[str, str]:
@@ -58,25 +55,27 @@ def _error(exc: BaseException) -> dict[str, str]:
 
 def _reply(key: int, *, ok: Any = None, error: BaseException | None = None) -> str:
     if error is not None:
-        return Piece.REPLY.value + json.dumps({"key": key, "error": _error(error)})
-    return Piece.REPLY.value + json.dumps({"key": key, "ok": ok})
+        return _REPLY + json.dumps({"key": key, "error": _error(error)})
+    return _REPLY + json.dumps({"key": key, "ok": ok})
 
 
 class JsHandle:
-    """One bridge as seen from the engine kit."""
+    """One bridge as seen from the engine kit: ``handle(code, *fields)`` -> outbox."""
 
     def __init__(self, bridge: _Bridge) -> None:
         self._bridge = bridge
         self._driver = bridge._driver
         self._adapter = bridge._adapter
         self._dumped: tuple[Message | None, str] = (None, "")  # the last message emitted
-        self._types: frozenset[str] = frozenset()
-        self._all = False
-        self._live = True
         self._unjournal: Callable[[], None] | None = None
         self.supervision: Supervision | None = None
+        self._ops = handlers(self, _APP_OPS)
         bridge.on_any(self._on_message)  # first: the page hears a message before its actions
         bridge.on_status(self._on_status)
+
+    @property
+    def _live(self) -> bool:
+        return self._driver.status != "closed"
 
     def supervise(self, options: ComplianceOptions | None) -> None:
         """Run compliance on this (lobby) bridge with ``options``; None stops it."""
@@ -89,56 +88,52 @@ class JsHandle:
         else:
             self.supervision.configure(options)
 
-    def __call__(self, op: int, a: Any = None, b: Any = None, c: Any = None, d: Any = None) -> str:
-        if op not in _APP_OPS:
-            return self._adapter.on_event(op, a, b, c, d)
+    def __call__(self, op: int, *fields: Any) -> str:
+        handler = self._ops.get(op)
+        if handler is None:
+            return self._adapter.on_event(op, *fields)
         adapter = self._adapter
         began = adapter.begin()
         try:
-            if op == PageOp.SEND:  # the hot path: the data alone as JSON text
-                key = int(a)
-                try:
-                    self._driver.send(build(str(b), from_json(c) if c else None))
-                except Exception as exc:
-                    adapter.emit(_reply(key, error=exc))
-            elif op == PageOp.REQUEST:
-                key = int(a)
-                try:
-                    timeout = None if d is None or float(d) < 0 else float(d)
-                    message = build(str(b), from_json(c) if c else None)
-                    self._driver.request(message, timeout, self._replier(key))
-                except Exception as exc:
-                    adapter.emit(_reply(key, error=exc))
-            elif op == PageOp.QUERY:
-                key = int(a)
-                try:
-                    stats = self._bridge.protocol_stats()
-                    adapter.emit(_reply(key, ok=merge_counters(stats, json.loads(str(c)))))
-                except Exception as exc:
-                    adapter.emit(_reply(key, error=exc))
-            elif op == PageOp.SUPERVISE:
-                key = int(a)
-                try:
-                    if self._bridge.role is not Role.LOBBY:
-                        raise ComplianceConfigError("compliance", "a lobby option only")
-                    self.supervise(ComplianceOptions.parse(str(b)) if b else None)
-                    adapter.emit(_reply(key, ok=None))
-                except Exception as exc:
-                    adapter.emit(_reply(key, error=exc))
-            elif op == PageOp.SUBSCRIBE:
-                types, journal = json.loads(str(a))
-                self._all = "*" in types
-                self._types = frozenset(types)
-                self._set_journal(bool(journal))
-            elif op == PageOp.CLOSE:
-                # The kit answers the close itself, once it has run this outbox.
-                self._bridge.close(str(b or "closed"))
-                self._live = False
+            handler(*fields)
         finally:
             out = adapter.end(began)
         return out
 
-    def _set_journal(self, on: bool) -> None:
+    # ---------------------------------------------------------------- the page's ops
+
+    def on_send(self, key: int, type: str, data_json: str) -> None:
+        # The hot path: the data alone as JSON text; the ack (the engine's) settles a success.
+        try:
+            self._driver.send(build(str(type), from_json(data_json) if data_json else None))
+        except Exception as exc:
+            self._adapter.emit(_reply(int(key), error=exc))
+
+    def on_request(self, key: int, type: str, data_json: str, timeout_ms: float) -> None:
+        try:
+            timeout = None if timeout_ms is None or float(timeout_ms) < 0 else float(timeout_ms)
+            message = build(str(type), from_json(data_json) if data_json else None)
+            self._driver.request(message, timeout, self._replier(int(key)))
+        except Exception as exc:
+            self._adapter.emit(_reply(int(key), error=exc))
+
+    def on_query(self, key: int, what: str, counters_json: str) -> None:
+        try:
+            stats = self._driver.stats(json.loads(str(counters_json)))
+            self._adapter.emit(_reply(int(key), ok=stats))
+        except Exception as exc:
+            self._adapter.emit(_reply(int(key), error=exc))
+
+    def on_supervise(self, key: int, options_json: str) -> None:
+        try:
+            if self._bridge.role is not Role.LOBBY:
+                raise ComplianceConfigError("compliance", "a lobby option only")
+            self.supervise(ComplianceOptions.parse(str(options_json)) if options_json else None)
+            self._adapter.emit(_reply(int(key), ok=None))
+        except Exception as exc:
+            self._adapter.emit(_reply(int(key), error=exc))
+
+    def on_journal(self, on: bool) -> None:
         """Journal entries are built only while the page has journal handlers (they cost
         about as much as the message itself)."""
         if on and self._unjournal is None:
@@ -146,6 +141,12 @@ class JsHandle:
         elif not on and self._unjournal is not None:
             self._unjournal()
             self._unjournal = None
+
+    def on_close(self, key: int, reason: str) -> None:
+        # The kit answers the close itself, once it has run this outbox.
+        self._bridge.close(str(reason or "closed"))
+
+    # ---------------------------------------------------------------- to the page
 
     def _replier(self, key: int) -> Callable[[Message | None, ProtocolError | None], None]:
         def done(response: Message | None, error: ProtocolError | None) -> None:
@@ -155,7 +156,7 @@ class JsHandle:
                 self._adapter.emit(_reply(key, error=error))
             else:
                 ok = "null" if response is None else self._dump(response)
-                self._adapter.emit(f'{Piece.REPLY.value}{{"key":{int(key)},"ok":{ok}}}')
+                self._adapter.emit(f'{_REPLY}{{"key":{int(key)},"ok":{ok}}}')
 
         return done
 
@@ -168,19 +169,22 @@ class JsHandle:
         return text
 
     def _on_message(self, message: Message) -> None:
-        if self._live and (self._all or message.type in self._types):
-            self._adapter.emit(Piece.MESSAGE.value + self._dump(message))
+        if self._live:
+            self._adapter.emit(_MESSAGE + self._dump(message))
 
     def _on_journal(self, entry: JournalEntry) -> None:
         if self._live:
-            self._adapter.emit(Piece.JOURNAL.value + json.dumps(entry.to_dict()))
+            self._adapter.emit(_JOURNAL + json.dumps(entry.to_dict()))
 
     def _on_compliance(self, action: Action) -> None:
         if self._live:
-            self._adapter.emit(Piece.COMPLIANCE.value + json.dumps(action_to_dict(action)))
+            self._adapter.emit(_COMPLIANCE + json.dumps(action_to_dict(action)))
 
     def _on_status(self, event: StatusEvent) -> None:
-        self._adapter.emit(Piece.STATUS.value + json.dumps(event.to_dict()))
+        self._adapter.emit(_STATUS + json.dumps(event.to_dict()))
+
+
+assert not _APP_OPS & EVENT_OPS  # each op has one handler
 
 
 def _positive_ms(cfg: dict[str, Any], key: str) -> float:
@@ -193,11 +197,12 @@ def _positive_ms(cfg: dict[str, Any], key: str) -> float:
 def open_bridge(key: int, role: str, config_json: str, kit: Any) -> JsHandle | str:
     """Create a bridge from ``hizi-bridge.js``'s options (camelCase JSON).
 
-    Returns the handle, after sending the page the OPEN reply ``{allowed, target}`` (the
-    normalised origin allow-list the page checks ``event.origin`` against, and the target
-    origin of our posts) through ``kit``; or, when the options are refused, the outbox with
-    the error reply (code ``invalid_config``, one line; for a ``compliance`` option, with
-    ``field`` naming the refused option or setting). A lobby's ``compliance`` option starts
+    Returns the handle, after sending the page the open reply ``{allowed, wildcards}`` (the
+    normalised exact origins the page checks ``event.origin`` against, and whether wildcard
+    entries exist, whose matches the page lets through for Python to decide) through ``kit``;
+    or, when the options are refused, the outbox with the error reply (code
+    ``invalid_config``, one line; for a ``compliance`` option, with ``field`` naming the
+    refused option or setting). A lobby's ``compliance`` option starts
     supervision (``bridge.browser.supervision``) once the bridge is open.
     """
     try:
@@ -226,7 +231,7 @@ def open_bridge(key: int, role: str, config_json: str, kit: Any) -> JsHandle | s
         if error["code"] != "invalid_config":
             error["code"] = "invalid_config"
             error["message"] = f"hizi-bridge: {error['message']}"
-        return Piece.REPLY.value + json.dumps({"key": key, "error": error})
+        return _REPLY + json.dumps({"key": key, "error": error})
     handle = JsHandle(bridge)
     kit.run(_reply(key, ok=bridge.policy()))
     if compliance is not None:

@@ -46,7 +46,8 @@ from ..compliance import (
 from ..core.errors import ProtocolError
 from ..core.fields import Currency
 from ..core.messages import Close, CloseData, GameReady, Message, RealityCheck
-from ..hub import Driver, StatusEvent
+from ..dispatcher import StatusEvent
+from ..hub import Driver
 
 Report = Callable[[Action], None]
 
@@ -164,7 +165,7 @@ class Supervision:
         self._driver = driver
         self._report = report
         channel = driver.channel
-        self._clock_ms = clock_ms or (lambda: channel._clock() * 1000)
+        self._clock_ms = clock_ms or (lambda: channel.now() * 1000)
         self.options = options
         self.supervisor = options.supervisor(self._clock_ms)
         self.checks_failed = 0
@@ -190,7 +191,7 @@ class Supervision:
         self._stopped = True
         while self._unsubscribes:
             self._unsubscribes.pop()()
-        if self._driver._ticker is self:
+        if self._driver.ticker is self:
             self._driver.set_ticker(None)
 
     # ---------------------------------------------------------------- hub.Ticker

@@ -255,7 +255,8 @@ JS_END = "\n  /* launch:end */"
 
 
 def with_launch_rules(source: str) -> str:
-    """``source`` (hizi-bridge.js) with its ``launch`` block's tables regenerated."""
+    """``source`` (bridge/js/launch.js, a module of hizi-bridge.js) with its ``launch``
+    block's tables regenerated."""
     rules = js_rules()
     settings = rules.pop("settings")
     assert isinstance(settings, dict)

@@ -11,12 +11,12 @@ import json
 from pathlib import Path
 from typing import Any
 
-from bridge.boundary import EngineOp, PageOp
+from bridge.boundary import CODES
 from bridge.core.effects import Inbound, Transport
 from bridge.core.messages import Role
 
+from .fakes import FakeIO, make
 from .node_js import needs_node, run_engine
-from .test_hub import FakeIO, make
 
 
 def connected_lobby() -> tuple[Any, FakeIO]:
@@ -105,17 +105,17 @@ const kit = makeEngineKit(7, (msg) => toPage.push(msg));
 kit.bind((op, a) => { calls.push([op, a]); return op === OP.WINDOW ? "A" : ""; });
 adopt(kit);
 (async () => {
-  kit.run('P{"a":1}'); kit.run('P{"a":2}'); kit.run('P{"a":3}');
+  kit.run('B{"a":1}'); kit.run('B{"a":2}'); kit.run('B{"a":3}');
   const before = posted.length;
   await Promise.resolve();
-  kit.run('P{"b":1}');
+  kit.run('B{"b":1}');
   await Promise.resolve();
-  kit.run('p{"c":1}');                   // unbatched (version 1 peer): posted at once
-  kit.run('P{"d":1}'); kit.run('P{"d":2}');
-  kit.run("C");                          // flushes what is queued before closing
+  kit.run('P{"c":1}');                   // unbatched (version 1 peer): posted at once
+  kit.run('B{"d":1}'); kit.run('B{"d":2}');
+  kit.run("X");                          // flushes what is queued before closing
   const n = posted.length;
   adopt(kit);
-  for (let i = 0; i < 600; i += 1) kit.run("P{}");
+  for (let i = 0; i < 600; i += 1) kit.run("B{}");
   await Promise.resolve();
   const overflow = posted.splice(n).map((v) => (Array.isArray(v) ? v.length : v));
   onPort({ data: ['{"x":1}', '{"x":2}'] });
@@ -140,11 +140,11 @@ adopt(kit);
     ]
     assert got["overflow"] == ["{}", 512, 87]  # never more than 512 texts in one frame
     calls = got["calls"]
-    assert calls[0] == [PageOp.BATCH, '{"x":1}\x00{"x":2}']
-    assert calls[1] == [PageOp.PORT, '{"y":1}']
-    assert calls[2][0] == PageOp.PORT and json.loads(calls[2][1]) == ['{"z":1}', 5]
-    assert calls[3][0] == PageOp.PORT and len(json.loads(calls[3][1])) == 513
-    assert calls[4] == [PageOp.PORT, "[]"]
+    assert calls[0] == [CODES["batch"], '{"x":1}\x00{"x":2}']
+    assert calls[1] == [CODES["port"], '{"y":1}']
+    assert calls[2][0] == CODES["port"] and json.loads(calls[2][1]) == ['{"z":1}', 5]
+    assert calls[3][0] == CODES["port"] and len(json.loads(calls[3][1])) == 513
+    assert calls[4] == [CODES["port"], "[]"]
 
 
 @needs_node
@@ -158,11 +158,11 @@ const kit = makeEngineKit(3, (msg, transfer) => toPage.push([msg, transfer ? tra
 kit.bind((op) => {
   if (op === OP.WINDOW) return "A";
   if (op === OP.CLOSE) {
-    return 'p{"type":"hiziBridge.bye"}\u0000C\u0000T-1\u0000s{"status":"closed"}';
+    return 'P{"type":"hiziBridge.bye"}\u0000X\u0000T-1\u0000S{"status":"closed"}';
   }
-  return 'P{"n":1}\u0000m{"type":"x"}\u0000P{"n":2}\u0000s{"status":"connected"}';
+  return 'B{"n":1}\u0000M{"type":"x"}\u0000B{"n":2}\u0000S{"status":"connected"}';
 });
-kit.run('p{"early":1}'); // no port yet: counted, not thrown
+kit.run('P{"early":1}'); // no port yet: counted, not thrown
 adopt(kit);
 (async () => {
   onPort({ data: '{"type":"a"}' });
@@ -181,13 +181,22 @@ adopt(kit);
     # microtask); the page's pieces in one carrier message, in order.
     assert got["afterWelcome"] == ['{"n":1}', '{"n":2}', "closed"]  # the welcome's new port
     page = got["toPage"]
-    assert page[0] == [[EngineOp.OUT, 3, 'm{"type":"x"}\x00s{"status":"connected"}'], 0]
+    # Decoded here, once: the page gets values, never text to parse or split.
+    out = 1  # bridge.boundary ENGINE_OPS "out"
+    assert page[0] == [[out, 3, ["M", {"type": "x"}, "S", {"status": "connected"}]], 0]
     # The welcome travels to the page with the other end of the new channel.
-    welcome = 'W1https://game.example\x01{"type":"hiziBridge.welcome"}'
-    assert page[1] == [[EngineOp.OUT, 3, welcome], 1]
-    assert page[2] == [[EngineOp.OUT, 3, 's{"status":"closed"}'], 0]
+    welcome = {
+        "newPort": True,
+        "targetOrigin": "https://game.example",
+        "value": {"type": "hiziBridge.welcome"},
+    }
+    assert page[1] == [[out, 3, ["W", welcome]], 1]
+    assert page[2] == [[out, 3, ["S", {"status": "closed"}]], 0]
     # The kit answers the close itself, with what it still holds: nothing.
-    assert page[3][0][2] == 'r{"key":9,"ok":{"port_listeners":0,"timers":0,"proxies":0}}'
+    assert page[3][0][2] == [
+        "R",
+        {"key": 9, "ok": {"port_listeners": 0, "timers": 0, "proxies": 0}},
+    ]
 
 
 def test_stats_name_the_package_and_protocol_versions() -> None:

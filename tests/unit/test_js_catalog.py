@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bridge.boundary import js_constants, with_constants
 from bridge.core.messages import GAME_TO_LOBBY, LOBBY_TO_GAME
 
 STATIC = Path(__file__).resolve().parents[2] / "bridge" / "static"
@@ -39,10 +38,3 @@ def test_no_wildcard_target_origin_in_the_browser_layer() -> None:
     for path in [*STATIC.glob("*.js"), *STATIC.glob("*.mjs"), *browser.glob("*.py")]:
         text = path.read_text()
         assert not re.search(r"postMessage\([^)]*['\"]\*['\"]", text), path
-
-
-def test_the_boundary_constants_in_the_script_are_generated() -> None:
-    """One contract: the op and piece codes in hizi-bridge.js are bridge.boundary's."""
-    js = (STATIC / "hizi-bridge.js").read_text()
-    assert with_constants(js) == js
-    assert js_constants() in js

@@ -14,12 +14,14 @@ from typing import Any
 
 import pytest
 
-from bridge.boundary import PageOp
+from bridge.boundary import CODES
 from bridge.browser import engine
 from bridge.browser.supervision import ComplianceConfigError, ComplianceOptions
 from bridge.core.messages import GAME_TO_LOBBY, LOBBY_TO_GAME
 
-from .test_outbox import GAME, LOBBY, StubKit, open_handle, pieces
+from .fakes import GAME_ORIGIN as GAME
+from .fakes import LOBBY_ORIGIN as LOBBY
+from .fakes import StubKit, open_handle, pieces
 
 HISTORY = "https://casino.example.com/history"
 RC = {"rcEnabled": True, "rcInterval": 60_000, "historyURL": HISTORY}
@@ -48,52 +50,50 @@ class Pair:
         self.game, _ = open_handle("game", {"lobbyOrigin": LOBBY})
         self.lobby._bridge._channel._clock = self.clock
         self.game._bridge._channel._clock = self.clock
-        self.lobby(PageOp.START, True)
+        self.lobby(CODES["start"], True)
         self.clock.advance_ms(advance_ms)  # the game takes a while to come
-        [hello] = [p[1][1] for p in pieces(self.game(PageOp.START, True)) if p[0] == "W0"]
-        out = pieces(self.lobby(PageOp.WINDOW, json.dumps(hello), True, GAME, False))
-        [welcome] = [p[1][1] for p in out if p[0] == "W1"]
-        out = pieces(self.game(PageOp.WINDOW, json.dumps(welcome), True, LOBBY, True))
-        [ready] = [p[1] for p in out if p[0] in "Pp"]
-        self.lobby(PageOp.PORT, json.dumps(ready), False)
-        self.lobby(PageOp.SUBSCRIBE, json.dumps([["*"], False]))
-        self.game(PageOp.SUBSCRIBE, json.dumps([["*"], False]))
+        [hello] = [p[1][1] for p in pieces(self.game(CODES["start"], True)) if p[0] == "window"]
+        out = pieces(self.lobby(CODES["window"], json.dumps(hello), True, GAME, False))
+        [welcome] = [p[1][1] for p in out if p[0] == "window_new_port"]
+        out = pieces(self.game(CODES["window"], json.dumps(welcome), True, LOBBY, True))
+        [ready] = [p[1] for p in out if p[0].startswith("port")]
+        self.lobby(CODES["port"], json.dumps(ready), False)
         assert self.lobby._bridge.status == "connected"
 
     def supervise(self, options: dict[str, Any] | None) -> list[tuple[str, Any]]:
-        out = pieces(self.lobby(PageOp.SUPERVISE, 5, json.dumps(options) if options else ""))
-        assert ("r", {"key": 5, "ok": None}) in out
+        out = pieces(self.lobby(CODES["supervise"], 5, json.dumps(options) if options else ""))
+        assert ("reply", {"key": 5, "ok": None}) in out
         return out
 
     def from_game(self, type_name: str, data: Any = None) -> list[tuple[str, Any]]:
         """The game sends; the lobby's outbox for it."""
-        out = self.game(PageOp.SEND, 1, type_name, "" if data is None else json.dumps(data))
-        [post] = [p for p in out.split("\x00") if p[0] in "Pp"]
-        return pieces(self.lobby(PageOp.PORT, post[1:], False))
+        out = self.game(CODES["send"], 1, type_name, "" if data is None else json.dumps(data))
+        [post] = [p for p in out.split("\x00") if p[0] in "BP"]
+        return pieces(self.lobby(CODES["port"], post[1:], False))
 
     def to_game(self, lobby_out: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
         """Carry the lobby's port posts to the game; the game's outboxes."""
         result: list[tuple[str, Any]] = []
         for code, value in lobby_out:
-            if code in "Pp":
-                result += pieces(self.game(PageOp.PORT, json.dumps(value), False))
+            if code.startswith("port"):
+                result += pieces(self.game(CODES["port"], json.dumps(value), False))
         return result
 
     def tick(self, ms: float) -> list[tuple[str, Any]]:
         self.clock.advance_ms(ms)
-        return pieces(self.lobby(PageOp.TIMER))
+        return pieces(self.lobby(CODES["timer"]))
 
 
 def actions(out: list[tuple[str, Any]]) -> list[dict[str, Any]]:
-    return [value for code, value in out if code == "c"]
+    return [value for code, value in out if code == "compliance"]
 
 
 def posts(out: list[tuple[str, Any]]) -> list[str]:
-    return [value["type"] for code, value in out if code in "Pp"]
+    return [value["type"] for code, value in out if code.startswith("port")]
 
 
 def timers(out: list[tuple[str, Any]]) -> list[float]:
-    return [value for code, value in out if code == "T"]
+    return [value for code, value in out if code == "timer"]
 
 
 # ------------------------------------------------------------------ the reality check
@@ -110,7 +110,7 @@ def test_a_check_due_inside_a_round_waits_for_round_ended_and_the_answer_acts() 
 
     out = pair.from_game("roundEnded", {"stake": 1, "win": 0.5, "balance": 99.5})
     codes = [c for c, _ in out]
-    assert codes.index("m") < codes.index("c")  # the page hears roundEnded first
+    assert codes.index("message") < codes.index("compliance")  # the page hears roundEnded first
     [check] = actions(out)
     assert check["kind"] == "realityCheck"
     assert check["data"] == {
@@ -126,7 +126,7 @@ def test_a_check_due_inside_a_round_waits_for_round_ended_and_the_answer_acts() 
     assert timers(out) == []  # a person answers: no timeout, and the interval is held
 
     game_out = pair.to_game(out)
-    assert ("m", {"type": "realityCheck", "data": check["data"]}) in game_out
+    assert ("message", {"type": "realityCheck", "data": check["data"]}) in game_out
     out = pair.from_game("realityCheckAnswer", {"choice": "history"})
     assert actions(out) == [{"kind": "openHistory", "url": HISTORY}]
     assert [t for t in timers(out) if 60_000 <= t <= 60_002]  # counting again from the answer
@@ -141,7 +141,7 @@ def test_quit_closes_the_game_with_a_close_request() -> None:
     out = pair.from_game("realityCheckAnswer", {"choice": "quit"})
     assert [a["kind"] for a in actions(out)] == ["closeGame"]
     assert posts(out) == ["close"]
-    [(_, close)] = [p for p in pair.to_game(out) if p[0] == "m"]
+    [(_, close)] = [p for p in pair.to_game(out) if p[0] == "message"]
     assert close["type"] == "close"
     assert close["data"]["reason"] == "the player quit at the reality check"
 
@@ -158,7 +158,7 @@ def test_a_check_that_gets_no_answer_counts_again_from_the_failure() -> None:
     pair = Pair()
     pair.supervise({"settings": RC, "currency": "EUR"})
     assert [a["kind"] for a in actions(pair.tick(60_001))] == ["realityCheck"]
-    out = pieces(pair.lobby(PageOp.PORT_CLOSED))  # the game's page went away: cancelled
+    out = pieces(pair.lobby(CODES["port_closed"]))  # the game's page went away: cancelled
     assert pair.lobby.supervision.checks_failed == 1
     assert pair.lobby.supervision.supervisor.reality_check.state == "counting"
     # The game is gone (the lobby waits for a new page): no session runs, nothing is due.
@@ -175,12 +175,12 @@ def test_no_session_for_a_game_that_never_connected() -> None:
     assert not isinstance(handle, str)
     clock = Clock()
     handle._bridge._channel._clock = clock
-    handle(PageOp.START, True)
+    handle(CODES["start"], True)
     assert handle.supervision.next_deadline() is None  # handshaking: no game yet
     seen: list[dict[str, Any]] = []
     for _ in range(40):  # well past the handshake timeout and the interval
         clock.advance_ms(5_000)
-        seen += actions(pieces(handle(PageOp.TIMER)))
+        seen += actions(pieces(handle(CODES["timer"])))
     assert handle._bridge.status == "error"
     assert seen == []
     assert handle.supervision.next_deadline() is None
@@ -264,12 +264,12 @@ def test_bad_options_reject_lobby_with_invalid_config_naming_the_setting(
     assert isinstance(out, str)
     [(code, reply)] = pieces(out)
     error = reply["error"]
-    assert code == "r" and error["code"] == "invalid_config" and error["field"] == field
+    assert code == "reply" and error["code"] == "invalid_config" and error["field"] == field
     assert error["message"].startswith("hizi-bridge: compliance")
     assert field.rsplit(".", 1)[1] in error["message"] and words in error["message"]
     # The same options through supervise() on an open bridge: the same error, bridge open.
     pair = Pair()
-    [(_, reply)] = pieces(pair.lobby(PageOp.SUPERVISE, 9, json.dumps(options)))
+    [(_, reply)] = pieces(pair.lobby(CODES["supervise"], 9, json.dumps(options)))
     assert reply["key"] == 9 and reply["error"]["field"] == field
     assert pair.lobby.supervision is None
 
@@ -280,7 +280,7 @@ def test_the_lobby_option_starts_supervision_on_the_bridge_timer() -> None:
     handle = engine.open_bridge(1, "lobby", json.dumps(config), kit)
     assert not isinstance(handle, str)
     [open_reply] = kit.runs  # the OPEN reply; no timer yet: the session waits for the game
-    assert pieces(open_reply)[0][0] == "r"
+    assert pieces(open_reply)[0][0] == "reply"
     assert handle.supervision is not None and not handle.supervision.active
     assert handle._driver._ticker is handle.supervision
 
@@ -333,7 +333,7 @@ def test_the_python_api_runs_the_same_supervision() -> None:
     from bridge.browser.bridges import LobbyBridge
     from bridge.compliance import GameSettings, ShowRealityCheck
     from bridge.compliance.actions import Action
-    from bridge.hub import StatusEvent
+    from bridge.dispatcher import StatusEvent
 
     kit = StubKit()
     bridge = LobbyBridge(None, GAME, _kit=kit)
@@ -347,7 +347,7 @@ def test_the_python_api_runs_the_same_supervision() -> None:
     assert seen == []  # no game connected: no session, no check
     bridge._driver._set_status(StatusEvent("connected", "hizi"))  # as the handshake does,
     bridge._driver.reschedule()  # inside the driver's run, which re-arms after
-    assert [p for p in pieces(kit.runs.pop()) if p[0] == "T"]  # armed on the bridge's timer
+    assert [p for p in pieces(kit.runs.pop()) if p[0] == "timer"]  # armed on the bridge's timer
     clock.advance_ms(60_001)
     bridge._driver.poll()
     [action] = seen

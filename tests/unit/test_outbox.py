@@ -11,63 +11,31 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from bridge.boundary import PageOp
+from bridge.boundary import CODES
 from bridge.browser import engine
 
-GAME = "https://games.hizi.example"
-LOBBY = "https://casino.example.com"
+from .fakes import GAME_ORIGIN as GAME
+from .fakes import LOBBY_ORIGIN as LOBBY
+from .fakes import StubKit, open_handle, pieces
+
 RC = {"elapsedSeconds": 3600, "totalStaked": 120, "totalWon": 95.5, "netResult": -24.5,
       "currency": "EUR"}  # fmt: skip
-
-
-class StubKit:
-    """The engine kit's one method Python calls: ``run(outbox)``, recorded."""
-
-    def __init__(self) -> None:
-        self.runs: list[str] = []
-
-    def run(self, out: str) -> None:
-        self.runs.append(out)
-
-
-def pieces(out: str) -> list[tuple[str, Any]]:
-    result: list[tuple[str, Any]] = []
-    for piece in out.split("\x00") if out else []:
-        if piece[0] == "W":  # W<flag><target>U+0001<text>
-            target, _, text = piece[2:].partition("\x01")
-            result.append(("W" + piece[1], (target, json.loads(text))))
-        elif piece[0] in "AC":
-            result.append((piece[0], None))
-        else:
-            result.append((piece[0], json.loads(piece[1:])))
-    return result
-
-
-def open_handle(role: str, config: dict[str, Any]) -> tuple[Any, StubKit]:
-    kit = StubKit()
-    handle = engine.open_bridge(1, role, json.dumps(config), kit)
-    assert not isinstance(handle, str), handle
-    [(code, reply)] = pieces(kit.runs.pop())
-    assert code == "r" and reply["key"] == 1
-    return handle, kit
 
 
 def open_pair() -> tuple[Any, Any]:
     """A lobby and a game, connected by hand through their outboxes."""
     lobby, _ = open_handle("lobby", {"gameOrigin": GAME})
     game, _ = open_handle("game", {"lobbyOrigin": LOBBY})
-    assert lobby(PageOp.START, True) != ""
-    [(_, (target, hello))] = [p for p in pieces(game(PageOp.START, True)) if p[0] == "W0"]
+    assert lobby(CODES["start"], True) != ""
+    [(_, (target, hello))] = [p for p in pieces(game(CODES["start"], True)) if p[0] == "window"]
     assert target == LOBBY and hello["type"] == "hiziBridge.hello"
-    out = pieces(lobby(PageOp.WINDOW, json.dumps(hello), True, GAME, False))
-    [(_, (target, welcome))] = [p for p in out if p[0] == "W1"]  # with a new channel
+    out = pieces(lobby(CODES["window"], json.dumps(hello), True, GAME, False))
+    [(_, (target, welcome))] = [p for p in out if p[0] == "window_new_port"]  # with a new channel
     assert target == GAME
-    out = pieces(game(PageOp.WINDOW, json.dumps(welcome), True, LOBBY, True))
-    assert ("A", None) in out  # the game adopts the port that came with the welcome
-    [ready] = [p[1] for p in out if p[0] in "Pp"]
-    lobby(PageOp.PORT, json.dumps(ready), False)
-    lobby(PageOp.SUBSCRIBE, json.dumps([["*"], False]))
-    game(PageOp.SUBSCRIBE, json.dumps([["*"], False]))
+    out = pieces(game(CODES["window"], json.dumps(welcome), True, LOBBY, True))
+    assert ("adopt_port", None) in out  # the game adopts the port that came with the welcome
+    [ready] = [p[1] for p in out if p[0].startswith("port")]
+    lobby(CODES["port"], json.dumps(ready), False)
     assert lobby._bridge.status == game._bridge.status == "connected"
     return lobby, game
 
@@ -77,7 +45,7 @@ def test_the_open_reply_gives_the_page_its_allow_list() -> None:
     config = {"gameOrigin": GAME, "allowedOrigins": [GAME, "https://*.cdn.example"]}
     engine.open_bridge(5, "lobby", json.dumps(config), kit)
     [(code, reply)] = pieces(kit.runs[0])
-    assert code == "r"
+    assert code == "reply"
     assert reply == {"key": 5, "ok": {"allowed": [GAME], "wildcards": True}}
 
 
@@ -85,7 +53,7 @@ def test_a_refused_config_answers_one_line_with_invalid_config() -> None:
     out = engine.open_bridge(2, "lobby", json.dumps({"gameOrigin": "*"}), StubKit())
     assert isinstance(out, str)
     [(code, reply)] = pieces(out)
-    assert code == "r" and reply["key"] == 2
+    assert code == "reply" and reply["key"] == 2
     assert reply["error"]["code"] == "invalid_config"
     assert "\n" not in reply["error"]["message"] and "Traceback" not in reply["error"]["message"]
 
@@ -95,50 +63,62 @@ def test_a_round_trip_crosses_once_per_event() -> None:
     lk, gk = lobby._adapter._run.__self__, game._adapter._run.__self__
     lk.runs.clear()
     gk.runs.clear()
-    out = lobby(PageOp.REQUEST, 7, "realityCheck", json.dumps(RC), -1)
+    out = lobby(CODES["request"], 7, "realityCheck", json.dumps(RC), -1)
     # A person answers a reality check: no timer by default.
     [(code, request)] = pieces(out)
-    assert code == "P" and request["type"] == "realityCheck" and request["data"] == RC
-    out = game(PageOp.PORT, out.split("\x00")[0][1:], False)
-    assert pieces(out) == [("m", {"type": "realityCheck", "data": RC})]
-    out = game(PageOp.SEND, 8, "realityCheckAnswer", '{"choice": "continue"}')
+    assert code == "port_batched" and request["type"] == "realityCheck" and request["data"] == RC
+    out = game(CODES["port"], out.split("\x00")[0][1:], False)
+    assert pieces(out) == [("message", {"type": "realityCheck", "data": RC})]
+    out = game(CODES["send"], 8, "realityCheckAnswer", '{"choice": "continue"}')
     [(code, answer)] = pieces(out)
-    assert code == "P" and answer["re"] == request["id"]
-    out = lobby(PageOp.PORT, out[1:], False)
+    assert code == "port_batched" and answer["re"] == request["id"]
+    out = lobby(CODES["port"], out[1:], False)
     reply = {"type": "realityCheckAnswer", "data": {"choice": "continue"}}
-    assert pieces(out) == [("m", reply), ("r", {"key": 7, "ok": reply})]
-    out = lobby(PageOp.REQUEST, 8, "pause", "", -1)
+    assert pieces(out) == [("message", reply), ("reply", {"key": 7, "ok": reply})]
+    out = lobby(CODES["request"], 8, "pause", "", -1)
     [(code, pause), (timer, ms)] = pieces(out)
-    assert code == "P" and pause["type"] == "pause"
-    assert timer == "T" and 10_000 <= ms <= 10_002  # the request's timer, after its post
-    game(PageOp.PORT, out.split("\x00")[0][1:], False)
-    out = lobby(PageOp.PORT, game(PageOp.SEND, 9, "gamePaused", "")[1:], False)
+    assert code == "port_batched" and pause["type"] == "pause"
+    assert timer == "timer" and 10_000 <= ms <= 10_002  # the request's timer, after its post
+    game(CODES["port"], out.split("\x00")[0][1:], False)
+    out = lobby(CODES["port"], game(CODES["send"], 9, "gamePaused", "")[1:], False)
     paused = {"type": "gamePaused"}
     # Nothing pending any more, but the timer is left to fire once: no clearTimeout here.
-    assert pieces(out) == [("m", paused), ("r", {"key": 8, "ok": paused})]
+    assert pieces(out) == [("message", paused), ("reply", {"key": 8, "ok": paused})]
     # Nothing crossed into JS on its own in the whole round trip.
     assert lk.runs == gk.runs == []
 
 
-def test_only_subscribed_types_cross_to_the_page() -> None:
+def test_every_delivered_message_crosses_and_journal_entries_only_on_demand() -> None:
+    # The page's handlers are the page's alone: Python keeps no copy of which types it has.
     lobby, game = open_pair()
-    lobby(PageOp.SUBSCRIBE, json.dumps([["balance"], False]))
     for type_name, data in [("roundEnded", ""), ("balance", "5")]:
-        out = game(PageOp.SEND, 1, type_name, data)
-        out = lobby(PageOp.PORT, out[1:], False)
-        assert [p[1]["type"] for p in pieces(out) if p[0] == "m"] == (
-            ["balance"] if type_name == "balance" else []
-        )
-    stats = json.loads(json.dumps(lobby._bridge.protocol_stats()))
-    assert stats["accepted_by_type"]["roundEnded"] == 1  # delivered, just not to the page
+        out = game(CODES["send"], 1, type_name, data)
+        out = lobby(CODES["port"], out[1:], False)
+        assert [p[1]["type"] for p in pieces(out) if p[0] == "message"] == [type_name]
+    lobby(CODES["journal"], True)
+    out = pieces(lobby(CODES["port"], game(CODES["send"], 2, "balance", "6")[1:], False))
+    assert [c for c, _ in out] == ["journal", "message"]
+    lobby(CODES["journal"], False)
+    out = pieces(lobby(CODES["port"], game(CODES["send"], 3, "balance", "7")[1:], False))
+    assert [c for c, _ in out] == ["message"]
+
+
+def test_the_page_sides_refusal_is_counted_and_journaled_once() -> None:
+    lobby, _ = open_pair()
+    lobby(CODES["journal"], True)
+    [(code, entry)] = pieces(lobby(CODES["refused"], "origin", "https://evil.example"))
+    assert code == "journal" and entry["reason"] == "origin" and entry["status"] == "rejected"
+    out = lobby(CODES["query"], 4, "stats", json.dumps({"fast_rejected": {"origin": 5}}))
+    [(_, reply)] = pieces(out)
+    assert reply["ok"]["rejected"]["origin"] == 6 and reply["ok"]["rejected_fast"] == {"origin": 5}
 
 
 def test_a_batch_answers_with_one_outbox_in_order() -> None:
     lobby, _ = open_pair()
     texts = [json.dumps({"type": "balance", "data": i, "id": i + 101}) for i in range(3)]
-    out = lobby(PageOp.BATCH, "\x00".join([*texts, "nope"]))
-    assert pieces(out) == [("m", {"type": "balance", "data": i}) for i in range(3)]
-    out = lobby(PageOp.QUERY, 4, "stats", json.dumps({"engine_io_errors": 2}))
+    out = lobby(CODES["batch"], "\x00".join([*texts, "nope"]))
+    assert pieces(out) == [("message", {"type": "balance", "data": i}) for i in range(3)]
+    out = lobby(CODES["query"], 4, "stats", json.dumps({"engine_io_errors": 2}))
     [(_, reply)] = pieces(out)
     stats = reply["ok"]
     assert stats["rejected"]["malformed"] == 1 and stats["rejected_total"] == 1
@@ -148,11 +128,11 @@ def test_a_batch_answers_with_one_outbox_in_order() -> None:
 def test_a_failed_send_answers_with_an_error_reply_and_posts_nothing() -> None:
     lobby, _ = open_pair()
     for data, type_name in [('{"on": 1}', "turbo"), ("null", "noSuchType"), ("", "balance")]:
-        [(code, reply)] = pieces(lobby(PageOp.SEND, 3, type_name, data))
-        assert code == "r" and reply["key"] == 3
+        [(code, reply)] = pieces(lobby(CODES["send"], 3, type_name, data))
+        assert code == "reply" and reply["key"] == 3
         assert reply["error"]["code"] == "invalid_outbound"
-    [(code, spin)] = pieces(lobby(PageOp.SEND, 4, "spin", ""))
-    assert code == "P" and spin["type"] == "spin"
+    [(code, spin)] = pieces(lobby(CODES["send"], 4, "spin", ""))
+    assert code == "port_batched" and spin["type"] == "spin"
 
 
 def test_outside_a_call_pieces_go_to_the_kit_at_once() -> None:
@@ -161,27 +141,27 @@ def test_outside_a_call_pieces_go_to_the_kit_at_once() -> None:
     kit.runs.clear()
     lobby._bridge.send("pause")  # not inside a call from the kit
     [(code, pause)] = pieces(kit.runs.pop())
-    assert code == "P" and pause["type"] == "pause"
+    assert code == "port_batched" and pause["type"] == "pause"
 
 
 def test_closing_inside_an_event_posts_the_bye_first() -> None:
     lobby, _ = open_pair()
     lobby._bridge.on("balance", lambda m: lobby._bridge.close("done"))
-    out = pieces(lobby(PageOp.PORT, json.dumps({"type": "balance", "data": 1, "id": 101}), False))
+    out = pieces(lobby(CODES["port"], json.dumps({"type": "balance", "data": 1, "id": 101}), False))
     codes = [c for c, _ in out]
-    bye = codes.index("p") if "p" in codes else codes.index("P")
+    bye = codes.index("port") if "port" in codes else codes.index("port_batched")
     assert out[bye][1]["type"] == "hiziBridge.bye"
-    assert codes.index("C") > bye  # the port closes after the bye went out on it
-    assert ("s", {"status": "closed", "mode": "bridge", "reason": "done"}) in [
-        (c, {k: v for k, v in p.items() if k != "code"}) for c, p in out if c == "s"
+    assert codes.index("close_port") > bye  # the port closes after the bye went out on it
+    assert ("status", {"status": "closed", "mode": "bridge", "reason": "done"}) in [
+        (c, {k: v for k, v in p.items() if k != "code"}) for c, p in out if c == "status"
     ]
 
 
 def test_close_cancels_pending_requests_in_the_same_outbox() -> None:
     lobby, _ = open_pair()
-    lobby(PageOp.REQUEST, 11, "pause", "", 5000)
-    out = pieces(lobby(PageOp.CLOSE, 12, "bye"))
-    replies = [p for c, p in out if c == "r"]
+    lobby(CODES["request"], 11, "pause", "", 5000)
+    out = pieces(lobby(CODES["close"], 12, "bye"))
+    replies = [p for c, p in out if c == "reply"]
     assert replies == [
         {"key": 11, "error": {**replies[0]["error"], "code": "cancelled"}},
     ]

@@ -1,0 +1,89 @@
+  // ---------------------------------------------------------------- Python boot (engine)
+  const canon = (name) => String(name).toLowerCase().replace(/[-_.]+/g, "-");
+  const DEFAULT_PYODIDE_MODULE = "pyodide/pyodide.mjs"; // build.py's manifest.pyodide.module
+  // build.py dist writes what the engine reads of vendor/manifest.json here, which saves the
+  // boot a round trip before loadPyodide; null: fetch the manifest (build/site, a checkout).
+  const EMBEDDED_MANIFEST = null;
+
+  // The boot's timeline (stats().boot): phases [name, start, end] and the fetches of this
+  // context's Resource Timing, in ms since the epoch (performance.timeOrigin + now), so the
+  // worker's and the page's clocks line up.
+  const epochMs = () => performance.timeOrigin + performance.now();
+  function bootTimeline(since, phases) {
+    const fetches = performance.getEntriesByType("resource")
+      .filter((e) => performance.timeOrigin + e.startTime >= since - 1)
+      .map((e) => ({
+        url: e.name,
+        start_ms: performance.timeOrigin + e.startTime,
+        end_ms: performance.timeOrigin + e.responseEnd,
+        bytes: e.encodedBodySize,
+        transfer_bytes: e.transferSize,
+      }));
+    return { context_start_ms: performance.timeOrigin, phases, fetches };
+  }
+
+  async function fetchManifest(vendor) {
+    const manifestUrl = new URL("manifest.json", vendor);
+    let res;
+    try {
+      res = await fetch(manifestUrl);
+    } catch (err) {
+      throw new Error(`cannot fetch ${manifestUrl.href} (${err && err.message ? err.message : err}); ` +
+        `runtime files on another origin than the page need CORS headers ` +
+        `(Access-Control-Allow-Origin) from that server`);
+    }
+    if (!res.ok) throw new Error(`${res.url}: HTTP ${res.status}`);
+    return res.json();
+  }
+
+  async function bootPython(assetsUrl, phases = []) {
+    const start = epochMs();
+    const phase = (name, from) => phases.push([name, from, epochMs()]);
+    const vendor = new URL("vendor/", assetsUrl);
+    // The manifest and the Pyodide module load in parallel (the module path is the build's
+    // default; a manifest naming another one is followed, at the cost of a second import).
+    const guess = new URL(DEFAULT_PYODIDE_MODULE, vendor).href;
+    const early = import(guess);
+    // A failed guess is judged below, once the manifest says which module to use.
+    early.then(() => phase("pyodide_module", start), () => {});
+    const manifest = EMBEDDED_MANIFEST || await fetchManifest(vendor);
+    phase("manifest", start);
+    const moduleUrl = new URL(manifest.pyodide.module, vendor).href;
+    const { loadPyodide } = await (moduleUrl === guess ? early : import(moduleUrl));
+    const failures = [];
+    const options = {
+      indexURL: new URL(manifest.pyodide.index, vendor).href,
+      lockFileURL: new URL(manifest.pyodide.lock, vendor).href, // must be absolute
+      packages: manifest.packages, // fetched while the interpreter boots
+      errorCallback: (msg) => failures.push(String(msg)),
+      // "Loading a, b" ... "Loaded a, b": the wheels' install (fetched since loadPyodide began).
+      messageCallback: (msg) => {
+        if (String(msg).startsWith("Loading ")) wheelsFrom = epochMs();
+        else if (String(msg).startsWith("Loaded ") && wheelsFrom !== null) phase("wheels_install", wheelsFrom);
+      },
+      // pydantic scans for plugins when it builds its first validator (≈0.1 s); this
+      // interpreter is private to the bridge and holds only the vendored wheels, none a plugin.
+      env: { PYDANTIC_DISABLE_PLUGINS: "__all__" },
+    };
+    // The standard library with bytecode compiled at build time; the runtime's own cut when
+    // the build made one (no user Python runs in this interpreter).
+    const stdlib = manifest.pyodide.runtime_stdlib || manifest.pyodide.stdlib;
+    if (stdlib) options.stdLibURL = new URL(stdlib, vendor).href;
+    let wheelsFrom = null;
+    const runtimeFrom = epochMs();
+    const pyodide = await loadPyodide(options);
+    // wasm compile and instantiate, interpreter and stdlib init (to the wheels' install), wheels.
+    phases.push(["interpreter", runtimeFrom, wheelsFrom === null ? epochMs() : wheelsFrom]);
+    phase("load_pyodide", runtimeFrom);
+    // loadPackage logs and resolves when a wheel fails: check every one explicitly.
+    const loaded = new Set(Object.keys(pyodide.loadedPackages).map(canon));
+    for (const wheel of manifest.wheels) {
+      if (!loaded.has(canon(wheel.name))) failures.push(`package ${wheel.name} did not load`);
+    }
+    if (failures.length) throw new Error(failures.join("; "));
+    // One owned proxy for the engine's lifetime.
+    const importsFrom = epochMs();
+    const open = pyodide.runPython("from bridge.browser.engine import open_bridge\nopen_bridge");
+    phase("imports", importsFrom);
+    return { pyodide, open, timeline: bootTimeline(start, phases) };
+  }

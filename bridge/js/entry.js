@@ -1,0 +1,51 @@
+  // ---------------------------------------------------------------- entry points
+  function open(Kind, role, options, required) {
+    try {
+      for (const key of required) {
+        if (!options || options[key] === undefined || options[key] === null) {
+          throw new HiziBridgeError({ code: "invalid_config", message: `hizi-bridge: option ${key} is required` });
+        }
+      }
+      if (options.compliance !== undefined && options.compliance !== null) {
+        try {
+          toPlainJson(options.compliance, "compliance"); // NaN would reach Python as null
+        } catch (err) {
+          if (!err || !err[NOT_PLAIN]) throw err;
+          throw new HiziBridgeError({ code: "invalid_config", field: err.path,
+            message: `hizi-bridge: option ${err.path} ${err.why}` });
+        }
+      }
+      if (role === "lobby" && !(options.iframe instanceof HTMLIFrameElement)) {
+        throw new HiziBridgeError({ code: "invalid_config", message: "hizi-bridge: option iframe must be the game's <iframe> element" });
+      }
+      const runtime = runtimeFor(options);
+      const bridge = new Kind(role, options, runtime);
+      if (runtime.state === "failed") bridge._bootFailed(bootFailed(bootInfo.error));
+      return bridge.ready;
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  G.HiziBridge = Object.freeze({
+    version: VERSION,
+    messageTypes: Object.freeze({ lobbyToGame: LOBBY_TO_GAME.slice(), gameToLobby: GAME_TO_LOBBY.slice() }),
+    HiziBridgeError,
+    bootInfo,
+    /** Diagnostics and benchmarks (not a stable API): the page's Pyodide with runtime "main". */
+    _mainEngine: () => runtimes.mainEngine || null,
+    /** Resolves once the bridge is open: the runtime is up and the options were accepted. */
+    lobby(options) { return open(LobbyBridge, "lobby", options, ["iframe", "gameOrigin"]); },
+    game(options) {
+      try {
+        const ancestors = location.ancestorOrigins; // Chromium and WebKit; not Firefox
+        const framing = ancestors && ancestors.length ? ancestors[0] : null;
+        return open(GameBridge, "game", Launch.gameOptions(options, location.search, framing),
+          ["lobbyOrigin"]);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+    /** The launch URL's parameters, checked (Python's read_launch); throws "invalid_launch". */
+    readLaunch: Launch.readLaunch,
+  });
