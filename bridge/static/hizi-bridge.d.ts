@@ -110,8 +110,8 @@ export interface BootTimeline {
   page_start_ms: number;
   /** When the engine's context (the worker, or the page for runtime "main") started. */
   context_start_ms: number;
-  /** [name, start, end]: manifest, pyodide_module, interpreter, wheels_install,
-   * load_pyodide, imports. */
+  /** [name, start, end]: manifest, pyodide_module, load_pyodide (wasm, interpreter,
+   * standard library, wheels), imports (the bridge's Python modules). */
   phases: [string, number, number][];
   /** Resource Timing of the engine's context: start and end of each fetch, bytes on the
    * wire (encoded body; transfer_bytes is 0 when the HTTP cache answered). */

@@ -954,11 +954,7 @@ const GAME_TO_LOBBY = [
       lockFileURL: new URL(manifest.pyodide.lock, vendor).href, // must be absolute
       packages: manifest.packages, // fetched while the interpreter boots
       errorCallback: (msg) => failures.push(String(msg)),
-      // "Loading a, b" ... "Loaded a, b": the wheels' install (fetched since loadPyodide began).
-      messageCallback: (msg) => {
-        if (String(msg).startsWith("Loading ")) wheelsFrom = epochMs();
-        else if (String(msg).startsWith("Loaded ") && wheelsFrom !== null) phase("wheels_install", wheelsFrom);
-      },
+      messageCallback: () => {},
       // pydantic scans for plugins when it builds its first validator (≈0.1 s); this
       // interpreter is private to the bridge and holds only the vendored wheels, none a plugin.
       env: { PYDANTIC_DISABLE_PLUGINS: "__all__" },
@@ -967,11 +963,10 @@ const GAME_TO_LOBBY = [
     // the build made one (no user Python runs in this interpreter).
     const stdlib = manifest.pyodide.runtime_stdlib || manifest.pyodide.stdlib;
     if (stdlib) options.stdLibURL = new URL(stdlib, vendor).href;
-    let wheelsFrom = null;
     const runtimeFrom = epochMs();
     const pyodide = await loadPyodide(options);
-    // wasm compile and instantiate, interpreter and stdlib init (to the wheels' install), wheels.
-    phases.push(["interpreter", runtimeFrom, wheelsFrom === null ? epochMs() : wheelsFrom]);
+    // wasm compile and instantiate, interpreter and stdlib init, the wheels' install (Pyodide
+    // reports no finer phases; the fetches inside it are in the timeline's fetches).
     phase("load_pyodide", runtimeFrom);
     // loadPackage logs and resolves when a wheel fails: check every one explicitly.
     const loaded = new Set(Object.keys(pyodide.loadedPackages).map(canon));

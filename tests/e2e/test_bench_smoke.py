@@ -89,6 +89,6 @@ def test_bench_quick(tmp_path: Path) -> None:
             fetched = {r["what"] for r in rows if r["what"].startswith("fetch ")}
             assert "fetch pyodide.asm.wasm" in fetched, (key, frame, fetched)
     phases = {r["what"] for r in res["boot_timeline"]["worker_cold"]["lobby"]}
-    assert {"manifest", "interpreter", "wheels_install", "imports"} <= phases, phases
+    assert {"manifest", "load_pyodide", "imports"} <= phases, phases
     assert "| boot waterfall, worker_cold, lobby frame" in proc.stdout
     print(f"bench --quick took {elapsed:.1f} s")
