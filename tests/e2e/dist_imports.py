@@ -20,21 +20,30 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-# The unit tests whose paths run after connected: compliance, dialects, the journal, the
-# lifecycle, the channel and its errors.
+# The unit tests whose paths run after connected: compliance, launch rules, dialects, the
+# journal, the peer's lifecycle (state table, handshake, requests), the channel and its errors.
 TEST_MODULES = (
     "tests.unit.test_dialects",
     "tests.unit.test_session_supervision",
     "tests.unit.test_settings_launch",
+    "tests.unit.test_game_lobby_origins",
     "tests.unit.test_channel",
+    "tests.unit.test_handshake",
+    "tests.unit.test_requests",
+    "tests.unit.test_outgoing",
+    "tests.unit.test_outbox",
+    "tests.unit.test_dedup",
+    "tests.unit.test_decoding",
+    "tests.unit.test_envelope",
+    "tests.unit.test_state",
     "tests.unit.test_hub",
-    "tests.unit.test_lifecycle",
     "tests.unit.test_early_buffer",
     "tests.unit.test_loose",
     "tests.unit.test_messages",
-    "tests.unit.test_parse",
+    "tests.unit.test_wire",
+    "tests.unit.test_limits",
+    "tests.unit.test_config",
     "tests.unit.test_strict_json",
-    "tests.unit.test_outbox",
     "tests.unit.test_batch",
 )
 
