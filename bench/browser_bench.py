@@ -118,11 +118,52 @@ VISITS: dict[str, tuple[str, str]] = {
     "blank": ("/bench/blank_lobby.html", "/bench/blank_game.html"),
     "penpal": ("/bench/penpal_lobby.html", "/bench/penpal_game.html"),
     "pyodide": ("/bench/bare_lobby.html", "/bench/bare_game.html"),
+    # The boot floor (issue #19): a plain Pyodide page's worker per frame, nothing of the
+    # bridge; "floor" loads the same wheels, imports pydantic and validates one strict model,
+    # "bare_worker" stops after loadPyodide() (the same runtime and standard library).
+    "floor": ("/bench/boot_floor_lobby.html", "/bench/boot_floor_game.html"),
+    "bare_worker": ("/bench/boot_floor_lobby.html", "/bench/boot_floor_game.html"),
 }
+VISIT_QUERY = {"floor": "&mode=floor", "bare_worker": "&mode=bare"}
 RUNTIMES = ("worker", "main")
 FLOOR = {"worker": "floor_worker", "main": "floor_main"}
 AFTER_CONNECTED_MS = 1000  # the boot window runs from navigation to connected + this
 MEMORY_TIMEOUT_MS = 30_000
+
+
+# A frame's boot timeline: the bridge's (stats().boot) or the boot floor's worker's.
+BOOT_TIMELINE_JS = """async () => {
+    if (bench.bootTimeline) return bench.bootTimeline;
+    const b = bench.bridge;
+    if (!b || typeof b.stats !== "function") return null;
+    const stats = await b.stats();
+    return (stats && stats.boot) || null;
+}"""
+
+
+def waterfall(timeline: dict[str, Any] | None, origin: float) -> list[dict[str, Any]]:
+    """A boot timeline (epoch ms) as rows in ms since ``origin``, in start order."""
+    if not timeline:
+        return []
+    rows: list[dict[str, Any]] = [
+        {"what": "worker start", "start_ms": timeline["context_start_ms"] - origin}
+    ]
+    if "page_start_ms" in timeline:
+        rows.append({"what": "runtime asked for", "start_ms": timeline["page_start_ms"] - origin})
+    for name, start, end in timeline["phases"]:
+        rows.append({"what": name, "start_ms": start - origin, "end_ms": end - origin})
+    for f in timeline["fetches"]:
+        rows.append(
+            {
+                "what": "fetch " + urlsplit(f["url"]).path.rsplit("/", 1)[-1],
+                "start_ms": f["start_ms"] - origin,
+                "end_ms": f["end_ms"] - origin,
+                "bytes": f["bytes"],
+                "transfer_bytes": f["transfer_bytes"],
+            }
+        )
+    rows.sort(key=lambda r: r["start_ms"])
+    return rows
 
 
 class Pair:
@@ -182,6 +223,9 @@ class Pair:
                 "long_tasks": figures["tasks"],
                 "raf_gap_ms": figures["rafGap"],
                 "raf_frames": figures["rafFrames"],
+                # The boot's phases and fetches as the frame's worker saw them (issue #19),
+                # in ms since the lobby's navigation start.
+                "timeline": waterfall(frame.evaluate(BOOT_TIMELINE_JS), origin),
             }
         self.memory(per_frame)
         urls = state["lobby"]["urls"] + state["game"]["urls"]
@@ -323,6 +367,7 @@ def visit_twice(
     query = f"?game={game_origin}"
     if kind in RUNTIMES:
         query += f"&runtime={kind}"
+    query += VISIT_QUERY.get(kind, "")
     out: dict[str, Any] = {}
     context = open_context()
     try:
@@ -351,6 +396,10 @@ def one_run(
 ) -> dict[str, Any]:
     """Both runtimes (cold visit, traffic, repeat visit), then the pages without a bridge."""
     out: dict[str, Any] = {}
+    # The boot floor right before the bridge's boots, so that the ratio compares neighbours.
+    for kind in ("floor", "bare_worker"):
+        repeat = not (s.quick and kind == "bare_worker")
+        out[kind] = visit_twice(open_context, base, game_origin, kind, errors, repeat=repeat)
     # Alternate which runtime goes first: the machine's load drifts within a run.
     order = RUNTIMES if index % 2 == 0 else tuple(reversed(RUNTIMES))
     for runtime in order:
@@ -464,6 +513,16 @@ def summarise(runs: list[dict[str, Any]], s: Settings, machine: dict[str, Any]) 
         "burst": worker["burst"],
         "runtimes": runtimes,
         "frames": frames,
+        # The last run's waterfall per frame (issue #19): the bridge's and the floor's boots.
+        "boot_timeline": {
+            f"{kind}_{visit}": {
+                frame: runs[-1][kind][visit]["frames"][frame]["timeline"]
+                for frame in ("lobby", "game")
+            }
+            for kind in ("worker", "floor")
+            for visit in ("cold", "warm")
+            if visit in runs[-1][kind]
+        },
         "boot_ms": {
             "connected_cold": boot("worker_cold"),
             "connected_warm": boot("worker_warm"),
@@ -473,6 +532,10 @@ def summarise(runs: list[dict[str, Any]], s: Settings, machine: dict[str, Any]) 
             "penpal_cold": boot("penpal_cold"),
             "bare_pyodide_cold": boot("pyodide_cold"),
             "bare_pyodide_warm": boot("pyodide_warm"),
+            "floor_cold": boot("floor_cold"),
+            "floor_warm": boot("floor_warm"),
+            "bare_worker_cold": boot("bare_worker_cold"),
+            "bare_worker_warm": boot("bare_worker_warm"),
         },
         "boot_ratio": {
             # Within each run, then the median.
@@ -484,6 +547,13 @@ def summarise(runs: list[dict[str, Any]], s: Settings, machine: dict[str, Any]) 
             ),
             "connected_vs_bare_cold": med(
                 lambda r: r["worker"]["cold"]["connected_ms"] / r["pyodide"]["cold"]["connected_ms"]
+            ),
+            # Issue #19's targets: <= 1.1x cold, <= 1.0x warm (ratios within each run).
+            "connected_vs_floor_cold": med(
+                lambda r: r["worker"]["cold"]["connected_ms"] / r["floor"]["cold"]["connected_ms"]
+            ),
+            "connected_vs_floor_warm": med(
+                lambda r: r["worker"]["warm"]["connected_ms"] / r["floor"]["warm"]["connected_ms"]
             ),
             "warm_vs_cold": med(
                 lambda r: r["worker"]["warm"]["connected_ms"] / r["worker"]["cold"]["connected_ms"]
@@ -647,6 +717,8 @@ def table(res: dict[str, Any]) -> str:
         "blank": "no bridge",
         "penpal": "Penpal 7",
         "pyodide": "bare loadPyodide()",
+        "floor": "floor: plain Pyodide worker + wheels + pydantic",
+        "bare_worker": "bare Pyodide worker, no wheels",
     }
     for kind, label in labels.items():
         for visit in ("cold", "warm"):
@@ -671,6 +743,10 @@ def table(res: dict[str, Any]) -> str:
         f"| connected, worker / main, repeat (target <= 1.1x) | {br['worker_vs_main_warm']:.2f}x |",
         "| connected (worker) / two bare loadPyodide(), cold | "
         f"{br['connected_vs_bare_cold']:.2f}x |",
+        "| connected (worker) / floor, cold (issue #19 target <= 1.1x) | "
+        f"{br['connected_vs_floor_cold']:.2f}x |",
+        "| connected (worker) / floor, repeat (issue #19 target <= 1.0x) | "
+        f"{br['connected_vs_floor_warm']:.2f}x |",
         f"| repeat / cold (worker) | {br['warm_vs_cold']:.2f}x |",
         f"| bytes transferred, cold / repeat (worker) | {by['connected_cold'] / 1e6:.2f} MB / "
         f"{by['connected_warm'] / 1e6:.2f} MB |",
@@ -684,7 +760,24 @@ def table(res: dict[str, Any]) -> str:
         lines.append(
             f"| {t['what']} | {shown} | {t['target']} | {'met' if t['met'] else 'MISSED'} |"
         )
+    lines += waterfall_tables(res.get("boot_timeline", {}))
     return "\n".join(lines)
+
+
+def waterfall_tables(timelines: dict[str, Any]) -> list[str]:
+    """The lobby frame's boot waterfall per visit (ms since the lobby's navigation start)."""
+    lines: list[str] = []
+    for key, frames in timelines.items():
+        rows = frames.get("lobby") or []
+        if not rows:
+            continue
+        lines += ["", f"| boot waterfall, {key}, lobby frame | start ms | end ms | bytes |"]
+        lines.append("|---|---:|---:|---:|")
+        for r in rows:
+            end = f"{r['end_ms']:.0f}" if "end_ms" in r else ""
+            size = f"{r['bytes']:,}" if "bytes" in r else ""
+            lines.append(f"| {r['what']} | {r['start_ms']:.0f} | {end} | {size} |")
+    return lines
 
 
 # ------------------------------------------------------------------------------------------

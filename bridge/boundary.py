@@ -173,7 +173,12 @@ ENGINE_OPS: tuple[Op, ...] = (
         "the page pieces of an outbox, decoded: [code, value, ...] (+ transfer: a welcome's port)",
     ),
     Op(2, "ack", ("key",), "every send up to key was taken (queued or posted)"),
-    Op(3, "booted", ("boot_ms",), "the runtime is up (bridge 0)"),
+    Op(
+        3,
+        "booted",
+        ("boot_ms", "timeline"),
+        "the runtime is up (bridge 0); timeline: the boot's phases and fetches (stats().boot)",
+    ),
     Op(4, "boot_failed", ("message",), "the runtime could not start (bridge 0)"),
 )
 

@@ -28,9 +28,9 @@ import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 
-from .common import log, warn
+from .common import BuildError, log, warn
 
-PYC_RECIPE = "7"
+PYC_RECIPE = "9"
 OWN_PROJECT = "hizi-bridge"
 STDLIB_KEY = "python-stdlib"  # never a project name (no such wheel is vendored)
 # The standard library cut to what the bridge imports (JS API pages only).
@@ -62,34 +62,84 @@ RUNTIME_STDLIB_EXTRA = (
 # Whole packages kept (a package that imports its helpers lazily would need all of them).
 # None today: importlib.resources is used only on a PyScript page without the script tag.
 RUNTIME_STDLIB_PACKAGES: tuple[str, ...] = ()
-# Our wheel cut for the JS API (dist/): bytecode only, without what the browser never loads
-# there. PyScript pages keep the full compiled wheel (they read static/hizi-bridge.js).
-RUNTIME_BRIDGE_KEY = "hizi-bridge-runtime"  # never a project name
-RUNTIME_BRIDGE_DROP = (
-    "bridge/inspect/",  # the CLI inspector
-    "bridge/contract.py",  # writes the schema and the .d.ts (a build-time tool)
-    "bridge/contract_docs.py",  # the contract's generators, build-time tools too
-    "bridge/boundary_js.py",
-    "bridge/helpers_gen.py",
-    "bridge/jsbuild.py",
-    "bridge/js/",  # the sources hizi-bridge.js is joined from
-    "bridge/schema/",
-    "bridge/static/",  # hizi-bridge.js and the worker are served beside the runtime
-    "bridge/py.typed",
-)
+# The runtime cuts (the JS API, dist/) carry bytecode without docstrings: no page reads them,
+# and they are a tenth of the bytes. PyScript pages keep the full pycs (help() works there).
+NODOC = "nodoc"  # the pyc's optimization tag: <name>.<cache tag>.opt-nodoc.pyc
+
+
+def runtime_key(project: str) -> str:
+    """The key of ``project``'s wheel cut for the JS API ("+" is never in a project name)."""
+    return f"{project}+runtime"
+
+
+# Each wheel cut for the JS API (dist/): what a boot imports as bytecode only, the rest of the
+# sources as they are (a later path may import them), minus what the browser copy never
+# imports. PyScript pages keep the full compiled wheels (they read static/hizi-bridge.js).
+RUNTIME_BRIDGE_KEY = runtime_key(OWN_PROJECT)
+RUNTIME_DROP: dict[str, tuple[str, ...]] = {
+    OWN_PROJECT: (
+        "bridge/inspect/",  # the CLI inspector
+        "bridge/contract.py",  # writes the schema and the .d.ts (a build-time tool)
+        "bridge/contract_docs.py",  # the contract's generators, build-time tools too
+        "bridge/boundary_js.py",
+        "bridge/helpers_gen.py",
+        "bridge/jsbuild.py",
+        "bridge/js/",  # the sources hizi-bridge.js is joined from
+        "bridge/schema/",
+        "bridge/static/",  # hizi-bridge.js and the worker are served beside the runtime
+        "bridge/py.typed",
+    ),
+    "pydantic": (
+        "pydantic/v1/",  # pydantic 1's API, never imported by v2 code
+        "pydantic/mypy.py",  # the mypy plugin (a type-checker runs it, not a page)
+        # The v1-style methods (.dict(), .copy(), parse_obj, @validator): the bridge calls
+        # none of them; tests/e2e/test_dist.py checks every later path on the cut.
+        "pydantic/deprecated/",
+        "pydantic/_internal/_decorators_v1.py",
+        "pydantic/experimental/",
+        "pydantic/_internal/_git.py",  # version_info() only
+        "pydantic/py.typed",
+    ),
+    "pydantic-core": ("pydantic_core/py.typed",),
+    "typing-inspection": ("typing_inspection/py.typed",),
+    "annotated-types": ("annotated_types/py.typed",),
+}
+# Type stubs: read by type-checkers only.
+RUNTIME_DROP_SUFFIXES = (".pyi",)
 _ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
 _PYC_COMPILER = r"""
 import { loadPyodide } from %(module)s;
 // The environment hizi-bridge.js boots with (pydantic plugins off), so the set of stdlib
-// modules recorded below is the browser's.
+// modules recorded below is the browser's. PYTHONNODEBUGRANGES: the pycs carry line numbers
+// but no column ranges (a third of their bytes; a traceback loses only its ^^^ markers).
 const pyodide = await loadPyodide({
-  indexURL: %(index)s, env: { PYDANTIC_DISABLE_PLUGINS: "__all__" },
+  indexURL: %(index)s, env: { PYDANTIC_DISABLE_PLUGINS: "__all__", PYTHONNODEBUGRANGES: "1" },
 });
 pyodide.FS.mkdirTree("/work");
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: %(root)s }, "/work");
 pyodide.runPython(`
-import os, py_compile, sys
+import ast, importlib.util, os, py_compile, sys
+from importlib._bootstrap_external import _code_to_hash_pyc
+
+DOC_OWNERS = (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+def write_nodoc(src, dfile):
+    # The runtime cuts' variant: the same code without docstrings (asserts and __debug__
+    # stay, unlike optimize=2), written as <name>.<tag>.opt-nodoc.pyc.
+    with open(src, "rb") as f:
+        data = f.read()
+    tree = ast.parse(data, filename=dfile)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None) if isinstance(node, DOC_OWNERS) else None
+        first = body[0] if body else None
+        value = first.value if isinstance(first, ast.Expr) else None
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            node.body = body[1:] or [ast.copy_location(ast.Pass(), first)]
+    code = compile(tree, dfile, "exec", dont_inherit=True)
+    out = importlib.util.cache_from_source(src, optimization=%(nodoc)s)
+    with open(out, "wb") as f:
+        f.write(_code_to_hash_pyc(code, importlib.util.source_hash(data), False))
 # zipimport keeps a pyc's co_filename: give stdlib code the path a source import would.
 stdlib = next(p for p in sys.path if p.endswith(".zip"))
 count, failed = 0, []
@@ -102,8 +152,9 @@ for base, _dirs, files in os.walk("/work"):
             try:
                 py_compile.compile(src, doraise=True, dfile=dfile,
                     invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH)
+                write_nodoc(src, dfile)
                 count += 1
-            except py_compile.PyCompileError:
+            except (py_compile.PyCompileError, SyntaxError, ValueError):
                 failed.append(src)  # left as source; the import compiles (or fails) as before
 print(sys.implementation.cache_tag, count, len(failed))
 `);
@@ -133,7 +184,8 @@ def py_members(whl: Path) -> list[str]:
 
 def _source_key(whl: Path, pyodide_version: str) -> str:
     """What the compiled archive depends on: the archive's bytes except its zip metadata."""
-    digest = hashlib.sha256(f"{PYC_RECIPE}\0{pyodide_version}\0".encode())
+    recipe = json.dumps([PYC_RECIPE, pyodide_version, RUNTIME_DROP, RUNTIME_DROP_SUFFIXES])
+    digest = hashlib.sha256(recipe.encode() + b"\0")
     with zipfile.ZipFile(whl) as zf:
         for info in sorted(zf.infolist(), key=lambda i: i.filename):
             digest.update(info.filename.encode() + b"\0")
@@ -150,6 +202,7 @@ def add_pycs(
     only: set[str] | None = None,
     keep: set[str] | None = None,
     sourceless: bool = False,
+    nodoc: bool = False,
 ) -> None:
     """Write ``dest``: ``archive`` stored, plus the pycs compiled under ``tree``.
 
@@ -158,15 +211,15 @@ def add_pycs(
     ``__pycache__/<name>.<tag>.pyc`` entries, listed in its RECORD; the standard library zip
     gets ``<name>.pyc`` beside each source, the layout zipimport looks for (and imports
     without the source, hence ``sourceless`` for the cut library: its tracebacks show no
-    stdlib source lines, which the JS API never prints).
+    stdlib source lines, which the JS API never prints). ``nodoc`` takes the pycs compiled
+    without docstrings.
     """
     wheel = archive.suffix == ".whl"
     extra: list[tuple[str, bytes]] = []
     for member in py_members(archive):
         if (only is not None and member not in only) or (keep is not None and member not in keep):
             continue
-        folder, _, name = member.rpartition("/")
-        pyc = tree / f"{folder}/__pycache__/{name[:-3]}.{cache_tag}.pyc".lstrip("/")
+        pyc = _pyc_path(tree, member, cache_tag, nodoc=nodoc)
         if pyc.is_file():
             rel = pyc.relative_to(tree).as_posix() if wheel else f"{member[:-3]}.pyc"
             extra.append((rel, pyc.read_bytes()))
@@ -193,20 +246,35 @@ def add_pycs(
     os.replace(tmp, dest)
 
 
-def runtime_wheel(archive: Path, tree: Path, cache_tag: str, dest: Path) -> None:
-    """Write ``dest``: our wheel for the JS API, stored, bytecode only.
+def _pyc_path(tree: Path, member: str, cache_tag: str, *, nodoc: bool = False) -> Path:
+    folder, _, name = member.rpartition("/")
+    opt = f".opt-{NODOC}" if nodoc else ""
+    return tree / f"{folder}/__pycache__/{name[:-3]}.{cache_tag}{opt}.pyc".lstrip("/")
 
-    Each module compiled under ``tree`` becomes ``<module>.pyc`` where its source was (the
-    layout a sourceless import looks for) and the source is left out; a module that did not
-    compile keeps its source. ``RUNTIME_BRIDGE_DROP`` is left out, and METADATA keeps its
-    headers only (its body is README); RECORD lists what remains.
+
+def runtime_wheel(
+    archive: Path,
+    tree: Path,
+    cache_tag: str,
+    dest: Path,
+    *,
+    drop: tuple[str, ...] = (),
+    only: set[str] | None = None,
+) -> None:
+    """Write ``dest``: a wheel cut for the JS API, stored, imported modules as bytecode only.
+
+    Each module compiled under ``tree`` (of those in ``only``, all if None) becomes
+    ``<module>.pyc`` (without docstrings) where its source was, the layout a sourceless import
+    looks for, and the source is left out; any other module keeps its source. Members under
+    ``drop`` and type stubs are left out, and METADATA keeps its headers only (its body is the
+    README); RECORD lists what remains.
     """
     members: list[tuple[zipfile.ZipInfo, bytes]] = []
     record = ""
     with zipfile.ZipFile(archive) as src:
         for info in src.infolist():
             name = info.filename
-            if name.startswith(RUNTIME_BRIDGE_DROP) or name.endswith("/"):
+            if name.startswith(drop) or name.endswith(("/", *RUNTIME_DROP_SUFFIXES)):
                 continue
             if name.count("/") == 1 and name.endswith(".dist-info/RECORD"):
                 record = name
@@ -214,9 +282,8 @@ def runtime_wheel(archive: Path, tree: Path, cache_tag: str, dest: Path) -> None
             data = src.read(info)
             if name.count("/") == 1 and name.endswith(".dist-info/METADATA"):
                 data = data.split(b"\n\n", 1)[0] + b"\n"  # the headers, not README's text
-            if name.endswith(".py"):
-                folder, _, stem = name[:-3].rpartition("/")
-                pyc = tree / f"{folder}/__pycache__/{stem}.{cache_tag}.pyc".lstrip("/")
+            if name.endswith(".py") and (only is None or name in only):
+                pyc = _pyc_path(tree, name, cache_tag, nodoc=True)
                 if pyc.is_file():
                     info = zipfile.ZipInfo(f"{name[:-3]}.pyc", info.date_time)
                     data = pyc.read_bytes()
@@ -258,8 +325,8 @@ def precompile(
     """Return ``archives`` with bytecode added (stored copies under ``cache``).
 
     Keys are project names (wheels) or ``STDLIB_KEY`` (Pyodide's python_stdlib.zip); with the
-    stdlib, the result also has ``RUNTIME_STDLIB_KEY``, the cut library, and with our wheel
-    ``RUNTIME_BRIDGE_KEY``, its cut (``runtime_wheel``). Needs ``node``;
+    stdlib, the result also has ``RUNTIME_STDLIB_KEY``, the cut library, and with each wheel
+    ``runtime_key(name)``, its cut for the JS API (``runtime_wheel``). Needs ``node``;
     without it, or if compiling fails, the build warns and returns the inputs unchanged (the
     browser compiles the sources itself: slower boot, same behaviour; no cut library).
     """
@@ -279,8 +346,8 @@ def precompile(
         cut = None
         if key == STDLIB_KEY:
             cut = out[RUNTIME_STDLIB_KEY] = target.with_name(RUNTIME_STDLIB_NAME)
-        elif key == OWN_PROJECT:  # same file name (Pyodide parses it), another folder
-            cut = out[RUNTIME_BRIDGE_KEY] = target.parent / "runtime" / path.name
+        else:  # same file name (Pyodide parses it), another folder
+            cut = out[runtime_key(key)] = target.parent / "runtime" / path.name
         if not all(p.is_file() for p in (target, cut or target)):
             todo[key] = path
     if not todo:
@@ -299,6 +366,7 @@ def precompile(
         if result is None:
             return dict(archives)
         tag, used, used_site = result
+        _check_drops(used_site)
         for key, path in todo.items():
             out[key].parent.mkdir(parents=True, exist_ok=True)
             # Bytecode only for what a boot imports (the rest of pydantic, e.g. pydantic.v1,
@@ -309,12 +377,24 @@ def precompile(
             if key == STDLIB_KEY:
                 keep = runtime_members(path, used)
                 target = out[RUNTIME_STDLIB_KEY]
-                add_pycs(path, root / key, tag, target, only=used, keep=keep, sourceless=True)
-            elif key == OWN_PROJECT:
-                out[RUNTIME_BRIDGE_KEY].parent.mkdir(parents=True, exist_ok=True)
-                runtime_wheel(path, root / key, tag, out[RUNTIME_BRIDGE_KEY])
+                add_pycs(
+                    path, root / key, tag, target, only=used, keep=keep, sourceless=True, nodoc=True
+                )
+            else:
+                cut = out[runtime_key(key)]
+                cut.parent.mkdir(parents=True, exist_ok=True)
+                drop = RUNTIME_DROP.get(key, ())
+                runtime_wheel(path, root / key, tag, cut, drop=drop, only=only)
     log(f"compiled {len(todo)} archive(s) for {tag}; the boot imports {len(used)} stdlib files")
     return out
+
+
+def _check_drops(used_site: set[str]) -> None:
+    """A boot that imports a member a runtime cut drops would fail in the browser: stop."""
+    drops = tuple(d for prefixes in RUNTIME_DROP.values() for d in prefixes)
+    hit = sorted(n for n in used_site if n.startswith(drops) or n.endswith(RUNTIME_DROP_SUFFIXES))
+    if hit:
+        raise BuildError(f"a boot imports {hit}, which RUNTIME_DROP leaves out of dist/")
 
 
 def _run_compiler(
@@ -334,6 +414,7 @@ def _run_compiler(
         "wheels": json.dumps(wheels),
         "imports": "import bridge.browser.engine" if own else "import pydantic",
         "stdlib_key": json.dumps(STDLIB_KEY),
+        "nodoc": json.dumps(NODOC),
     }
     try:
         proc = subprocess.run(

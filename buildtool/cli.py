@@ -12,7 +12,14 @@ from pathlib import Path
 from .args import parser as _parser
 from .common import ROOT, BuildError
 from .demo import demo_routes
-from .dist import ENTRY_SCRIPT, make_dist, measure, size_table, subresource_integrity
+from .dist import (
+    ENTRY_SCRIPT,
+    make_dist,
+    measure,
+    size_table,
+    subresource_integrity,
+    uncut_sizes,
+)
 from .lock import lock
 from .npm import make_npm
 from .screenshots import refresh
@@ -30,7 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_bench(args)
         elif command == "dist":
             result = make_dist(dist_dir=args.out, offline=args.offline)
-            print(size_table(measure(result.dist_dir, result.manifest["files"])), flush=True)
+            sizes = measure(result.dist_dir, result.manifest["files"])
+            table = size_table(sizes, uncut_sizes(result), result.after_connected)
+            print(table, flush=True)
             make_npm(dist_dir=result.dist_dir, out_dir=args.npm_out)
             print(script_tag(result.dist_dir), flush=True)
         elif command == "screenshots":

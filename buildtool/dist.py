@@ -29,7 +29,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,11 @@ class DistResult:
     dist_dir: Path
     manifest: dict[str, Any]
     files: list[Path]  # every file written, twins included
+    # Each file dist/ ships cut for the JS API (relative to dist/) -> the site's file it was
+    # cut from (the compiled wheel or standard library a PyScript page loads).
+    uncut: dict[str, Path] = field(default_factory=dict)
+    # Files fetched only after connected (none yet: every shipped file is part of a boot).
+    after_connected: frozenset[str] = frozenset()
 
 
 def subresource_integrity(path: Path) -> str:
@@ -113,6 +118,21 @@ def _point_at_runtime(entry: Path, module: str) -> None:
     )
 
 
+# The engine reads these keys of the manifest; dist/ writes them into the entry script (which
+# is revalidated, as the manifest is), so a boot needs no manifest round trip.
+EMBEDDED_MANIFEST = "const EMBEDDED_MANIFEST = null;"
+EMBEDDED_KEYS = ("format", "version", "pyodide", "packages", "wheels")
+
+
+def _embed_manifest(entry: Path, manifest: dict[str, Any]) -> None:
+    text = entry.read_text(encoding="utf-8")
+    if EMBEDDED_MANIFEST not in text:
+        raise BuildError(f"{entry.name}: no {EMBEDDED_MANIFEST!r} to embed the manifest in")
+    embedded = json.dumps({k: manifest[k] for k in EMBEDDED_KEYS}, separators=(",", ":"))
+    text = text.replace(EMBEDDED_MANIFEST, f"const EMBEDDED_MANIFEST = {embedded};")
+    entry.write_text(text, encoding="utf-8")
+
+
 def _pyodide_runtime(site_pyodide: Path, vendor: Path) -> str:
     """Copy the runtime into a folder named by the hash of its files; its path in vendor/."""
     digest = hashlib.sha256()
@@ -150,9 +170,15 @@ def make_dist(
     _point_at_runtime(dist / static[ENTRY_SCRIPT], f"{index}pyodide.mjs")
     stdlib = _copy(site_vendor / runtime_stdlib, vendor / runtime_stdlib).relative_to(vendor)
     wheels = {w["name"]: dict(w) for w in site_manifest["wheels"]}
-    runtime_bridge = site_manifest.get("runtime_bridge_wheel")
-    if runtime_bridge is not None:
-        wheels[OWN_PROJECT]["file"] = runtime_bridge
+    uncut = {f"vendor/{stdlib.as_posix()}": site_vendor / site_manifest["pyodide"]["stdlib"]}
+    if site_manifest["pyodide"]["stdlib"] is None:
+        uncut.clear()
+    runtime_wheels = dict(site_manifest.get("runtime_wheels") or {})
+    if site_manifest.get("runtime_bridge_wheel") is not None:
+        runtime_wheels.setdefault(OWN_PROJECT, site_manifest["runtime_bridge_wheel"])
+    for name, cut in runtime_wheels.items():
+        uncut[f"vendor/{cut}"] = site_vendor / wheels[name]["file"]
+        wheels[name]["file"] = cut
     for wheel in wheels.values():
         if not wheel["file"].startswith("wheels/pyc/"):
             raise BuildError(f"{wheel['file']}: dist ships only the wheels with bytecode")
@@ -192,13 +218,14 @@ def make_dist(
     ]
     write_text_atomic(vendor / MANIFEST_NAME, json.dumps(manifest, indent=2) + "\n")
     files.append(vendor / MANIFEST_NAME)
+    _embed_manifest(dist / static[ENTRY_SCRIPT], manifest)
     twins = compress.write_all_twins(files, cache)
     # Beside the runtime for whoever redistributes it; no page loads it, so it is not in
     # manifest.files (nor in the bytes per origin that `build.py dist` prints).
     shipped = {name: (w["version"], vendor / w["file"]) for name, w in wheels.items()}
     write_text_atomic(dist / NOTICES_NAME, notices(site_manifest["pyodide"], shipped))
     log(f"dist ready in {dist}: {len(files)} files, {len(twins)} precompressed twins")
-    return DistResult(dist, manifest, sorted([*files, *twins, dist / NOTICES_NAME]))
+    return DistResult(dist, manifest, sorted([*files, *twins, dist / NOTICES_NAME]), uncut)
 
 
 @dataclass(frozen=True)
@@ -228,14 +255,48 @@ def measure(directory: Path, paths: Iterable[str]) -> list[FileSize]:
     return out
 
 
-def size_table(sizes: Iterable[FileSize]) -> str:
-    """Markdown table: raw and on the wire (brotli, the smaller twin a browser takes)."""
-    rows = ["| file | raw | gzip | brotli |", "|---|---:|---:|---:|"]
-    total = [0, 0, 0]
+def _wire(size: FileSize) -> tuple[int, int]:
+    """(gzip, brotli) on the wire: the twin when it is smaller, else the file itself."""
+    gz = size.gzip if size.gzip is not None and size.gzip < size.raw else size.raw
+    br = size.brotli if size.brotli is not None and size.brotli < size.raw else size.raw
+    return gz, br
+
+
+def size_table(
+    sizes: Iterable[FileSize],
+    uncut: dict[str, FileSize] | None = None,
+    after_connected: frozenset[str] = frozenset(),
+) -> str:
+    """Markdown table: raw and on the wire (brotli, the smaller twin a browser takes).
+
+    ``uncut`` (dist path -> the size of the file it was cut from) adds what each cut saved
+    with brotli; ``after_connected`` marks the files a boot does not fetch before connected.
+    """
+    uncut = uncut or {}
+    rows = [
+        "| file | raw | gzip | brotli | brotli before the cut | saved | loads |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
+    total = [0, 0, 0, 0]
     for s in sizes:
-        wire_gz = s.gzip if s.gzip is not None and s.gzip < s.raw else s.raw
-        wire_br = s.brotli if s.brotli is not None and s.brotli < s.raw else s.raw
-        total = [total[0] + s.raw, total[1] + wire_gz, total[2] + wire_br]
-        rows.append(f"| {s.path} | {s.raw:,} | {wire_gz:,} | {wire_br:,} |")
-    rows.append(f"| **total** | **{total[0]:,}** | **{total[1]:,}** | **{total[2]:,}** |")
+        wire_gz, wire_br = _wire(s)
+        before = _wire(uncut[s.path])[1] if s.path in uncut else wire_br
+        total = [total[0] + s.raw, total[1] + wire_gz, total[2] + wire_br, total[3] + before]
+        saved = f"{before - wire_br:,}" if s.path in uncut else ""
+        when = "after connected" if s.path in after_connected else "boot"
+        rows.append(
+            f"| {s.path} | {s.raw:,} | {wire_gz:,} | {wire_br:,} | {before:,} | {saved} | {when} |"
+        )
+    rows.append(
+        f"| **total** | **{total[0]:,}** | **{total[1]:,}** | **{total[2]:,}** | "
+        f"**{total[3]:,}** | **{total[3] - total[2]:,}** | |"
+    )
     return "\n".join(rows)
+
+
+def uncut_sizes(result: DistResult) -> dict[str, FileSize]:
+    """The size of each cut file's source in the site, by the cut file's dist path."""
+    out: dict[str, FileSize] = {}
+    for rel, src in result.uncut.items():
+        out[rel] = measure(src.parent, [src.name])[0]
+    return out

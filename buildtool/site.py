@@ -27,7 +27,7 @@ from typing import Any
 from packaging.utils import canonicalize_name
 
 from . import compress
-from .bytecode import OWN_PROJECT, RUNTIME_BRIDGE_KEY, RUNTIME_STDLIB_KEY, STDLIB_KEY, precompile
+from .bytecode import OWN_PROJECT, RUNTIME_STDLIB_KEY, STDLIB_KEY, precompile, runtime_key
 from .common import ROOT, BuildError, copy_atomic, log, sha256_file, write_text_atomic
 from .lock import PYODIDE_ABI, Lock, fetch, read_lock
 from .vendor import WheelInfo, build_own_wheel, vendor_npm, wheel_metadata
@@ -96,21 +96,24 @@ def _vendor_wheels(
 
 
 def _place_compiled(
-    compiled: Mapping[str, Path], plain: dict[str, Path], wheels_dir: Path, extra: Path | None
-) -> Path | None:
+    compiled: Mapping[str, Path],
+    plain: dict[str, Path],
+    wheels_dir: Path,
+    extra: Mapping[str, Path],
+) -> dict[str, Path]:
     """Serve each compiled wheel from a folder named by its own sha256.
 
     The files are served as immutable and the lock's integrity hash must match, so new bytes
     (another recipe) must never reuse a URL a browser may have cached. The folder, not the
-    file, carries the hash because Pyodide parses the wheel's file name. ``extra`` (our wheel
-    cut for the JS API) is placed the same way; its served path is returned.
+    file, carries the hash because Pyodide parses the wheel's file name. ``extra`` (the wheels
+    cut for the JS API, by project) is placed the same way; their served paths are returned.
     """
     pyc_root = wheels_dir / "pyc"
     served: set[Path] = set()
-    placed = None
-    if extra is not None:
-        placed = _served_copy(extra, pyc_root / sha256_file(extra)[:16] / extra.name)
-        served.add(placed.parent)
+    placed: dict[str, Path] = {}
+    for key, path in extra.items():
+        placed[key] = _served_copy(path, pyc_root / sha256_file(path)[:16] / path.name)
+        served.add(placed[key].parent)
     for key, path in compiled.items():
         if path != plain[key]:
             plain[key] = _served_copy(path, pyc_root / sha256_file(path)[:16] / path.name)
@@ -189,8 +192,8 @@ def build(
         stdlib_served = _hashed_zip(stdlib_pyc, pyodide_dir, "python_stdlib")
     if runtime_pyc is not None:
         runtime_served = _hashed_zip(runtime_pyc, pyodide_dir, "python_stdlib_runtime")
-    runtime_bridge = compiled.pop(RUNTIME_BRIDGE_KEY, None)
-    runtime_bridge = _place_compiled(compiled, wheel_paths, wheels_dir, runtime_bridge)
+    cuts = {k: compiled.pop(runtime_key(k)) for k in wheel_paths if runtime_key(k) in compiled}
+    runtime_wheels = _place_compiled(compiled, wheel_paths, wheels_dir, cuts)
 
     original = json.loads((pyodide_dir / "pyodide-lock.json").read_text(encoding="utf-8"))
     trimmed = trimmed_lock(original, wheel_paths, pyodide_dir)
@@ -233,7 +236,9 @@ def build(
         "bridge_wheel": rel(wheel_paths[OWN_PROJECT]) if has_own else None,
         # Our wheel for the JS API (bytecode only, no inspector, schema or static files);
         # dist/ ships it in place of bridge_wheel. None when the build could not compile.
-        "runtime_bridge_wheel": rel(runtime_bridge),
+        "runtime_bridge_wheel": rel(runtime_wheels.get(OWN_PROJECT)),
+        # Every wheel cut for the JS API (bytecode.runtime_wheel); dist/ ships these.
+        "runtime_wheels": {k: rel(p) for k, p in sorted(runtime_wheels.items())},
     }
     write_text_atomic(vendor / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     # A ready-made PyScript config with relative URLs. PyScript resolves them against the

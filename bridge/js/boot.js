@@ -1,14 +1,28 @@
   // ---------------------------------------------------------------- Python boot (engine)
   const canon = (name) => String(name).toLowerCase().replace(/[-_.]+/g, "-");
   const DEFAULT_PYODIDE_MODULE = "pyodide/pyodide.mjs"; // build.py's manifest.pyodide.module
+  // build.py dist writes what the engine reads of vendor/manifest.json here, which saves the
+  // boot a round trip before loadPyodide; null: fetch the manifest (build/site, a checkout).
+  const EMBEDDED_MANIFEST = null;
 
-  async function bootPython(assetsUrl) {
-    const vendor = new URL("vendor/", assetsUrl);
-    // The manifest and the Pyodide module load in parallel (the module path is the build's
-    // default; a manifest naming another one is followed, at the cost of a second import).
-    const guess = new URL(DEFAULT_PYODIDE_MODULE, vendor).href;
-    const early = import(guess);
-    early.catch(() => {}); // judged below, once the manifest says which module to use
+  // The boot's timeline (stats().boot): phases [name, start, end] and the fetches of this
+  // context's Resource Timing, in ms since the epoch (performance.timeOrigin + now), so the
+  // worker's and the page's clocks line up.
+  const epochMs = () => performance.timeOrigin + performance.now();
+  function bootTimeline(since, phases) {
+    const fetches = performance.getEntriesByType("resource")
+      .filter((e) => performance.timeOrigin + e.startTime >= since - 1)
+      .map((e) => ({
+        url: e.name,
+        start_ms: performance.timeOrigin + e.startTime,
+        end_ms: performance.timeOrigin + e.responseEnd,
+        bytes: e.encodedBodySize,
+        transfer_bytes: e.transferSize,
+      }));
+    return { context_start_ms: performance.timeOrigin, phases, fetches };
+  }
+
+  async function fetchManifest(vendor) {
     const manifestUrl = new URL("manifest.json", vendor);
     let res;
     try {
@@ -19,7 +33,21 @@
         `(Access-Control-Allow-Origin) from that server`);
     }
     if (!res.ok) throw new Error(`${res.url}: HTTP ${res.status}`);
-    const manifest = await res.json();
+    return res.json();
+  }
+
+  async function bootPython(assetsUrl, phases = []) {
+    const start = epochMs();
+    const phase = (name, from) => phases.push([name, from, epochMs()]);
+    const vendor = new URL("vendor/", assetsUrl);
+    // The manifest and the Pyodide module load in parallel (the module path is the build's
+    // default; a manifest naming another one is followed, at the cost of a second import).
+    const guess = new URL(DEFAULT_PYODIDE_MODULE, vendor).href;
+    const early = import(guess);
+    // A failed guess is judged below, once the manifest says which module to use.
+    early.then(() => phase("pyodide_module", start), () => {});
+    const manifest = EMBEDDED_MANIFEST || await fetchManifest(vendor);
+    phase("manifest", start);
     const moduleUrl = new URL(manifest.pyodide.module, vendor).href;
     const { loadPyodide } = await (moduleUrl === guess ? early : import(moduleUrl));
     const failures = [];
@@ -37,7 +65,11 @@
     // the build made one (no user Python runs in this interpreter).
     const stdlib = manifest.pyodide.runtime_stdlib || manifest.pyodide.stdlib;
     if (stdlib) options.stdLibURL = new URL(stdlib, vendor).href;
+    const runtimeFrom = epochMs();
     const pyodide = await loadPyodide(options);
+    // wasm compile and instantiate, interpreter and stdlib init, the wheels' install (Pyodide
+    // reports no finer phases; the fetches inside it are in the timeline's fetches).
+    phase("load_pyodide", runtimeFrom);
     // loadPackage logs and resolves when a wheel fails: check every one explicitly.
     const loaded = new Set(Object.keys(pyodide.loadedPackages).map(canon));
     for (const wheel of manifest.wheels) {
@@ -45,6 +77,8 @@
     }
     if (failures.length) throw new Error(failures.join("; "));
     // One owned proxy for the engine's lifetime.
+    const importsFrom = epochMs();
     const open = pyodide.runPython("from bridge.browser.engine import open_bridge\nopen_bridge");
-    return { pyodide, open };
+    phase("imports", importsFrom);
+    return { pyodide, open, timeline: bootTimeline(start, phases) };
   }

@@ -141,7 +141,13 @@
       // The page's own tallies, handed over; Python assembles stats() (bridge/counters.py).
       const counters = Object.assign(this._page.counters(), { handler_errors: this._handlerErrors,
         boot_ms: bootInfo.readyMs, runtime: this._runtime.kind });
-      return this._query("stats", JSON.stringify(counters));
+      return this._query("stats", JSON.stringify(counters)).then((stats) => {
+        // The page's start of the runtime and the engine's phases and fetches (epoch ms).
+        stats.boot = bootInfo.timeline && Object.assign({
+          page_start_ms: performance.timeOrigin + bootInfo.startedMs,
+        }, bootInfo.timeline);
+        return stats;
+      });
     }
 
     /** Listeners, timers and proxies this bridge still holds (all zero after close); a Promise. */

@@ -7,7 +7,7 @@
   const script = document.currentScript;
   const scriptUrl = script && script.src ? script.src : null;
   const scriptAssets = script && script.dataset ? script.dataset.assetsUrl : undefined;
-  const bootInfo = { runtime: null, startedMs: null, readyMs: null, error: null };
+  const bootInfo = { runtime: null, startedMs: null, readyMs: null, error: null, timeline: null };
   const runtimes = {};
   const BOOT_TIMEOUT_MS = 60000;
 
@@ -37,6 +37,7 @@
       if (op.op === "booted") {
         bootState = "up";
         bootInfo.readyMs = performance.now() - bootInfo.startedMs;
+        bootInfo.timeline = op.timeline || null;
         settle.resolve();
       } else if (op.op === "bootFailed") {
         fail(String(op.message));

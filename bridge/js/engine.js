@@ -71,7 +71,7 @@
           toPage(engineOps.bootFailed(failed), null);
           return;
         }
-        toPage(engineOps.booted(performance.now() - t0), null);
+        toPage(engineOps.booted(performance.now() - t0, python.timeline), null);
         for (const [data, ports] of waiting.splice(0)) receive(data, ports);
       },
       get python() { return python; },

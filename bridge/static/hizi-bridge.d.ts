@@ -97,6 +97,8 @@ export interface BridgeStats {
   mode: Mode | null;
   /** Time the runtime took to boot, ms. */
   boot_ms: number | null;
+  /** The boot's timeline (times in ms since the epoch); null before the runtime is up. */
+  boot: BootTimeline | null;
   runtime: Runtime;
   /** This hizi-bridge's version (Python's bridge.__version__; HiziBridge.version on the page). */
   package_version: string;
@@ -105,6 +107,20 @@ export interface BridgeStats {
   /** The version the handshake chose; null before it and with a plain Appendix A peer. */
   protocol_version: number | null;
   [key: string]: unknown;
+}
+
+/** Where a boot's time went: the engine's phases and its context's fetches. */
+export interface BootTimeline {
+  /** When the page asked for the runtime. */
+  page_start_ms: number;
+  /** When the engine's context (the worker, or the page for runtime "main") started. */
+  context_start_ms: number;
+  /** [name, start, end]: manifest, pyodide_module, load_pyodide (wasm, interpreter,
+   * standard library, wheels), imports (the bridge's Python modules). */
+  phases: [string, number, number][];
+  /** Resource Timing of the engine's context: start and end of each fetch, bytes on the
+   * wire (encoded body; transfer_bytes is 0 when the HTTP cache answered). */
+  fetches: { url: string; start_ms: number; end_ms: number; bytes: number; transfer_bytes: number }[];
 }
 
 export interface LiveResources {

@@ -61,8 +61,8 @@ const engineOps = Object.freeze({
   out: (bridge, pieces) => [1, bridge, pieces],
   /** every send up to key was taken (queued or posted) */
   ack: (bridge, key) => [2, bridge, key],
-  /** the runtime is up (bridge 0) */
-  booted: (bootMs) => [3, 0, bootMs],
+  /** the runtime is up (bridge 0); timeline: the boot's phases and fetches (stats().boot) */
+  booted: (bootMs, timeline) => [3, 0, bootMs, timeline],
   /** the runtime could not start (bridge 0) */
   bootFailed: (message) => [4, 0, message],
 });
@@ -89,7 +89,7 @@ function readEngineOp(msg) {
   switch (msg[0]) {
     case 1: return { op: "out", bridge: msg[1], pieces: msg[2] };
     case 2: return { op: "ack", bridge: msg[1], key: msg[2] };
-    case 3: return { op: "booted", bridge: msg[1], bootMs: msg[2] };
+    case 3: return { op: "booted", bridge: msg[1], bootMs: msg[2], timeline: msg[3] };
     case 4: return { op: "bootFailed", bridge: msg[1], message: msg[2] };
     default: return null;
   }
@@ -904,14 +904,28 @@ const GAME_TO_LOBBY = [
   // ---------------------------------------------------------------- Python boot (engine)
   const canon = (name) => String(name).toLowerCase().replace(/[-_.]+/g, "-");
   const DEFAULT_PYODIDE_MODULE = "pyodide/pyodide.mjs"; // build.py's manifest.pyodide.module
+  // build.py dist writes what the engine reads of vendor/manifest.json here, which saves the
+  // boot a round trip before loadPyodide; null: fetch the manifest (build/site, a checkout).
+  const EMBEDDED_MANIFEST = null;
 
-  async function bootPython(assetsUrl) {
-    const vendor = new URL("vendor/", assetsUrl);
-    // The manifest and the Pyodide module load in parallel (the module path is the build's
-    // default; a manifest naming another one is followed, at the cost of a second import).
-    const guess = new URL(DEFAULT_PYODIDE_MODULE, vendor).href;
-    const early = import(guess);
-    early.catch(() => {}); // judged below, once the manifest says which module to use
+  // The boot's timeline (stats().boot): phases [name, start, end] and the fetches of this
+  // context's Resource Timing, in ms since the epoch (performance.timeOrigin + now), so the
+  // worker's and the page's clocks line up.
+  const epochMs = () => performance.timeOrigin + performance.now();
+  function bootTimeline(since, phases) {
+    const fetches = performance.getEntriesByType("resource")
+      .filter((e) => performance.timeOrigin + e.startTime >= since - 1)
+      .map((e) => ({
+        url: e.name,
+        start_ms: performance.timeOrigin + e.startTime,
+        end_ms: performance.timeOrigin + e.responseEnd,
+        bytes: e.encodedBodySize,
+        transfer_bytes: e.transferSize,
+      }));
+    return { context_start_ms: performance.timeOrigin, phases, fetches };
+  }
+
+  async function fetchManifest(vendor) {
     const manifestUrl = new URL("manifest.json", vendor);
     let res;
     try {
@@ -922,7 +936,21 @@ const GAME_TO_LOBBY = [
         `(Access-Control-Allow-Origin) from that server`);
     }
     if (!res.ok) throw new Error(`${res.url}: HTTP ${res.status}`);
-    const manifest = await res.json();
+    return res.json();
+  }
+
+  async function bootPython(assetsUrl, phases = []) {
+    const start = epochMs();
+    const phase = (name, from) => phases.push([name, from, epochMs()]);
+    const vendor = new URL("vendor/", assetsUrl);
+    // The manifest and the Pyodide module load in parallel (the module path is the build's
+    // default; a manifest naming another one is followed, at the cost of a second import).
+    const guess = new URL(DEFAULT_PYODIDE_MODULE, vendor).href;
+    const early = import(guess);
+    // A failed guess is judged below, once the manifest says which module to use.
+    early.then(() => phase("pyodide_module", start), () => {});
+    const manifest = EMBEDDED_MANIFEST || await fetchManifest(vendor);
+    phase("manifest", start);
     const moduleUrl = new URL(manifest.pyodide.module, vendor).href;
     const { loadPyodide } = await (moduleUrl === guess ? early : import(moduleUrl));
     const failures = [];
@@ -940,7 +968,11 @@ const GAME_TO_LOBBY = [
     // the build made one (no user Python runs in this interpreter).
     const stdlib = manifest.pyodide.runtime_stdlib || manifest.pyodide.stdlib;
     if (stdlib) options.stdLibURL = new URL(stdlib, vendor).href;
+    const runtimeFrom = epochMs();
     const pyodide = await loadPyodide(options);
+    // wasm compile and instantiate, interpreter and stdlib init, the wheels' install (Pyodide
+    // reports no finer phases; the fetches inside it are in the timeline's fetches).
+    phase("load_pyodide", runtimeFrom);
     // loadPackage logs and resolves when a wheel fails: check every one explicitly.
     const loaded = new Set(Object.keys(pyodide.loadedPackages).map(canon));
     for (const wheel of manifest.wheels) {
@@ -948,8 +980,10 @@ const GAME_TO_LOBBY = [
     }
     if (failures.length) throw new Error(failures.join("; "));
     // One owned proxy for the engine's lifetime.
+    const importsFrom = epochMs();
     const open = pyodide.runPython("from bridge.browser.engine import open_bridge\nopen_bridge");
-    return { pyodide, open };
+    phase("imports", importsFrom);
+    return { pyodide, open, timeline: bootTimeline(start, phases) };
   }
 
   // ---------------------------------------------------------------- engine
@@ -1025,7 +1059,7 @@ const GAME_TO_LOBBY = [
           toPage(engineOps.bootFailed(failed), null);
           return;
         }
-        toPage(engineOps.booted(performance.now() - t0), null);
+        toPage(engineOps.booted(performance.now() - t0, python.timeline), null);
         for (const [data, ports] of waiting.splice(0)) receive(data, ports);
       },
       get python() { return python; },
@@ -1318,7 +1352,7 @@ const GAME_TO_LOBBY = [
   const script = document.currentScript;
   const scriptUrl = script && script.src ? script.src : null;
   const scriptAssets = script && script.dataset ? script.dataset.assetsUrl : undefined;
-  const bootInfo = { runtime: null, startedMs: null, readyMs: null, error: null };
+  const bootInfo = { runtime: null, startedMs: null, readyMs: null, error: null, timeline: null };
   const runtimes = {};
   const BOOT_TIMEOUT_MS = 60000;
 
@@ -1348,6 +1382,7 @@ const GAME_TO_LOBBY = [
       if (op.op === "booted") {
         bootState = "up";
         bootInfo.readyMs = performance.now() - bootInfo.startedMs;
+        bootInfo.timeline = op.timeline || null;
         settle.resolve();
       } else if (op.op === "bootFailed") {
         fail(String(op.message));
@@ -1615,7 +1650,13 @@ const GAME_TO_LOBBY = [
       // The page's own tallies, handed over; Python assembles stats() (bridge/counters.py).
       const counters = Object.assign(this._page.counters(), { handler_errors: this._handlerErrors,
         boot_ms: bootInfo.readyMs, runtime: this._runtime.kind });
-      return this._query("stats", JSON.stringify(counters));
+      return this._query("stats", JSON.stringify(counters)).then((stats) => {
+        // The page's start of the runtime and the engine's phases and fetches (epoch ms).
+        stats.boot = bootInfo.timeline && Object.assign({
+          page_start_ms: performance.timeOrigin + bootInfo.startedMs,
+        }, bootInfo.timeline);
+        return stats;
+      });
     }
 
     /** Listeners, timers and proxies this bridge still holds (all zero after close); a Promise. */

@@ -38,7 +38,7 @@ def test_bench_quick(tmp_path: Path) -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=420,  # ten page loads (both runtimes and three baselines), cold and repeat
+        timeout=600,  # 13 page loads (both runtimes, five baselines), cold and repeat
         check=False,
     )
     elapsed = time.monotonic() - t0
@@ -79,4 +79,16 @@ def test_bench_quick(tmp_path: Path) -> None:
     assert "| hizi-bridge request" in proc.stdout  # the table
     assert "| floor: port echo" in proc.stdout
     assert "| issue #10 target" in proc.stdout
+    # Issue #19: the boot floor beside connected, and a waterfall per frame.
+    for key in ("floor_cold", "floor_warm", "bare_worker_cold"):
+        assert res["boot_ms"][key] > 0, key
+    assert res["boot_ratio"]["connected_vs_floor_cold"] > 0
+    for key in ("worker_cold", "floor_cold"):
+        for frame in ("lobby", "game"):
+            rows = res["boot_timeline"][key][frame]
+            fetched = {r["what"] for r in rows if r["what"].startswith("fetch ")}
+            assert "fetch pyodide.asm.wasm" in fetched, (key, frame, fetched)
+    phases = {r["what"] for r in res["boot_timeline"]["worker_cold"]["lobby"]}
+    assert {"manifest", "load_pyodide", "imports"} <= phases, phases
+    assert "| boot waterfall, worker_cold, lobby frame" in proc.stdout
     print(f"bench --quick took {elapsed:.1f} s")

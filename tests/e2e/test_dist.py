@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import Browser, Response
 
 from .conftest import ROOT, BrowserLog
+from .dist_imports import run_on_dist
 
 pytestmark = pytest.mark.e2e
 
@@ -38,6 +39,7 @@ class Hosted:
     lobby: str
     game: str
     manifest: dict[str, Any]
+    dist: Path
     responses: list[Response] = field(default_factory=list)
 
 
@@ -52,7 +54,7 @@ def hosted(
     shutil.copytree(ROOT / "examples", served / "examples")
     servers = build_module.start_servers(served, [("127.0.0.1", 0), ("localhost", 0)])
     try:
-        yield Hosted(servers[0].origin, servers[1].origin, result.manifest)
+        yield Hosted(servers[0].origin, servers[1].origin, result.manifest, served)
     finally:
         build_module.stop_servers(servers)
 
@@ -102,3 +104,17 @@ def test_js_api_connects_from_dist(browser: Browser, hosted: Hosted) -> None:
     finally:
         context.close()
     assert not log.blocked, log.blocked
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+def test_later_paths_import_nothing_dist_leaves_out(hosted: Hosted) -> None:
+    """Compliance, dialects, the journal and the lifecycle run on dist's cut library and wheels
+    (under Node, the vendored Pyodide) without an ImportError: what a boot does not import and
+    a later path does is shipped."""
+    report = run_on_dist(hosted.dist, hosted.manifest, ROOT / "tests")
+    assert report["missing"] == [], json.dumps(report["missing"], indent=2)
+    # The run did reach those paths (a stand-in that ran nothing would pass anything).
+    assert report["ran"] >= 150, report
+    assert not report["skipped"], report["skipped"]
+    for module in ("bridge.core.dialects.gamesglobal", "bridge.compliance.supervisor"):
+        assert module in report["modules"]

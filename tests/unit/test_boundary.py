@@ -47,6 +47,19 @@ SAMPLES: dict[str, Any] = {
     "texts": '{"a":1}\x00{"b":2}',
     "pieces": ["M", {"type": "spin"}],
     "boot_ms": 812.25,
+    "timeline": {
+        "context_start_ms": 1.5e12,
+        "phases": [["imports", 1.5e12 + 700, 1.5e12 + 812]],
+        "fetches": [
+            {
+                "url": "https://a.example/x.whl",
+                "start_ms": 1.5e12,
+                "end_ms": 1.5e12 + 9,
+                "bytes": 10,
+                "transfer_bytes": 0,
+            }
+        ],
+    },
     "message": {"type": "balance", "data": 12.5},
     "ms": 10_001.5,
     "new_port": True,

@@ -46,6 +46,7 @@ def _fake_build(tmp: Path) -> tuple[Path, BuildResult]:
         (static / name).write_bytes(TEXT + name.encode())
     with (static / "hizi-bridge.js").open("a") as entry:
         entry.write('\nconst DEFAULT_PYODIDE_MODULE = "pyodide/pyodide.mjs"; // the guess\n')
+        entry.write("const EMBEDDED_MANIFEST = null;\n")
     (static / "favicon.svg").write_text("<svg/>")
     vendor = tmp / "site" / "vendor"
     pyodide = vendor / "pyodide"
@@ -119,6 +120,11 @@ def test_every_file_but_the_entry_points_has_a_hash(dist: DistResult) -> None:
     # The entry script imports Pyodide from the hashed runtime folder, not the site's path.
     entry = (dist.dist_dir / "hizi-bridge.js").read_text()
     assert f'DEFAULT_PYODIDE_MODULE = "{dist.manifest["pyodide"]["module"]}"' in entry
+    # ... and carries what the engine reads of the manifest (no round trip before the boot).
+    embedded = entry.split("const EMBEDDED_MANIFEST = ", 1)[1].split(";\n", 1)[0]
+    assert json.loads(embedded) == {
+        k: dist.manifest[k] for k in ("format", "version", "pyodide", "packages", "wheels")
+    }
 
 
 def test_compressible_files_have_br_and_gz_twins(dist: DistResult) -> None:

@@ -38,8 +38,8 @@ const engineOps = Object.freeze({
   out: (bridge, pieces) => [1, bridge, pieces],
   /** every send up to key was taken (queued or posted) */
   ack: (bridge, key) => [2, bridge, key],
-  /** the runtime is up (bridge 0) */
-  booted: (bootMs) => [3, 0, bootMs],
+  /** the runtime is up (bridge 0); timeline: the boot's phases and fetches (stats().boot) */
+  booted: (bootMs, timeline) => [3, 0, bootMs, timeline],
   /** the runtime could not start (bridge 0) */
   bootFailed: (message) => [4, 0, message],
 });
@@ -66,7 +66,7 @@ function readEngineOp(msg) {
   switch (msg[0]) {
     case 1: return { op: "out", bridge: msg[1], pieces: msg[2] };
     case 2: return { op: "ack", bridge: msg[1], key: msg[2] };
-    case 3: return { op: "booted", bridge: msg[1], bootMs: msg[2] };
+    case 3: return { op: "booted", bridge: msg[1], bootMs: msg[2], timeline: msg[3] };
     case 4: return { op: "bootFailed", bridge: msg[1], message: msg[2] };
     default: return null;
   }
