@@ -40,6 +40,9 @@ DRIVER_MODULES = ROOT / "build" / "cache" / "engine-drivers"
 FIREFOX = Path(os.environ.get("FIREFOX", "/usr/bin/firefox-esr"))
 WEBKIT_DRIVER = Path(os.environ.get("WEBKIT_DRIVER", "/usr/bin/WebKitWebDriver"))
 RUNTIMES = ("worker", "main")
+# The pages one engine run loads: the suite in each runtime, then the guard's negative check.
+PROBE = "probe"
+PAGES_RUN = (*RUNTIMES, PROBE)
 REPORT = ROOT / "build" / "reports" / "contract.json"
 
 _CASE = re.compile(r'\{ id: "(C\d\d)", name: "([^"]+)"')
@@ -67,6 +70,9 @@ class ContractSite:
     requests: list[tuple[str, str, int]] = field(default_factory=list)  # origin, path, status
 
     def url(self, runtime: str, timeout_ms: int = 60000) -> str:
+        """The suite in ``runtime``, or (``PROBE``) the page that tries to leave."""
+        if runtime == PROBE:
+            return f"{self.lobby_origin}/contract/leak_probe.html"
         return (
             f"{self.lobby_origin}/contract/lobby.html?runtime={runtime}"
             f"&game={self.game_origin}&timeoutMs={timeout_ms}"
@@ -163,7 +169,7 @@ def firefox_missing() -> str | None:
 
 
 def run_firefox(site: ContractSite, timeout_ms: int) -> list[Run]:
-    urls = [site.url(runtime, timeout_ms) for runtime in RUNTIMES]
+    urls = [site.url(runtime, timeout_ms) for runtime in PAGES_RUN]
     proc = subprocess.run(
         ["node", str(DRIVERS / "firefox.cjs"), str(DRIVER_MODULES), str(timeout_ms * 4), *urls],
         capture_output=True,
@@ -173,8 +179,8 @@ def run_firefox(site: ContractSite, timeout_ms: int) -> list[Run]:
     )
     lines = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     runs = []
-    for runtime in RUNTIMES:
-        out = next((x for x in lines if f"runtime={runtime}&" in x["url"]), None)
+    for runtime, url in zip(PAGES_RUN, urls, strict=True):
+        out = next((x for x in lines if x["url"] == url), None)
         if out is None:
             runs.append(Run("firefox", runtime, None, [], "", proc.stderr[-2000:]))
         else:
@@ -267,7 +273,7 @@ def run_webkit(site: ContractSite, timeout_ms: int) -> list[Run]:
     runs = []
     version = _webkit_version()
     with webkit_session() as driver:
-        for runtime in RUNTIMES:
+        for runtime in PAGES_RUN:
             driver.get(site.url(runtime, timeout_ms))
             verdict, error = read_verdict(driver.execute_script, timeout_ms * 4 / 1000)
             runs.append(Run("webkit", runtime, verdict, [], version, error))

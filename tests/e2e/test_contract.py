@@ -65,7 +65,7 @@ _RUNS: dict[str, EngineRuns] = {}
 
 def _chromium(browser: Browser, site: contract.ContractSite) -> list[contract.Run]:
     runs = []
-    for runtime in contract.RUNTIMES:
+    for runtime in contract.PAGES_RUN:
         log = BrowserLog()
         context = browser.new_context()
         log.guard(context)
@@ -98,6 +98,8 @@ def engine_runs(request: pytest.FixtureRequest, contract_site: contract.Contract
                 pytest.skip(reason)
             runs = contract.run_webkit(contract_site, TIMEOUT_MS)
         for run in runs:
+            if run.runtime == contract.PROBE:
+                continue
             contract.record(run)
             timings = (run.verdict or {}).get("timings")
             print(f"\n[contract] {engine} {run.version} {run.runtime}: {timings}")
@@ -135,11 +137,23 @@ def test_no_errors_on_the_lobby_page(engine_runs: EngineRuns, runtime: str) -> N
     assert [e for e in run.verdict["log"] if e["kind"] != "console.warn"] == []
 
 
+def test_the_guard_reports_a_page_that_tries_to_leave(
+    engine_runs: EngineRuns, contract_site: contract.ContractSite
+) -> None:
+    """The negative check: leak_probe.html asks two non-local hosts; the engine's guard
+    (interception, the CSP the servers send and the page records) must say so."""
+    found = contract.off_origin(engine_runs.runs[contract.PROBE], contract_site)
+    assert any("192.0.2.1" in line for line in found), found
+    assert any("example.invalid" in line for line in found), found
+
+
 def test_the_pages_reference_only_their_own_origins() -> None:
     """What WebKit cannot intercept, the pages cannot ask for: no absolute URL in them
-    (the game's origin comes from the query string)."""
+    (the game's origin comes from the query string). leak_probe.* exists to name others."""
     absolute = re.compile(r"""(?:https?:)?//[\w.-]+""")
     for path in sorted(contract.PAGES.iterdir()):
+        if path.name.startswith("leak_probe."):
+            continue
         text = path.read_text()
         found = [m.group(0) for m in absolute.finditer(text)]
         assert found == [], f"{path.name}: {found}"
