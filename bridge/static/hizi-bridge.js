@@ -436,6 +436,14 @@ const GAME_TO_LOBBY = [
     };
   }
 
+  // A worker that dies (a crash, out of memory, closed) sends no event: the page asks it
+  // "alive?" every HEARTBEAT_MS and calls it dead after HEARTBEAT_MISSES unanswered asks in a
+  // row. Counted in the page's own timer ticks, not in wall time: a frozen or sleeping tab,
+  // whose timers (and workers) stop, wakes to one tick, not to a burst of misses.
+  const HEARTBEAT = "hizi-bridge:heartbeat";
+  const HEARTBEAT_MS = 5000;
+  const HEARTBEAT_MISSES = 3;
+
   if (!onPage) {
     // In the worker: hizi-bridge-worker.mjs calls serve(self) after importing this file.
     Object.defineProperty(G, "__hiziBridgeEngine", {
@@ -453,6 +461,7 @@ const GAME_TO_LOBBY = [
           });
           scope.addEventListener("message", (ev) => {
             const data = ev.data;
+            if (data === HEARTBEAT) { post(HEARTBEAT, null); return; } // the page's "alive?"
             if (engine === null) { // the first message: where the runtime's files are
               engine = makeEngine(post);
               if (data.version !== undefined && data.version !== VERSION) {
@@ -826,7 +835,25 @@ const GAME_TO_LOBBY = [
             throw new Error("this browser has no module workers (Chrome 80, Firefox 114, " +
               "Safari 15 or later have them); pass runtime: \"main\" to run the bridge on the page");
           }
-          worker.addEventListener("message", (ev) => fromEngine(ev.data, ev.ports));
+          let unanswered = 0;
+          worker.addEventListener("message", (ev) => {
+            if (ev.data === HEARTBEAT) unanswered = 0;
+            else fromEngine(ev.data, ev.ports);
+          });
+          ready.then(() => {
+            const beat = setInterval(() => {
+              if (bootState !== "up") { clearInterval(beat); return; }
+              if (unanswered < HEARTBEAT_MISSES) { unanswered += 1; worker.postMessage(HEARTBEAT); return; }
+              clearInterval(beat);
+              bootState = "dead";
+              const message = `the worker ${workerUrl.href} stopped answering (it crashed, ran out ` +
+                `of memory or was closed); open the bridges again to start a new one`;
+              bootInfo.error = message;
+              worker.terminate();
+              const err = new HiziBridgeError({ code: "worker_died", message: `hizi-bridge: ${message}` });
+              for (const bridge of [...bridges.values()]) bridge._bootFailed(err);
+            }, HEARTBEAT_MS);
+          }, () => {});
           worker.addEventListener("error", (ev) => {
             fail(`the worker ${workerUrl.href} failed to start` +
               (ev && ev.message ? `: ${ev.message}` : " (blocked by a Content-Security-Policy " +
@@ -869,6 +896,11 @@ const GAME_TO_LOBBY = [
     }
     // One runtime per page: every bridge of the page shares the first one's kind.
     let existing = runtimes.worker || runtimes.main;
+    if (existing && existing.state === "dead") {
+      // A worker that died: the next bridge starts a new one.
+      delete runtimes[existing.kind];
+      existing = null;
+    }
     if (existing && existing.state === "failed" && existing.kind !== kind) {
       // A runtime that could not start (say, a CSP without worker-src) may be replaced by the
       // other kind, as its boot_failed message suggests.
