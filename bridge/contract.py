@@ -24,6 +24,7 @@ from typing import Any
 from pydantic.json_schema import models_json_schema
 
 from .boundary import with_constants
+from .compliance.launch import with_launch_rules
 from .core.messages import (
     ALL_MESSAGES,
     CONTROL,
@@ -397,7 +398,7 @@ def generated() -> dict[Path, str]:
         SCHEMA_PATH: json.dumps(json_schema(), indent=2) + "\n",
         TS_PATH: typescript(),
         DOCS_PATH: markdown(),
-        JS_PATH: with_constants(_script_source()),
+        JS_PATH: with_launch_rules(with_constants(_script_source())),
     }
 
 

@@ -3,7 +3,7 @@
 Layout (paths relative to the package folder)::
 
     package.json                  name, version (bridge.__version__), exports, module, browser
-    hizi-bridge.mjs               ES module entry: lobby, game, HiziBridgeError, version
+    hizi-bridge.mjs               ES module entry: lobby, game, readLaunch, HiziBridgeError, version
     hizi-bridge.js                the script-tag build (dist/'s entry script)
     types/static/hizi-bridge.d.ts     the JS API (the script tag's global HiziBridge)
     types/static/hizi-bridge.d.mts    the ES module entry's declarations
@@ -46,7 +46,7 @@ const api = globalThis.HiziBridge; // undefined off a page (server-side renderin
 
 class OffPageError extends Error {
   constructor() {
-    super("hizi-bridge: lobby() and game() need a browser page (window and document)");
+    super("hizi-bridge: lobby(), game() and readLaunch() need a browser page (window, document)");
     this.name = "HiziBridgeError";
     this.code = "invalid_config";
   }
@@ -57,6 +57,10 @@ export const version = api ? api.version : __VERSION__;
 export const messageTypes = api ? api.messageTypes : undefined;
 export const lobby = (options) => (api ? api.lobby(options) : Promise.reject(new OffPageError()));
 export const game = (options) => (api ? api.game(options) : Promise.reject(new OffPageError()));
+export const readLaunch = (search, allowedLobbies) => {
+  if (!api) throw new OffPageError();
+  return api.readLaunch(search, allowedLobbies);
+};
 export default api;
 """
 
@@ -68,6 +72,7 @@ import type {
   GameOptions,
   HiziBridgeError as HiziBridgeErrorShape,
   HiziBridgeStatic,
+  LaunchParams,
   LobbyBridge,
   LobbyOptions,
 } from "./hizi-bridge.js";
@@ -86,8 +91,14 @@ export declare const HiziBridgeError: {
  * folder where this origin hosts dist/'s runtime files (the worker must be same-origin).
  */
 export declare function lobby(options: LobbyOptions): Promise<LobbyBridge>;
-/** Open the game's bridge to the lobby that embeds it; pass `assetsUrl` as for lobby(). */
+/**
+ * Open the game's bridge to the lobby that embeds it; pass `assetsUrl` as for lobby(). With
+ * `lobbyOrigins` the lobby comes from the page's launch URL, checked: rejects with
+ * "untrusted_lobby" (nothing posted) when it is not one of them or not the framing origin.
+ */
 export declare function game(options: GameOptions): Promise<GameBridge>;
+/** The launch URL's parameters, checked (Python's read_launch); throws "invalid_launch". */
+export declare function readLaunch(search: string, allowedLobbies: string[]): LaunchParams;
 /** The package version (the same as stats().package_version). */
 export declare const version: string;
 export declare const messageTypes: HiziBridgeStatic["messageTypes"];
@@ -139,6 +150,18 @@ const bridge = await lobby({{
 bridge.on("balance", (msg) => console.log(msg.data.toFixed(2)));  // data: number
 const answer = await bridge.realityCheck({{ elapsedSeconds: 3600, totalStaked: 120,
   totalWon: 95.5, netResult: -24.5, currency: "EUR" }});
+```
+
+A game (the studio's page) names the lobbies it allows, never the `?lobby=` it was given:
+
+```ts
+import {{ game, readLaunch }} from "hizi-bridge";
+
+const LOBBIES = ["https://*.casino.example"];   // your operators' origins, no more
+const bridge = await game({{ lobbyOrigins: LOBBIES, assetsUrl: "/hizi-bridge/" }});
+// rejects with code "untrusted_lobby" (nothing posted) for any other lobby, or when the
+// page is framed by another origin than the one ?lobby= names
+const launch = readLaunch(location.search, LOBBIES); // mode, language, currency, settings
 ```
 
 **The runtime is hosted, not bundled.** `python build.py dist` (in the hizi-bridge repository,

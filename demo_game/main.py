@@ -78,7 +78,10 @@ from bridge.compliance import GameSettings, LaunchError, LaunchParams, read_laun
 DEFAULT_LOBBY_ORIGIN = "http://127.0.0.1:8000"
 # The studio's allow-list of lobbies that may embed the game: the lobby= launch parameter is
 # checked against it (bridge.compliance.read_launch) and never trusted as it comes.
-STUDIO_LOBBIES = ("https://*.casino.example", "http://127.0.0.1:8000", "http://localhost:8000")
+# Demo only: the demo and its tests run the lobby on 127.0.0.1 with a port picked at run time,
+# hence the loopback any-port pattern (development only; it matches no other host). A real
+# game lists its operators' origins (exact, or https://*.casino.example patterns), no more.
+STUDIO_LOBBIES = ("https://*.casino.example", "http://127.0.0.1:*", "http://localhost:8000")
 DEMO_DEPOSIT_CENTS = 100_00
 LOG_LIMIT = 400
 SETTINGS_PREFIX = "hizi-sevens."
@@ -698,19 +701,6 @@ def wire_player_controls(game: Game) -> None:
             game.report_error(ErrorCode.INTERNAL, exc, fatal=True)
 
 
-def studio_lobbies(lobby: str | None) -> list[str]:
-    """The allow-list ``lobby=`` is checked against.
-
-    Demo only: the demo and its tests run the lobby on 127.0.0.1 with a port picked at run
-    time, so a loopback http lobby on any port is added. A real game lists its operators'
-    origins (exact, or ``https://*.casino.example`` patterns) and nothing else.
-    """
-    allowed = list(STUDIO_LOBBIES)
-    if lobby and lobby.startswith("http://127.0.0.1:") and lobby[17:].isdigit():
-        allowed.append(lobby)
-    return allowed
-
-
 def launch_params() -> LaunchParams:
     """The launch parameters, with the lobby checked; the demo fills in what a bare link
     (``/demo_game/`` opened on its own) leaves out. Raises ``LaunchError``."""
@@ -720,7 +710,7 @@ def launch_params() -> LaunchParams:
         if not params.has(name):
             params.set(name, default)
     query = str(params.toString())
-    return read_launch(query, studio_lobbies(params.get("lobby")))
+    return read_launch(query, STUDIO_LOBBIES)
 
 
 async def main() -> None:

@@ -26,7 +26,15 @@ from .actions import (
     WarnInactive,
 )
 from .inactivity import InactivityMonitor
-from .launch import LaunchError, LaunchMode, LaunchParams, build_game_url, read_launch
+from .launch import (
+    LaunchError,
+    LaunchMode,
+    LaunchParams,
+    UntrustedLobby,
+    build_game_url,
+    read_launch,
+    trusted_lobby,
+)
 from .reality_check import RealityCheckScheduler
 from .session import SessionFigures, SessionTracker
 from .settings import GameSettings, SettingsError
@@ -48,7 +56,9 @@ __all__ = [
     "SettingsError",
     "ShowRealityCheck",
     "Supervisor",
+    "UntrustedLobby",
     "WarnInactive",
     "build_game_url",
     "read_launch",
+    "trusted_lobby",
 ]

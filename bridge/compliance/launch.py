@@ -16,13 +16,20 @@ Any other parameter (a dialect, a demo seed) passes through untouched.
 
 The ``lobby`` parameter is never trusted as it comes: anyone can link to a game
 with ``?lobby=https://evil.example``. ``read_launch`` accepts it only if it matches
-the studio's allow-list (exact origins or ``https://*.casino.example`` patterns,
-``bridge.core.origin.OriginPolicy``) and returns it normalised. Errors are
-``LaunchError`` naming the parameter.
+the studio's allow-list (exact origins, ``https://*.casino.example`` patterns, and for
+development ``http://localhost:*``: ``bridge.core.origin.OriginPolicy``) and returns it
+normalised. ``trusted_lobby`` is the check ``GameBridge(lobby_origins=...)`` makes: the
+``lobby`` parameter alone, and the framing origin where the browser tells it. Errors are
+``LaunchError`` naming the parameter (``UntrustedLobby`` for a lobby that is refused).
+
+The JS API's ``HiziBridge.readLaunch`` and ``game({ lobbyOrigins })`` apply the same rules
+(``hizi-bridge.js``, its ``launch`` block, with the tables ``js_rules`` generates); both
+languages' tests run the cases of ``tests/vectors/launch.json``.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
@@ -33,7 +40,7 @@ from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from ..core.fields import Currency
 from ..core.origin import InvalidOriginPattern, OriginPolicy, normalise_origin
-from .settings import GameSettings, SettingsError
+from .settings import MS_SETTINGS, GameSettings, SettingsError
 
 PARAMS = ("mode", "language", "currency", "lobby", "settings")
 _MAX_QUERY = 8192  # URLs longer than this are cut by some servers anyway
@@ -53,7 +60,26 @@ class LaunchError(ValueError):
 
     def __init__(self, param: str, why: str) -> None:
         self.param = param
+        self.why = why
         super().__init__(f"{param}: {why}")
+
+
+class UntrustedLobby(LaunchError):
+    """The ``lobby`` parameter is missing, repeated, not allowed, or not the framing origin.
+
+    ``value`` is the parameter as given (None when absent), ``patterns`` the allow-list.
+    """
+
+    code = "untrusted_lobby"  # the JS API's HiziBridgeError code for the same refusal
+
+    def __init__(self, value: str | None, patterns: tuple[str, ...], why: str) -> None:
+        self.value = value
+        self.patterns = patterns
+        shown = "absent" if value is None else repr(value[:200])
+        super().__init__(
+            "lobby",
+            f"{why} (the launch parameter is {shown}; allowed lobbies: {', '.join(patterns)})",
+        )
 
 
 class LaunchParams(BaseModel):
@@ -118,8 +144,6 @@ def build_game_url(
     )
     wire = params.settings.to_wire()
     if wire:
-        import json
-
         query["settings"] = json.dumps(wire, separators=(",", ":"))
     else:
         query.pop("settings", None)
@@ -134,32 +158,11 @@ def read_launch(query: str, allowed_lobbies: Iterable[str] | OriginPolicy) -> La
     missing or repeated, invalid, a lobby not on the list, or bad settings (then
     ``param`` is ``"settings"`` and the message names the setting).
     """
-    if not isinstance(query, str):
-        raise LaunchError("query", "not a string")
-    if len(query) > _MAX_QUERY:
-        raise LaunchError("query", f"longer than {_MAX_QUERY} characters")
-    if _ABSOLUTE_URL.match(query):
-        query = urlsplit(query).query
-    # A hand-written link may carry lobby=https://... unencoded: parse_qsl reads it as is.
-    pairs = parse_qsl(query.removeprefix("?"), keep_blank_values=True)
-    values: dict[str, str] = {}
-    for key, value in pairs:
-        if key in PARAMS:
-            if key in values:
-                # Two lobby= values would let a checker and a user of the URL disagree.
-                raise LaunchError(key, "given more than once")
-            values[key] = value
+    values = _launch_values(query)
     for key in ("mode", "language", "currency", "lobby"):
         if not values.get(key):
             raise LaunchError(key, "missing")
-    try:
-        policy = (
-            allowed_lobbies
-            if isinstance(allowed_lobbies, OriginPolicy)
-            else OriginPolicy(allowed_lobbies)
-        )
-    except (InvalidOriginPattern, TypeError) as exc:
-        raise LaunchError("allowed_lobbies", str(exc)) from None
+    policy = _policy(allowed_lobbies, "allowed_lobbies")
     lobby = values["lobby"]
     decision = policy.check(lobby)
     if not decision.allowed:
@@ -177,6 +180,123 @@ def read_launch(query: str, allowed_lobbies: Iterable[str] | OriginPolicy) -> La
             "settings": settings or GameSettings(),
         }
     )
+
+
+def trusted_lobby(
+    query: str,
+    lobby_origins: Iterable[str] | OriginPolicy,
+    framing_origin: str | None = None,
+) -> str:
+    """The lobby origin a game may talk to: the ``lobby`` parameter of ``query``, checked.
+
+    ``query`` is ``location.search`` (or a whole URL); ``lobby_origins`` the studio's
+    patterns; ``framing_origin`` the origin the browser says frames the page
+    (``location.ancestorOrigins[0]``, Chromium and WebKit; None where unknown, and
+    ``"null"``, an opaque or hidden parent, counts as unknown). Returns the normalised origin.
+    Raises ``UntrustedLobby`` when the parameter is absent, repeated, not allowed or not the
+    framing origin, and ``LaunchError("lobby_origins", ...)`` for a bad pattern.
+    """
+    policy = _policy(lobby_origins, "lobby_origins")
+    patterns = policy.entries
+    if not patterns:
+        raise LaunchError("lobby_origins", "empty: name at least one lobby origin")
+    try:
+        values = _launch_values(query, ("lobby",))
+    except LaunchError as exc:  # too long, not text, or lobby= twice
+        why = exc.why if exc.param == "lobby" else str(exc)
+        raise UntrustedLobby(None, patterns, why) from None
+    lobby = values.get("lobby")
+    if not lobby:
+        raise UntrustedLobby(None, patterns, "missing from the launch URL")
+    decision = policy.check(lobby)
+    if not decision.allowed:
+        raise UntrustedLobby(lobby, patterns, f"not an allowed lobby origin: {decision.reason}")
+    origin = policy.target_origin_for(lobby)
+    if framing_origin is not None and framing_origin != "null" and framing_origin != origin:
+        raise UntrustedLobby(
+            lobby,
+            patterns,
+            f"not the origin that frames this game (the browser says {framing_origin[:200]!r})",
+        )
+    return origin
+
+
+def js_rules() -> dict[str, object]:
+    """The tables ``hizi-bridge.js`` reads its launch rules from (``python -m bridge.contract``
+    writes them into its ``launch`` block): parameters, modes, the language pattern, currency
+    codes and the settings' JSON schema, all from the Python definitions."""
+    from ..core.currencies import ISO_4217
+
+    schema = GameSettings.model_json_schema(by_alias=True)
+    settings: dict[str, object] = {}
+    for name, prop in schema["properties"].items():
+        spec = dict(prop.get("anyOf", [prop])[0])
+        spec.pop("title", None)
+        if "anyOf" in prop:
+            spec["nullable"] = True
+        spec["default"] = prop.get("default")
+        settings[name] = spec
+    language = LaunchParams.model_json_schema()["properties"]["language"]["pattern"]
+    return {
+        "params": list(PARAMS),
+        "modes": [m.value for m in LaunchMode],
+        "language": language,
+        "currencies": " ".join(sorted(ISO_4217)),
+        "maxQuery": _MAX_QUERY,
+        "msSettings": sorted(MS_SETTINGS),
+        "settings": settings,
+    }
+
+
+JS_BEGIN = (
+    "/* launch:begin (generated by python -m bridge.contract from bridge/compliance/launch.py) */\n"
+)
+JS_END = "\n  /* launch:end */"
+
+
+def with_launch_rules(source: str) -> str:
+    """``source`` (hizi-bridge.js) with its ``launch`` block's tables regenerated."""
+    rules = js_rules()
+    settings = rules.pop("settings")
+    assert isinstance(settings, dict)
+    lines = ["  const LAUNCH_RULES = {"]
+    lines += [f"    {key}: {json.dumps(value)}," for key, value in rules.items()]
+    lines.append("    settings: {")
+    lines += [f"      {name}: {json.dumps(spec)}," for name, spec in settings.items()]
+    lines += ["    },", "  };"]
+    head, rest = source.split(JS_BEGIN, 1)
+    _, tail = rest.split(JS_END, 1)
+    return head + JS_BEGIN + "\n".join(lines) + JS_END + tail
+
+
+def _launch_values(query: object, keys: tuple[str, ...] = PARAMS) -> dict[str, str]:
+    """The parameters ``keys`` of ``query`` (``?a=b...`` or a whole URL), each at most once."""
+    if not isinstance(query, str):
+        raise LaunchError("query", "not a string")
+    if len(query) > _MAX_QUERY:
+        raise LaunchError("query", f"longer than {_MAX_QUERY} characters")
+    if _ABSOLUTE_URL.match(query):
+        # The query of a whole URL: after the first "?", before the "#". Not urlsplit, which
+        # raises on a broken host ("http://[x/?...") and drops some characters: the JS API's
+        # readLaunch splits the same way, so both read the same parameters.
+        query = query.partition("#")[0].partition("?")[2]
+    # A hand-written link may carry lobby=https://... unencoded: parse_qsl reads it as is.
+    pairs = parse_qsl(query.removeprefix("?"), keep_blank_values=True)
+    values: dict[str, str] = {}
+    for key, value in pairs:
+        if key in keys:
+            if key in values:
+                # Two lobby= values would let a checker and a user of the URL disagree.
+                raise LaunchError(key, "given more than once")
+            values[key] = value
+    return values
+
+
+def _policy(allowed: Iterable[str] | OriginPolicy, param: str) -> OriginPolicy:
+    try:
+        return allowed if isinstance(allowed, OriginPolicy) else OriginPolicy(allowed)
+    except (InvalidOriginPattern, TypeError) as exc:
+        raise LaunchError(param, str(exc)) from None
 
 
 def _validated(raw: dict[str, object]) -> LaunchParams:

@@ -41,6 +41,9 @@ _BAD_CHARS_RE: Final = re.compile(r"[\x00-\x20\x7f-\x9f\s]")
 _IDNA_DEVIATIONS: Final = frozenset("\u00df\u03c2\u200c\u200d")
 _LOOPBACK_V4: Final = ipaddress.IPv4Network("127.0.0.0/8")
 _LOOPBACK_V6: Final = ipaddress.IPv6Address("::1")
+# ``http://localhost:*``: a loopback entry whose port is left open, for development servers
+# that pick a free port. Never for any other host (a port does not make a remote host ours).
+_ANY_PORT: Final = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,12 +70,14 @@ class InvalidOriginPattern(ValueError):
 class _Origin(NamedTuple):
     scheme: str
     host: str  # ASCII, lower-case; IPv6 in brackets; wildcard base without "*."
-    port: int  # effective port, default filled in
+    port: int  # effective port, default filled in; ANY_PORT for a loopback ``:*`` entry
     kind: str  # "domain" | "ipv4" | "ipv6"
     wildcard: bool
 
     def serialise(self) -> str:
         host = f"*.{self.host}" if self.wildcard else self.host
+        if self.port == _ANY_PORT:
+            return f"{self.scheme}://{host}:*"
         if self.port == _DEFAULT_PORTS[self.scheme]:
             return f"{self.scheme}://{host}"
         return f"{self.scheme}://{host}:{self.port}"
@@ -218,6 +223,8 @@ def _parse(value: str, *, allow_wildcard: bool = False) -> _Origin:
 
     if port_raw is None:
         port = _DEFAULT_PORTS[scheme]
+    elif port_raw == "*" and allow_wildcard:
+        port = _ANY_PORT
     else:
         if not _PORT_RE.fullmatch(port_raw):
             raise ValueError(f"port {_show(port_raw)} is not a number from 1 to 65535")
@@ -242,6 +249,12 @@ def _parse(value: str, *, allow_wildcard: bool = False) -> _Origin:
         host_raw, wildcard = base_raw, True
 
     host, kind = _parse_host(host_raw)
+    parsed = _Origin(scheme, host, port, kind, wildcard)
+    if port == _ANY_PORT and (wildcard or not parsed.is_loopback):
+        raise ValueError(
+            "a port wildcard (':*') is only for a loopback host (localhost, 127.0.0.0/8, "
+            "[::1]), for development; name the port of any other origin"
+        )
     if wildcard:
         if kind != "domain":
             raise ValueError("a wildcard base must be a domain name, not an IP address")
@@ -250,7 +263,7 @@ def _parse(value: str, *, allow_wildcard: bool = False) -> _Origin:
                 f"wildcard is too broad: *.{host} needs at least two labels after '*.' "
                 "(like *.example.com)"
             )
-    return _Origin(scheme, host, port, kind, wildcard)
+    return parsed
 
 
 def normalise_origin(value: str) -> str:
@@ -290,7 +303,7 @@ def suggest_origin(value: object) -> str | None:
 class OriginPolicy:
     """An immutable allow-list of origins, with optional ``https://*.domain`` entries."""
 
-    __slots__ = ("_by_host", "_cache", "_entries", "_exact", "_wildcards")
+    __slots__ = ("_any_port", "_by_host", "_cache", "_entries", "_exact", "_wildcards")
 
     def __init__(self, allowed: Iterable[str]) -> None:
         if isinstance(allowed, str):
@@ -303,7 +316,11 @@ class OriginPolicy:
             target = wildcards if parsed.wildcard else exact
             target.setdefault(parsed.serialise(), parsed)
         self._entries: tuple[str, ...] = (*exact, *wildcards)
-        self._exact: frozenset[str] = frozenset(exact)
+        self._exact: frozenset[str] = frozenset(e for e, p in exact.items() if p.port != _ANY_PORT)
+        # Loopback entries with an open port (``http://localhost:*``): (scheme, host).
+        self._any_port: frozenset[tuple[str, str]] = frozenset(
+            (p.scheme, p.host) for p in exact.values() if p.port == _ANY_PORT
+        )
         self._wildcards: tuple[tuple[str, _Origin], ...] = tuple(
             ("." + w.host, w) for w in wildcards.values()
         )
@@ -314,7 +331,7 @@ class OriginPolicy:
         # Raw origin string -> positive decision; browsers send the normalised form,
         # so the common case is a single dict lookup.
         self._cache: dict[str, OriginDecision] = {
-            e: OriginDecision(True, f"exact match {e}", e) for e in exact
+            e: OriginDecision(True, f"exact match {e}", e) for e in self._exact
         }
 
     @staticmethod
@@ -382,6 +399,10 @@ class OriginPolicy:
         normal = parsed.serialise()
         if normal in self._exact:
             return OriginDecision(True, f"exact match {normal}", origin)
+        if (parsed.scheme, parsed.host) in self._any_port:
+            return OriginDecision(
+                True, f"loopback match {parsed.scheme}://{parsed.host}:* (any port)", origin
+            )
         candidates = list(self._by_host.get(parsed.host, ()))
         for suffix, pattern in self._wildcards:
             if parsed.host.endswith(suffix):

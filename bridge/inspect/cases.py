@@ -197,6 +197,16 @@ _ALL: list[Case] = [
         "answer any of them.",
     ),
     Case(
+        "G-ORIGIN-003",
+        "game",
+        "A stranger that names itself the lobby gets nothing",
+        "A page of a third origin (served by request routing, an origin no studio allows) "
+        "frames the game with the lobby parameter set to its own origin and posts spin, "
+        "pause, resume, updateBalance, realityCheck and close: the game must post nothing to "
+        "it (a game that believes the parameter talks to that origin, and obeys it). Check "
+        "the parameter against the studio's lobby origins: HiziBridge.game({ lobbyOrigins }).",
+    ),
+    Case(
         "G-RELOAD-001",
         "game",
         "reload restarts the game",

@@ -54,6 +54,16 @@ def _parser() -> argparse.ArgumentParser:
             help="seconds of silence that count as 'did not act' (1.5)",
         )
 
+    def lobby_origin(q: argparse.ArgumentParser) -> None:
+        q.add_argument(
+            "--lobby-origin",
+            type=_lobby_origin,
+            metavar="ORIGIN",
+            help="present the harness lobby from ORIGIN, an origin the game allows (e.g. "
+            "https://play.casino.example), served by request routing in the browser; "
+            "default: the harness's own http://127.0.0.1:<port>",
+        )
+
     game = sub.add_parser("game", help="inspect a game: URL is the game page")
     game.add_argument("url", nargs="+", help="game URL(s); several share one browser")
     game.add_argument(
@@ -62,6 +72,7 @@ def _parser() -> argparse.ArgumentParser:
         help="click this element in the game after a realityCheck (the player)",
     )
     game.add_argument("--no-dialects", action="store_true", help="skip the gamesglobal launch")
+    lobby_origin(game)
     game.add_argument("--no-reload", action="store_true", help="do not send reload")
     outputs(game)
 
@@ -88,11 +99,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     replay.add_argument("--json", type=Path, help="write the divergences as JSON")
     replay.add_argument("--lobby-param", default="lobby")
+    lobby_origin(replay)
     replay.add_argument("--game-param", default="game")
     replay.add_argument(
         "--timeout", type=float, default=30.0, help="seconds to wait for each recorded answer (30)"
     )
     return p
+
+
+def _lobby_origin(value: str) -> str:
+    from .origins import lobby_origin
+
+    try:
+        return lobby_origin(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} cannot be a lobby origin: {exc}") from None
 
 
 def _indexed(path: Path | None, index: int, total: int) -> Path | None:
@@ -154,6 +175,7 @@ def _inspect(browser: object, harness: object, url: str, args: argparse.Namespac
 
         options = GameOptions(
             lobby_param=args.lobby_param,
+            lobby_origin=args.lobby_origin,
             start_timeout=args.start_timeout,
             round_timeout=args.round_timeout,
             reply_timeout=args.reply_timeout,

@@ -48,9 +48,10 @@ def run_replay(browser: Browser, harness: Harness, args: argparse.Namespace) -> 
     if args.against == "game":
         from .game import GameInspection, GameOptions
 
-        gi = GameInspection(browser, harness, args.url, GameOptions(lobby_param=args.lobby_param))
+        options = GameOptions(lobby_param=args.lobby_param, lobby_origin=args.lobby_origin)
+        gi = GameInspection(browser, harness, args.url, options)
         session = gi.s
-        session.open("main", f"{harness.home.url('lobby.html')}?target={_quote(gi.url)}")
+        session.open("main", f"{gi.lobby.url('lobby.html')}?target={_quote(gi.url)}")
 
         def live() -> list[Event]:
             return [e for e in gi.game_msgs() if not _is_control(e.type)]

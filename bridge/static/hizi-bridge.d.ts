@@ -28,13 +28,20 @@ export type DataArgs<T extends MessageType> = undefined extends DataMap[T]
 
 export type ErrorCode =
   | "timeout" | "cancelled" | "invalid_outbound" | "closed" | "unsupported_in_dialect"
-  | "boot_failed" | "invalid_config" | "worker_died" | "error" | string;
+  | "boot_failed" | "invalid_config" | "untrusted_lobby" | "invalid_launch" | "worker_died"
+  | "error" | string;
 
 export interface HiziBridgeError extends Error {
   name: "HiziBridgeError";
   code: ErrorCode;
-  /** For invalid_outbound: the path of the refused value, e.g. "data.rounds" or "reason". */
+  /** For invalid_outbound: the path of the refused value, e.g. "data.rounds" or "reason";
+   * for invalid_launch: the launch parameter ("lobby", "settings", ...); for invalid_config:
+   * the option, when one is to blame; for untrusted_lobby: "lobby". */
   field?: string;
+  /** untrusted_lobby: the launch URL's `lobby` as given (null when absent). */
+  value?: string | null;
+  /** untrusted_lobby: the allowed lobbies (normalised `lobbyOrigins`). */
+  patterns?: string[];
 }
 
 export type Status = "booting" | "handshaking" | "connected" | "closed" | "error";
@@ -289,7 +296,9 @@ export type ComplianceAction =
   | { kind: "inactivityCleared" };
 
 export interface CommonOptions {
-  /** Inbound allow-list (exact origins or https://*.domain); default: the peer origin. */
+  /** Inbound allow-list (exact origins or https://*.domain); default: the peer origin. Not
+   * with a game's `lobbyOrigins` ("invalid_config"): the lobby accepted from the launch URL is
+   * then the only origin heard. */
   allowedOrigins?: string[];
   /** Default timeout of requests, ms (10,000); requests a person answers have none. */
   requestTimeoutMs?: number;
@@ -319,10 +328,51 @@ export interface LobbyOptions extends CommonOptions {
   handshakeTimeoutMs?: number;
 }
 
-export interface GameOptions extends CommonOptions {
-  lobbyOrigin: string;
+interface GameOptionsBase extends CommonOptions {
   /** How long to wait for a hizi-bridge lobby before speaking plain Appendix A. */
   handshakeTimeoutMs?: number;
+}
+
+/**
+ * The lobby origins this game allows (exact origins, `https://*.casino.example` patterns;
+ * `http://localhost:*`, `http://127.0.0.1:*`, `http://[::1]:*` for development only: a port
+ * left open is allowed for loopback hosts and nothing else). The bridge reads `lobby` from the
+ * page's own launch URL and accepts it only when it matches one and, where the browser tells
+ * the framing origin (`location.ancestorOrigins`: Chromium, WebKit), equals it; otherwise
+ * `game()` rejects with code "untrusted_lobby" (naming the parameter, its value and the
+ * patterns) and nothing is posted. The accepted lobby is the peer and the only origin heard,
+ * so `allowedOrigins` is refused with it ("invalid_config").
+ */
+export interface GameOptionsFromLaunch extends GameOptionsBase {
+  lobbyOrigins: string[];
+  lobbyOrigin?: never;
+  allowedOrigins?: never;
+}
+
+/** One exact lobby origin, known to the page without asking the URL (`allowedOrigins`: the
+ * inbound allow-list, default `[lobbyOrigin]`). */
+export interface GameOptionsExact extends GameOptionsBase {
+  lobbyOrigin: string;
+  lobbyOrigins?: never;
+}
+
+/** Exactly one of `lobbyOrigins` and `lobbyOrigin`: both, or neither, is "invalid_config". */
+export type GameOptions = GameOptionsFromLaunch | GameOptionsExact;
+
+/** hizi's launch modes (the Operator API's getGameURL). */
+export type LaunchMode = "REAL" | "DEMO" | "HISTORY";
+
+/** What `readLaunch` returns: the launch URL's parameters, checked. */
+export interface LaunchParams {
+  mode: LaunchMode;
+  /** BCP 47 tag, e.g. "en" or "pt-BR". */
+  language: string;
+  /** ISO 4217 code. */
+  currency: string;
+  /** The lobby's origin, normalised, from the allow-list. */
+  lobby: string;
+  /** The Appendix C settings the lobby gave that are not at their default. */
+  settings: GameSettings;
 }
 
 export interface HiziBridgeStatic {
@@ -342,7 +392,17 @@ export interface HiziBridgeStatic {
    * "boot_failed".
    */
   lobby(options: LobbyOptions): Promise<LobbyBridge>;
+  /** Rejects with "untrusted_lobby" when `lobbyOrigins` refuses the launch URL's `lobby`. */
   game(options: GameOptions): Promise<GameBridge>;
+  /**
+   * The launch parameters of `search` (`location.search`, or a whole URL): mode, language,
+   * currency, lobby (checked against `allowedLobbies`, the same patterns as `lobbyOrigins`)
+   * and settings. Synchronous; the contract of Python's `read_launch`. Throws a
+   * HiziBridgeError of code "invalid_launch" whose `field` names the parameter ("query",
+   * "mode", "language", "currency", "lobby", "settings", or "allowedLobbies" for a bad list)
+   * and whose message is "<param>: <why>".
+   */
+  readLaunch(search: string, allowedLobbies: string[]): LaunchParams;
 }
 
 declare global {

@@ -116,6 +116,7 @@ def test_demo_game_passes_and_its_recording_replays(site: E2ESite, tmp_path: Pat
         "G-RC-001",
         "G-ORIGIN-001",
         "G-ORIGIN-002",
+        "G-ORIGIN-003",
         "G-POST-001",
         "G-RELOAD-001",
         "G-DIALECT-002",
@@ -169,6 +170,9 @@ def test_js_example_game_passes(site: E2ESite, tmp_path: Path) -> None:
     # The report names the URL the user gave, not it with the harness's random lobby port.
     assert json.loads(out.read_text())["target"] == url
     assert res["G-ROUND-001"] == res["G-PAUSE-002"] == res["G-RC-001"] == "pass"
+    # It checks ?lobby= (lobbyOrigins): a stranger naming itself, or framing it while naming
+    # the harness, gets nothing.
+    assert res["G-ORIGIN-003"] == res["G-ORIGIN-002"] == res["G-ORIGIN-001"] == "pass", res
     assert res["G-DIALECT-002"] == "n/a"  # the example ignores ?dialect=
     # It knows none of issue #12's lobby -> game extensions: ignored safely, not a failure.
     assert res["G-EXT-001"] == "pass" and res["G-EXT-002"] == "warn", res
@@ -183,6 +187,7 @@ def test_broken_games_are_flagged(site: E2ESite, tmp_path: Path) -> None:
         "late-rc": {"G-RC-001"},
         "stranger-pause": {"G-ORIGIN-001"},
         "ext-crash": {"G-EXT-001", "G-EXT-002"},
+        "trusts-lobby": {"G-ORIGIN-003"},
     }
     bugs = list(expected)
     halves = {"a": bugs[::2], "b": bugs[1::2]}  # two inspector processes, one browser each
@@ -219,6 +224,54 @@ def test_broken_games_are_flagged(site: E2ESite, tmp_path: Path) -> None:
     print(f"broken games: {elapsed:.1f} s")
 
 
+def test_a_studio_game_with_real_patterns_is_inspected_from_an_allowed_origin(
+    site: E2ESite, tmp_path: Path
+) -> None:
+    """A game that allows only https://*.casino.example refuses the harness's own loopback
+    lobby (the report says how to present an allowed one); with --lobby-origin the harness
+    lobby is served from that origin by request routing and the game passes. The hizi-bridge
+    game of issue #17, which believes ?lobby=, fails G-ORIGIN-003 and nothing else."""
+    url = site.game_url("inspect/studio_game.html?handshakeTimeoutMs=1000")
+    refused, allowed = tmp_path / "refused.json", tmp_path / "allowed.json"
+    trusting = tmp_path / "trusting.json"
+    quick = ["--no-dialects", "--no-reload"]
+    codes = inspect_concurrently(
+        [
+            ["game", url, "--json", str(refused), "--start-timeout", "8", *quick],
+            ["game", site.game_url("inspect/trusting_game.html"), "--json", str(trusting), *quick],
+            [
+                "game",
+                url,
+                "--lobby-origin",
+                "https://play.casino.example",
+                "--json",
+                str(allowed),
+                "--no-reload",
+            ],
+        ]
+    )
+    report = json.loads(refused.read_text())
+    assert codes[0] == 1 and results(refused)["G-LOAD-001"] == "fail"
+    assert codes[1] == 1 and fails(results(trusting)) == {"G-ORIGIN-003"}, results(trusting)
+    believed = next(
+        c for c in json.loads(trusting.read_text())["cases"] if c["id"] == "G-ORIGIN-003"
+    )
+    assert "obeyed it" in believed["detail"] and believed["evidence"], believed
+    assert any("--lobby-origin" in note for note in report["notes"]), report["notes"]
+    res = results(allowed)
+    assert codes[2] == 0, res
+    assert res["G-ROUND-001"] == res["G-POST-001"] == res["G-ORIGIN-003"] == "pass", res
+    posts = next(c for c in json.loads(allowed.read_text())["cases"] if c["id"] == "G-POST-001")
+    assert "https://play.casino.example" in posts["detail"]
+
+
+def test_a_bad_lobby_origin_is_refused_by_the_cli(site: E2ESite) -> None:
+    code, _, _ = inspect(
+        ["game", site.game_url("demo_game/"), "--lobby-origin", "http://x.example"]
+    )
+    assert code == 2  # argparse: a usage error
+
+
 def test_demo_lobby_passes_and_any_origin_lobby_is_flagged(site: E2ESite, tmp_path: Path) -> None:
     demo, broken = site.lobby_url("demo_lobby/"), site.lobby_url("inspect/lobby_any_origin.html")
     code, _, _ = inspect(
@@ -229,6 +282,8 @@ def test_demo_lobby_passes_and_any_origin_lobby_is_flagged(site: E2ESite, tmp_pa
     assert not fails(demo_res), demo_res
     assert demo_res["L-LOAD-001"] == demo_res["L-LOAD-002"] == demo_res["L-START-001"] == "pass"
     assert demo_res["L-ORIGIN-001"] == demo_res["L-RELOAD-001"] == "pass"
+    # The demo lobby's hello (said at the frame's load event) is seen and checked.
+    assert demo_res["L-MSG-001"] == demo_res["L-POST-001"] == "pass", demo_res
     assert fails(broken_res) == {"L-ORIGIN-001"}
 
 

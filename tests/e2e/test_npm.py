@@ -136,6 +136,7 @@ def test_typed_lobby_type_checks_and_a_wrong_payload_does_not(app: App) -> None:
         (currency, "TS2322"),  # currency: 978, not a string
         (source[marked[1] - 1].index("toUpperCase") + 1, "TS2339"),  # balance data: number
         (source[marked[2] - 1].index('"on"') + 1, "TS2345"),  # turbo takes a boolean
+        (source[marked[3] - 1].index("{ lobbyOrigin") + 1, "TS2345"),  # one of the two
     ], wrong.stdout
 
 

@@ -71,4 +71,4 @@ def test_module_entry_imports_off_a_page_and_rejects_typed(tmp_path: Path) -> No
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["version"] == bridge.__version__
     assert result["code"] == "invalid_config" and result["typed"] is True
-    assert {"lobby", "game", "HiziBridgeError", "version"} <= set(result["keys"])
+    assert {"lobby", "game", "readLaunch", "HiziBridgeError", "version"} <= set(result["keys"])

@@ -2,8 +2,12 @@
 // app with dist/'s runtime files under /hizi/ (assetsUrl) and the game on another origin.
 import {
   HiziBridgeError,
+  game,
   lobby,
+  readLaunch,
   version,
+  type GameBridge,
+  type LaunchMode,
   type LobbyBridge,
   type RealityCheckData,
   type WireMessage,
@@ -69,6 +73,15 @@ async function main(): Promise<void> {
   };
   await bridge.connected();
   status.textContent = bridge.status;
+}
+
+// A studio's game page, type-checked only (this app is a lobby): the lobby comes from the
+// launch URL, checked against the studio's patterns.
+export function studioGame(): Promise<GameBridge> {
+  const lobbies = ["https://*.casino.example"];
+  const mode: LaunchMode = readLaunch(location.search, lobbies).mode;
+  console.info(mode);
+  return game({ lobbyOrigins: lobbies, assetsUrl });
 }
 
 main().catch((err: unknown) => {

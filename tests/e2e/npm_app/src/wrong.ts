@@ -1,6 +1,6 @@
 // Must NOT type-check (tests/e2e/test_npm.py asserts tsc reports exactly these lines):
 // payloads the generated declarations describe, used wrongly.
-import { lobby } from "hizi-bridge";
+import { game, lobby } from "hizi-bridge";
 
 export async function wrong(iframe: HTMLIFrameElement): Promise<void> {
   const bridge = await lobby({ iframe, gameOrigin: "https://games.example.com" });
@@ -10,4 +10,6 @@ export async function wrong(iframe: HTMLIFrameElement): Promise<void> {
   bridge.on("balance", (msg) => msg.data.toUpperCase());
   // WRONG-3: turbo carries a boolean.
   await bridge.send("turbo", "on");
+  // WRONG-4: a game names its lobby one way: an exact origin or the allowed patterns.
+  await game({ lobbyOrigin: "https://casino.example", lobbyOrigins: ["https://*.casino.example"] });
 }
