@@ -81,3 +81,37 @@ def test_every_bridge_reports_a_dead_worker(
     )
     assert reopened == "connected"
     page.context.close()
+
+
+def test_a_stalled_tab_wakes_without_false_deaths_or_timeouts(
+    browser: Browser, hostile_site: HostileSite, browser_log: BrowserLog
+) -> None:
+    """The page's thread stopped for 22 s (longer than the heartbeat's three misses and than a
+    request's timeout), as a frozen or background tab's timers stop; then it runs again.
+
+    No bridge reports a dead worker (the heartbeat counts the page's own ticks, not wall time)
+    and the request in flight times out once, as a timeout. (CDP Page.setWebLifecycleState
+    "frozen" was tried first: in headless Chromium 156 the page's timers kept ticking, so it
+    froze nothing; a busy main thread stops them for real.)
+    """
+    page = _lobby(browser, browser_log, hostile_site)
+    page.set_default_timeout(BOOT_MS)
+    assert page.evaluate(OPEN_TWO) == ["connected", "connected"]
+    # The plain game never answers a pause: this one times out 20 s after it was sent.
+    page.evaluate(
+        """() => { window.t0 = performance.now(); window.ticks = 0;
+            setInterval(() => { ticks += 1; }, 1000);
+            outcome(bridge1.request("pause", undefined, { timeoutMs: 20000 }))
+              .then((r) => { pending.late = [r[1], performance.now() - t0]; }); }"""
+    )
+    page.evaluate("() => { const end = Date.now() + 22000; while (Date.now() < end) {} }")
+    page.wait_for_timeout(3_000)
+    # The page really stopped: its own 1 s timer ticked about 3 times in these 25 s, not 25.
+    assert page.evaluate("ticks") <= 8
+    assert page.evaluate("events") == []  # no status change: no worker_died, no error
+    assert page.evaluate("[bridge0.status, bridge1.status]") == ["connected", "connected"]
+    assert page.evaluate("outcome(bridge0.spin())") == ["ok"]
+    page.wait_for_function("pending.late !== undefined", timeout=30_000)
+    code, _ms = page.evaluate("pending.late")
+    assert code == "timeout"
+    page.context.close()
