@@ -3,7 +3,8 @@
 Run through ``python build.py bench [--quick] [--runs N] [--out FILE]``: it builds the site,
 serves it on two origins (lobby on 127.0.0.1, game on localhost), drives headless Chromium
 (/usr/bin/chromium, or $HIZI_CHROMIUM) with Playwright, prints one table and writes
-``bench/results.json``. The pages are bench/pages/ (served under /bench/).
+``build/bench/results.json`` (``--out bench/results.json`` records a run in the repository).
+The pages are bench/pages/ (served under /bench/).
 
 Each run measures, each in a fresh persistent profile (cold visit, then a repeat visit):
 
@@ -50,7 +51,8 @@ from urllib.parse import urlsplit
 from bridge.inspect.browser import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_OUT = ROOT / "bench" / "results.json"
+# Outside the tracked files: `--out bench/results.json` records a run in the repository.
+DEFAULT_OUT = ROOT / "build" / "bench" / "results.json"
 
 # Cross-origin isolation, so that performance.now() has 5 µs resolution instead of 100 µs
 # (the round trips are a few hundred µs). The game frame is embedded with

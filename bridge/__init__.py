@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .core.channel import Channel, ChannelConfig, State
-from .core.dialects import DIALECT_NAMES
+from .core.dialects import DIALECT_NAMES, Io155, RubyPlay, dialect_data, not_given
 from .core.effects import Inbound, Mode, Transport
 from .core.errors import (
     ChannelClosedError,
@@ -58,6 +58,7 @@ __all__ = [
     "HandshakeTimeout",
     "Inbound",
     "InvalidConfig",
+    "Io155",
     "JournalEntry",
     "Limits",
     "LobbyBridge",
@@ -73,11 +74,14 @@ __all__ = [
     "RequestError",
     "RequestTimeout",
     "Role",
+    "RubyPlay",
     "State",
     "Transport",
     "UnsupportedInDialect",
     "build",
+    "dialect_data",
     "dump",
     "dump_json",
+    "not_given",
     "parse",
 ]

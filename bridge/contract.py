@@ -341,8 +341,9 @@ def _loose_section() -> list[str]:
 
 
 def _dialects_section() -> list[str]:
-    from .core.dialects import gamesglobal
+    from .core.dialects import gamesglobal, io155, rubyplay
 
+    studios = (rubyplay, io155)
     every = [c.type_name() for c in LOBBY_TO_GAME + GAME_TO_LOBBY]
     out = [
         "## Dialects",
@@ -355,6 +356,17 @@ def _dialects_section() -> list[str]:
         "|---|---|---|",
         f"| `appendix_a` (default) | yes, with hizi-bridge peers | all {len(every)} |",
         f"| `gamesglobal` | no | {', '.join(f'`{t}`' for t in gamesglobal.MAPPING)} |",
+        *(
+            f"| `{d.NAME}` | no | {', '.join(sorted({f'`{row[0]}`' for row in d.MAPPING}))} |"
+            for d in studios
+        ),
+        "| `auto` (lobby only) | probes with the hello | whatever the game page speaks |",
+        "",
+        "`auto` picks, per document of the iframe, the one dialect that accepts the game's first",
+        "valid message (a hello: `appendix_a` on the port); the lobby's sends wait until then and",
+        "go in the picked dialect's form. The pick is a journal line (type `dialect`) and in",
+        '`stats()["dialect"]`; the iframe loading again picks again. `rubyplay` is a candidate',
+        "only when the bridge has a `currency`.",
         "",
         "### gamesglobal: GamesGlobal Bridge API",
         "",
@@ -376,7 +388,26 @@ def _dialects_section() -> list[str]:
         + ".",
         "",
     ]
+    for studio in studios:
+        out += _studio_section(studio.NAME, studio.DOC_TITLE, studio.DOC_INTRO, studio.MAPPING)
     return out
+
+
+def _studio_section(
+    name: str, title: str, intro: tuple[str, ...], mapping: tuple[tuple[str, str, str, str], ...]
+) -> list[str]:
+    """A studio dialect's table; every assumption the studio's docs leave open is marked."""
+    out = [f"### {name}: {title}", "", *intro, "", "| hizi-bridge type | studio type | note |"]
+    out.append("|---|---|---|")
+    for type_name, wire, note, assumed in mapping:
+        mark = f" **Assumed:** {assumed}." if assumed else ""
+        out.append(f"| `{type_name}` | `{wire}` | {note}.{mark} |")
+    return [
+        *out,
+        "",
+        "Anything else: `UnsupportedInDialect` when sent, an unknown type when received.",
+        "",
+    ]
 
 
 def _family(cls: type[Message]) -> str:
@@ -407,7 +438,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="fail if the files are stale")
     args = parser.parse_args(argv)
     stale = []
-    for rel, text in generated().items():
+    files = generated()
+    for rel, text in files.items():
         path = ROOT / rel
         if path.exists() and path.read_text(encoding="utf-8") == text:
             continue
@@ -420,6 +452,8 @@ def main(argv: list[str] | None = None) -> int:
     if stale:
         print("stale, run `python -m bridge.contract`: " + ", ".join(stale), file=sys.stderr)
         return 1
+    if args.check:
+        print("up to date with the models: " + ", ".join(str(rel) for rel in files))
     return 0
 
 

@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 from . import __version__
 from .core.channel import Channel, State
+from .core.dialects import Auto
 from .core.effects import (
     AdoptPort,
     ClosePort,
@@ -34,11 +35,13 @@ from .core.effects import (
     Effect,
     HandshakeTimedOut,
     Inbound,
+    Mode,
     Post,
     Rejected,
     RequestDone,
     RequestFailed,
     SendFailed,
+    Superseded,
     Transport,
 )
 from .core.errors import ChannelClosedError, HandshakeTimeout, ProtocolError
@@ -58,7 +61,8 @@ class StatusEvent:
 
     ``error`` with ``code="timeout"``: a lobby's handshake timeout passed with no game
     connected; the bridge keeps listening and still connects if the game speaks later.
-    ``code`` is None on every other status.
+    ``closed`` with ``code="superseded"``: a newer lobby bridge on the same iframe took the
+    game over (``bridge.core.state``). ``code`` is None on every other status.
     """
 
     status: str
@@ -264,6 +268,8 @@ class Driver:
         self._connected_waiters: list[tuple[Callable[[], None], FailureCallback | None]] = []
         self._failure: ProtocolError | None = None  # why status is "error", if it is
         self._ticker: Ticker | None = None
+        dialect = channel.dialect
+        self._auto: Auto | None = dialect if isinstance(dialect, Auto) else None
 
     # ----------------------------------------------------------------- commands
 
@@ -273,6 +279,8 @@ class Driver:
 
     def peer_loaded(self) -> None:
         """The iframe's ``load`` event (lobby): see ``Channel.peer_loaded``."""
+        if self._auto is not None:
+            self._auto.document_loaded()  # dialect "auto" picks again from the next message
         self._run(self.channel.peer_loaded())
 
     def peer_removed(self) -> None:
@@ -285,6 +293,8 @@ class Driver:
 
     def receive(self, inbound: Inbound) -> None:
         self._run(self.channel.receive(inbound))
+        if self._auto is not None and self._auto.unjournalled:
+            self._journal_picks(self._auto)
 
     def receive_port(self, text: str) -> None:
         """A text off the MessagePort (``receive`` without building an ``Inbound``)."""
@@ -391,7 +401,30 @@ class Driver:
         out["package_version"] = __version__
         out["protocol_versions"] = list(self.channel.config.versions)
         out["protocol_version"] = self.channel.version
+        if self._auto is not None:
+            out["dialect"] = self._auto.stats()
         return out
+
+    def _journal_picks(self, auto: Auto) -> None:
+        """Dialect "auto" picked one: a journal line per pick (after the message it read)."""
+        picks, auto.unjournalled = auto.unjournalled, []
+        if not self.dispatcher._journal:
+            return
+        for pick in picks:
+            detail = f"dialect auto picked {pick.dialect} ({pick.how}: {pick.first})"
+            payload = {"dialect": pick.dialect, "how": pick.how, "first": pick.first}
+            self.dispatcher.journal(
+                JournalEntry(
+                    "in",
+                    "dialect",
+                    "accepted",
+                    payload,
+                    "window",
+                    detail=detail,
+                    origin=self.channel.target_origin,
+                    time=self._wall_ms(),
+                )
+            )
 
     # ----------------------------------------------------------------- effects
 
@@ -437,13 +470,7 @@ class Driver:
         armed = self._armed
         answered, self._answered = self._answered, False
         ticker = self._ticker
-        if (
-            armed is None
-            and ticker is None
-            and not channel._pending
-            and channel._handshake_deadline is None
-            and channel._confirm_deadline is None
-        ):
+        if armed is None and ticker is None and not channel.has_timers:
             return  # nothing armed, nothing due: the usual case on a game's side
         deadline = channel.next_deadline()
         if ticker is not None:
@@ -461,7 +488,7 @@ class Driver:
         self._lingering = False
         if armed is None or deadline < armed:
             self._armed = deadline
-            delay = (deadline - self.channel._clock()) * 1000
+            delay = (deadline - self.channel.now()) * 1000
             self.io.schedule(max(0.0, delay) + 1)  # +1 ms: never fire just before the deadline
 
     def _apply(self, effect: Effect) -> None:
@@ -492,6 +519,9 @@ class Driver:
         elif isinstance(effect, ClosePort):
             self.io.close_port()
         elif isinstance(effect, Connected):
+            if self._auto is not None and effect.mode is Mode.BRIDGE:
+                self._auto.handshake_connected()
+                self._journal_picks(self._auto)
             self._failure = None
             self._set_status(StatusEvent("connected", effect.mode.value))
             waiters, self._connected_waiters = self._connected_waiters, []
@@ -501,6 +531,10 @@ class Driver:
             # The peer left (bye, or its page went away); we wait for the next one.
             self._failure = None
             self._set_status(StatusEvent("handshaking", None, effect.reason))
+        elif isinstance(effect, Superseded):
+            # A newer bridge on the iframe has the game: this one is closed for good.
+            self._set_status(StatusEvent("closed", self.mode, effect.reason, "superseded"))
+            self._fail_waiters(ChannelClosedError(f"the bridge is closed: {effect.reason}"))
         elif isinstance(effect, HandshakeTimedOut):
             self._failure = HandshakeTimeout(effect.reason)
             self._set_status(StatusEvent("error", None, effect.reason, "timeout"))

@@ -1,4 +1,4 @@
-"""The command line of ``build.py``: build, dist, lock, serve, bench."""
+"""What ``build.py``'s commands do: build, dist, lock, serve, bench, screenshots."""
 
 from __future__ import annotations
 
@@ -9,46 +9,15 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from .args import parser as _parser
 from .common import ROOT, BuildError
-from .dist import make_dist, measure, size_table
+from .demo import demo_routes
+from .dist import ENTRY_SCRIPT, make_dist, measure, size_table, subresource_integrity
 from .lock import lock
 from .npm import make_npm
-from .serve import ServerSpec, start_servers, stop_servers
+from .screenshots import refresh
+from .serve import PortInUseError, ServerSpec, start_servers, stop_servers
 from .site import build
-
-DESCRIPTION = "Vendor Pyodide, PyScript and the wheels into build/site and serve it."
-
-
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="build.py", description=DESCRIPTION)
-    sub = parser.add_subparsers(dest="command")
-    offline = argparse.ArgumentParser(add_help=False)
-    offline.add_argument("--offline", action="store_true", help="use build/cache only")
-    sub.add_parser("build", parents=[offline], help="vendor everything into build/site (default)")
-    p_dist = sub.add_parser(
-        "dist",
-        parents=[offline],
-        help="write dist/ (what one origin hosts) and build/npm (the npm package)",
-    )
-    p_dist.add_argument("--out", type=Path, default=None, help="default dist/")
-    p_dist.add_argument(
-        "--npm-out", type=Path, default=None, help="the npm package folder; default build/npm"
-    )
-    sub.add_parser("lock", help="re-download every pin and rewrite vendor.lock.json")
-    p_serve = sub.add_parser(
-        "serve", parents=[offline], help="build, then serve the lobby and game origins"
-    )
-    p_serve.add_argument("--lobby-port", type=int, default=8000)
-    p_serve.add_argument("--game-port", type=int, default=8001)
-    p_serve.add_argument("--verbose", action="store_true", help="log every request")
-    p_bench = sub.add_parser(
-        "bench", parents=[offline], help="browser benchmark; writes bench/results.json"
-    )
-    p_bench.add_argument("--quick", action="store_true", help="small N (CI smoke test)")
-    p_bench.add_argument("--runs", type=int, default=None, help="page loads to take medians of")
-    p_bench.add_argument("--out", type=Path, default=None, help="default bench/results.json")
-    p_bench.add_argument("--site-dir", type=Path, default=None, help="default build/site")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -63,6 +32,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             result = make_dist(dist_dir=args.out, offline=args.offline)
             print(size_table(measure(result.dist_dir, result.manifest["files"])), flush=True)
             make_npm(dist_dir=result.dist_dir, out_dir=args.npm_out)
+            print(script_tag(result.dist_dir), flush=True)
+        elif command == "screenshots":
+            refresh(build(offline=args.offline).site_dir, args.out)
         elif command == "serve":
             serve(
                 build(offline=args.offline).site_dir, args.lobby_port, args.game_port, args.verbose
@@ -75,15 +47,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
 
 
-def serve(site_dir: Path, lobby_port: int, game_port: int, verbose: bool) -> None:
-    servers = start_servers(
-        site_dir,
-        [ServerSpec("127.0.0.1", lobby_port), ServerSpec("localhost", game_port)],
-        verbose=verbose,
+def script_tag(dist_dir: Path) -> str:
+    """What the README's script-tag snippet needs: the entry script's integrity value."""
+    sri = subresource_integrity(dist_dir / ENTRY_SCRIPT)
+    return (
+        f"Subresource Integrity of {ENTRY_SCRIPT} (this build; a new version changes it):\n"
+        f'  <script src="/hizi-bridge/{ENTRY_SCRIPT}" integrity="{sri}"></script>'
     )
+
+
+def serve(site_dir: Path, lobby_port: int, game_port: int, verbose: bool) -> None:
+    lobby_origin, game_origin = f"http://127.0.0.1:{lobby_port}", f"http://localhost:{game_port}"
+    wrap = demo_routes(lobby_origin, game_origin)
+    try:
+        servers = start_servers(
+            site_dir,
+            [
+                ServerSpec("127.0.0.1", lobby_port, wrap=wrap),
+                ServerSpec("localhost", game_port, wrap=wrap),
+            ],
+            verbose=verbose,
+        )
+    except PortInUseError as exc:
+        others = f"--lobby-port {lobby_port + 600} --game-port {game_port + 600}"
+        raise BuildError(
+            f"port {exc.port} is in use (another `build.py serve`?): stop what holds it, "
+            f"or choose free ports: python3 build.py serve {others}"
+        ) from exc
     lobby, game = servers
+    print(f"home:  {lobby.origin}/ (the demo, the examples, the docs)", flush=True)
     print(f"lobby: {lobby.origin}/demo_lobby/", flush=True)
-    print(f"game:  {game.origin}/demo_game/", flush=True)
+    print(f"game:  {game.origin}/demo_game/ (embedded by the lobby)", flush=True)
     print("Ctrl-C to stop", flush=True)
     try:
         while True:

@@ -3,6 +3,7 @@
 Layout (paths relative to dist/; ``<h>`` is the first 16 hex digits of a sha256)::
 
     hizi-bridge.js                       script-tag entry (fixed name, revalidated)
+    THIRD-PARTY-NOTICES.txt              the licences of Pyodide, CPython and the wheels
     <name>.<h>.js / .mjs                 every other bridge/static script; *worker* entries
                                          keep their name (a Worker URL is an entry point)
     vendor/manifest.json                 fixed name, revalidated: maps everything below
@@ -22,6 +23,7 @@ Penpal, demos, bench pages, the plain wheels, the full standard library and pyod
 
 from __future__ import annotations
 
+import base64
 import fnmatch
 import hashlib
 import json
@@ -34,6 +36,7 @@ from typing import Any
 from . import compress
 from .bytecode import OWN_PROJECT
 from .common import ROOT, BuildError, log, sha256_file, write_text_atomic
+from .notices import NOTICES_NAME, notices
 from .site import TRIMMED_LOCK_NAME, BuildResult, build, trimmed_lock
 
 ENTRY_SCRIPT = "hizi-bridge.js"
@@ -50,6 +53,12 @@ class DistResult:
     dist_dir: Path
     manifest: dict[str, Any]
     files: list[Path]  # every file written, twins included
+
+
+def subresource_integrity(path: Path) -> str:
+    """The Subresource Integrity value of a file (``sha384-<base64>``), for ``integrity=``."""
+    digest = hashlib.sha384(path.read_bytes()).digest()
+    return "sha384-" + base64.b64encode(digest).decode("ascii")
 
 
 def content_hash(data: bytes) -> str:
@@ -184,8 +193,12 @@ def make_dist(
     write_text_atomic(vendor / MANIFEST_NAME, json.dumps(manifest, indent=2) + "\n")
     files.append(vendor / MANIFEST_NAME)
     twins = compress.write_all_twins(files, cache)
+    # Beside the runtime for whoever redistributes it; no page loads it, so it is not in
+    # manifest.files (nor in the bytes per origin that `build.py dist` prints).
+    shipped = {name: (w["version"], vendor / w["file"]) for name, w in wheels.items()}
+    write_text_atomic(dist / NOTICES_NAME, notices(site_manifest["pyodide"], shipped))
     log(f"dist ready in {dist}: {len(files)} files, {len(twins)} precompressed twins")
-    return DistResult(dist, manifest, sorted([*files, *twins]))
+    return DistResult(dist, manifest, sorted([*files, *twins, dist / NOTICES_NAME]))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ headers (e.g. a Content-Security-Policy for the e2e tests).
 
 from __future__ import annotations
 
+import errno
 import re
 import socketserver
 import sys
@@ -32,6 +33,7 @@ MIME_TYPES: dict[str, str] = {
     ".map": "application/json",
     ".toml": "text/plain",
     ".py": "text/x-python",
+    ".md": "text/plain",  # shown, not downloaded (the root page links the docs)
     ".svg": "image/svg+xml",
 }
 # One year: the value README documents; hashed names never change, so never revalidated.
@@ -126,6 +128,17 @@ class ServerSpec:
     port: int = 0
     headers: Mapping[str, str] = field(default_factory=dict)
     bind: str = "127.0.0.1"
+    # Wraps the static app of this origin (``build.py serve``: the demo's routes, demo.py).
+    wrap: Callable[[WSGIApp], WSGIApp] | None = None
+
+
+class PortInUseError(OSError):
+    """A port another process holds; ``port`` says which."""
+
+    def __init__(self, host: str, port: int) -> None:
+        super().__init__(errno.EADDRINUSE, f"{host}:{port} is in use")
+        self.host = host
+        self.port = port
 
 
 @dataclass
@@ -188,9 +201,16 @@ def start_servers(
         for raw in specs:
             spec = raw if isinstance(raw, ServerSpec) else ServerSpec(*raw)
             app = make_app(directory, spec.headers)
+            if spec.wrap is not None:
+                app = spec.wrap(app)
             if on_request is not None:
                 app = _logged(app, spec, on_request)
-            httpd = make_server(spec.bind, spec.port, app, _Server, handler)
+            try:
+                httpd = make_server(spec.bind, spec.port, app, _Server, handler)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise PortInUseError(spec.host, spec.port) from exc
+                raise
             thread = threading.Thread(
                 target=httpd.serve_forever, name=f"site-{spec.host}:{spec.port}", daemon=True
             )

@@ -2,6 +2,8 @@
 
 Layout of the site (both origins serve the same tree)::
 
+    index.html home.js home.css         home/: the root page (the demo, examples, docs)
+    README.md docs/                     the docs, served as text
     hizi-bridge.js  favicon.svg ...     bridge/static/ (the JS API looks for vendor/ beside it)
     vendor/manifest.json                what the JS API boots (see MANIFEST_FORMAT)
     vendor/pyodide/                     Pyodide runtime, trimmed lock, compiled stdlib zips
@@ -34,7 +36,9 @@ TRIMMED_LOCK_NAME = "hizi-lock.json"
 MANIFEST_FORMAT = 1
 STATIC_DIRS = ("demo_lobby", "demo_game", "examples")
 # Extra static trees copied under another name: source (relative to the repo) -> site path.
-STATIC_MOUNTS = {"bench/pages": "bench"}
+STATIC_MOUNTS = {"bench/pages": "bench", "docs": "docs"}
+# Files copied into the site's root: the root page and README (its links go to docs/).
+ROOT_FILES = ("home/index.html", "home/home.js", "home/home.css", "README.md")
 PAGE_CONFIG_NAME = "pyscript.page.json"
 
 
@@ -268,6 +272,9 @@ def copy_static(root: Path, site: Path) -> None:
             shutil.rmtree(dst)
         if src.is_dir():
             shutil.copytree(src, dst, ignore=ignore)
+    for rel in ROOT_FILES:
+        if (root / rel).is_file():
+            shutil.copy2(root / rel, site / Path(rel).name)
     static = root / "bridge" / "static"
     for item in static.iterdir() if static.is_dir() else []:
         if item.name.startswith(".") or item.name == "__pycache__":

@@ -53,9 +53,11 @@ from bridge import (
     RealityCheckAnswerData,
     Reload,
     Resume,
+    Role,
     RoundEnded,
     RoundEndedData,
     RoundStarted,
+    RubyPlay,
     SetAudio,
     SetStake,
     ShowError,
@@ -72,6 +74,7 @@ from bridge import (
     Turbo,
     UpdateBalance,
     dump,
+    not_given,
 )
 from bridge.compliance import GameSettings, LaunchError, LaunchParams, read_launch
 
@@ -79,13 +82,15 @@ DEFAULT_LOBBY_ORIGIN = "http://127.0.0.1:8000"
 # The studio's allow-list of lobbies that may embed the game: the lobby= launch parameter is
 # checked against it (bridge.compliance.read_launch) and never trusted as it comes.
 # Demo only: the demo and its tests run the lobby on 127.0.0.1 with a port picked at run time,
-# hence the loopback any-port pattern (development only; it matches no other host). A real
-# game lists its operators' origins (exact, or https://*.casino.example patterns), no more.
-STUDIO_LOBBIES = ("https://*.casino.example", "http://127.0.0.1:*", "http://localhost:8000")
+# and an operator tries it from a dev server (Vite's http://localhost:5173), hence the loopback
+# any-port patterns (development only; they match no other host). A real game lists its
+# operators' origins (exact, or https://*.casino.example patterns), no more.
+STUDIO_LOBBIES = ("https://*.casino.example", "http://127.0.0.1:*", "http://localhost:*")
 DEMO_DEPOSIT_CENTS = 100_00
 LOG_LIMIT = 400
 SETTINGS_PREFIX = "hizi-sevens."
 CURRENCY = "EUR"
+GAME_ID = "hizi_sevens"  # what a RubyPlay wrapper sees as the sender
 
 
 def _query(name: str) -> str | None:
@@ -105,6 +110,7 @@ class Game:
         self, bridge: GameBridge, slot: slotlib.Slot, settings: GameSettings | None = None
     ) -> None:
         self.bridge = bridge
+        self.dialect = "appendix_a"  # the wire the lobby speaks (?dialect=)
         self.slot = slot
         self.settings = settings or GameSettings()  # Appendix C, from the launch URL
         self.busy = False  # a round is in progress
@@ -315,6 +321,21 @@ class Game:
 
     # ------------------------------------------------------------------ rounds
 
+    def round_started(self, after_stake: float) -> RoundStarted:
+        # RubyPlay's paidRoundStarted carries no balance: say "not given" and send the
+        # balance as its own message (play_round does), rather than have it refused.
+        if self.dialect == "rubyplay":
+            return not_given(RoundStarted)
+        return RoundStarted(data=after_stake)
+
+    def round_ended(self, stake: float, win: float, balance: float) -> RoundEnded:
+        # What each studio's round-end message can carry; the balance went as balance.
+        if self.dialect == "rubyplay":
+            return RoundEnded(data=RoundEndedData(win=win))
+        if self.dialect == "155io":
+            return RoundEnded(data=RoundEndedData(win=win, balance=balance))
+        return RoundEnded(data=RoundEndedData(stake=stake, win=win, balance=balance))
+
     async def play_round(self) -> bool:
         """One paid round: stake, animate, pay. False when it could not start."""
         if not self.can_play:
@@ -328,7 +349,7 @@ class Game:
         self.render()
         result = self.slot.spin()
         after_stake = slotlib.to_major(result.balance_after_stake_cents)
-        self.send(RoundStarted(data=after_stake))
+        self.send(self.round_started(after_stake))
         self.show_balance(result.balance_after_stake_cents)
         self.send(Balance(data=after_stake))
         self.say("Spinning\u2026")
@@ -349,7 +370,7 @@ class Game:
         stake = slotlib.to_major(result.stake_cents)
         win = slotlib.to_major(result.win_cents)
         balance = slotlib.to_major(result.balance_cents)
-        self.send(RoundEnded(data=RoundEndedData(stake=stake, win=win, balance=balance)))
+        self.send(self.round_ended(stake, win, balance))
         self.busy = False
         self.render()
         if self.reload_after_round:
@@ -713,6 +734,27 @@ def launch_params() -> LaunchParams:
     return read_launch(query, STUDIO_LOBBIES)
 
 
+def has_lobby() -> bool:
+    """Whether a page embeds this one: opened on its own (top level) there is no lobby to talk
+    to, and a bridge would only wait for one."""
+    # Object.is(parent, window): "is" is a keyword in Python, hence getattr.
+    return not bool(getattr(window.Object, "is")(window.parent, window))
+
+
+def show_no_lobby() -> None:
+    _el("bridge-status").textContent = "no lobby"
+    _el("bridge-status").dataset.status = "no-lobby"
+    message = _el("message")
+    message.dataset.kind = "warn"
+    message.textContent = (
+        "No lobby: this game runs inside an operator's lobby, which embeds it in an iframe. "
+    )
+    link = document.createElement("a")
+    link.href = "/"
+    link.textContent = "Open the demo lobby from the home page."
+    message.append(link)
+
+
 async def main() -> None:
     try:
         launch = launch_params()
@@ -724,13 +766,21 @@ async def main() -> None:
         _el("launch-error").textContent = str(exc)
         _el("launch-error").hidden = False
         return
+    if not has_lobby():  # checked after the launch URL: a refused lobby is said first
+        show_no_lobby()
+        return
     dialect = _query("dialect") or "appendix_a"
-    bridge = GameBridge(
-        lobby_origin=launch.lobby,
-        dialect=dialect if dialect in DIALECT_NAMES else "appendix_a",
-    )
+    if dialect not in DIALECT_NAMES:
+        dialect = "appendix_a"
+    # RubyPlay speaks minor units: the bridge converts with the launch currency's exponent.
+    # Its envelope also names the game and the player's language: a dialect instance says so.
+    chosen: str | RubyPlay = dialect
+    if dialect == "rubyplay":
+        chosen = RubyPlay(Role.GAME, currency=launch.currency, sender=GAME_ID, lang=launch.language)
+    bridge = GameBridge(lobby_origin=launch.lobby, dialect=chosen, currency=launch.currency)
     slot = slotlib.Slot(seed=slotlib.parse_seed(_query("seed")))
     game = Game(bridge, slot, launch.settings)
+    game.dialect = dialect
     document.body.dataset.turboEnabled = str(launch.settings.turbo_enabled).lower()
     bridge.on_journal(game.log)
     bridge.on_status(game.on_status)

@@ -607,7 +607,7 @@ async def main() -> None:
     # Tell the game who embeds it (a real game checks this against its operator list) and
     # pass the demo seed through.
     dialect = _query("dialect") or "appendix_a"
-    if dialect not in DIALECT_NAMES:
+    if dialect not in (*DIALECT_NAMES, "auto"):  # auto: the game page's own wire, picked
         dialect = "appendix_a"
     _el("dialect").value = dialect
     extra = {"dialect": dialect}
@@ -616,7 +616,8 @@ async def main() -> None:
     prefill_panel(_query("settings"))
     iframe = _el("game-frame")
     # The bridge listens before the frame starts loading, so the game's first hello is heard.
-    bridge = LobbyBridge(iframe, game_origin=game_origin, dialect=dialect)
+    # The session's currency: RubyPlay's minor units convert with its ISO 4217 exponent.
+    bridge = LobbyBridge(iframe, game_origin=game_origin, dialect=dialect, currency=CURRENCY)
     lobby = Lobby(bridge, iframe, game_url, extra)
     bridge.on_journal(lobby.log)
     bridge.on_status(lobby.on_status)

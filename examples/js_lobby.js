@@ -1,5 +1,6 @@
 // Page script of js_lobby.html (external, so the page runs under a strict CSP: no inline script).
-// ?game=<game origin>&gamePath=<path on it>; ?compliance=<JSON> (the lobby's compliance option,
+// ?game=<game origin>&gamePath=<path on it> (the page says so too, and README's "Examples");
+// ?compliance=<JSON> (the lobby's compliance option,
 // e.g. {"settings":{"rcEnabled":true,"rcInterval":60000},"currency":"EUR"}); other params are
 // passed on to the game page.
 const params = new URLSearchParams(location.search);
@@ -53,7 +54,11 @@ window.bridgeReady = delayed(() => HiziBridge.lobby({
   bridge.onStatus(showStatus);
   bridge.on("closeRequest", () => bridge.closeGame("player asked"));
   document.getElementById("spin").onclick = () => bridge.spin();
-  document.getElementById("pause").onclick = () => bridge.pause();
+  // pause / resume are requests: the game's reply (gamePaused / gameResumed) settles them.
+  const showReply = (reply) => { document.getElementById("last-reply").textContent = reply.type; };
+  const showFailure = (err) => { document.getElementById("last-reply").textContent = err.code; };
+  document.getElementById("pause").onclick = () => bridge.pause().then(showReply, showFailure);
+  document.getElementById("resume").onclick = () => bridge.resume().then(showReply, showFailure);
   document.getElementById("reality-check").onclick = () =>
     bridge.realityCheck({ elapsedSeconds: 3600, totalStaked: 120, totalWon: 95.5,
                           netResult: -24.5, currency: "EUR" })

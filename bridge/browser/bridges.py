@@ -56,11 +56,15 @@ class _Bridge:
         handshake_timeout_ms: float | None,
         request_timeout_ms: float,
         dialect: str | Dialect | None,
+        currency: str | None = None,
         kit: Any = None,
     ) -> None:
         extra: dict[str, Any] = {}
         if dialect is not None:  # a dialect name ("appendix_a", ...) or an instance
             extra["dialect"] = dialect
+        self.currency = currency
+        if currency is not None:
+            extra["dialect_options"] = {"currency": currency}
         config = ChannelConfig(
             role=self.role,
             peer_origin=peer_origin,
@@ -70,6 +74,7 @@ class _Bridge:
             **extra,
         )
         self._channel = Channel(config)
+        self._closed = False
         self._proxy: Any = None
         if kit is None:
             # A PyScript page: both JavaScript halves here, calling this bridge directly.
@@ -218,8 +223,9 @@ class _Bridge:
 
     def close(self, reason: str = "closed") -> None:
         """Say bye (bridge mode), fail pending requests, remove listeners and proxies."""
-        if self._driver.status == "closed":
+        if self._closed:  # (status may say "closed" already: a newer bridge took over)
             return
+        self._closed = True
         began = self._adapter.begin()
         try:
             self._driver.close(reason)
@@ -353,6 +359,16 @@ class LobbyHelpers(_Sends):
     def promo_info(self, data: m.PromoInfoData) -> None:
         self._post(m.PromoInfo(data=data))
 
+    def set_volume(self, volume: float) -> None:
+        """``volume`` from 0 (silent) to 1 (full)."""
+        self._post(m.SetVolume(data=m.SetVolumeData(volume=volume)))
+
+    def show_history(self) -> None:
+        self._post(m.ShowHistory())
+
+    def close_panels(self) -> None:
+        self._post(m.ClosePanels())
+
 
 class GameHelpers(_Sends):
     """``game.round_started(balance)``, ``game.paused()``, ...: one per game -> lobby message.
@@ -438,9 +454,24 @@ class GameHelpers(_Sends):
         data = m.FreeRoundsFinishedData(won=won, rounds=rounds, currency=currency)
         self._post(m.FreeRoundsFinished(data=data))
 
+    def dialog_changed(self, dialog: m.Dialog | str, *, open: bool) -> None:
+        """The player opened (``open=True``) or closed the rules, paytable or history."""
+        data = m.DialogChangedData(dialog=m.Dialog(dialog), open=open)
+        self._post(m.DialogChanged(data=data))
+
+    def system_popup(self, kind: str, *, shown: bool, message: str | None = None) -> None:
+        """A system popup (``kind`` in upper snake case, e.g. ``"SESSION_EXPIRED"``)."""
+        self._post(m.SystemPopup(data=m.SystemPopupData(shown=shown, kind=kind, message=message)))
+
 
 class LobbyBridge(_Bridge, LobbyHelpers):
-    """The operator lobby's end; ``iframe`` is the game's ``<iframe>`` element."""
+    """The operator lobby's end; ``iframe`` is the game's ``<iframe>`` element.
+
+    ``dialect``: ``"appendix_a"`` (default), ``"gamesglobal"``, ``"rubyplay"``, ``"155io"``,
+    ``"auto"`` (picked per game document) or a ``Dialect`` instance. ``currency``: the ISO
+    4217 code of the session's money, required by a dialect that speaks minor units
+    (``rubyplay``: ``InvalidConfig`` without it) and the default of ``supervise``'s.
+    """
 
     role = Role.LOBBY
     _supervision: Supervision | None
@@ -457,13 +488,16 @@ class LobbyBridge(_Bridge, LobbyHelpers):
         """Run compliance on this bridge (``bridge.browser.supervision``), a new session from
         now; ``None`` stops it. The bridge sends the reality check (never inside a round) and
         the ``close`` of a ``CloseGame`` itself; ``on_compliance`` handlers get every action.
-        ``currency`` (ISO 4217) is required with settings. Raises ``ComplianceConfigError``
+        ``currency`` (ISO 4217) defaults to the bridge's ``currency`` and is required with
+        settings. Raises ``ComplianceConfigError``
         naming the option (as the JS API's ``supervise()``)."""
         if settings is None:
             if self._supervision is not None:
                 self._supervision.stop()
                 self._supervision = None
             return
+        if currency is None:
+            currency = self.currency
         raw: dict[str, Any] = {"settings": settings.to_wire(), "currency": currency}
         if inactivity_limit_ms is not None:
             raw["inactivityLimitMs"] = inactivity_limit_ms
@@ -499,6 +533,7 @@ class LobbyBridge(_Bridge, LobbyHelpers):
         request_timeout_ms: float = 10_000,
         handshake_timeout_ms: float | None = None,
         dialect: str | Dialect | None = None,
+        currency: str | None = None,
         _kit: Any = None,
     ) -> None:
         if iframe is None and _kit is None:
@@ -512,6 +547,7 @@ class LobbyBridge(_Bridge, LobbyHelpers):
             handshake_timeout_ms=handshake_timeout_ms,
             request_timeout_ms=request_timeout_ms,
             dialect=dialect,
+            currency=currency,
             kit=_kit,
         )
 
@@ -527,6 +563,8 @@ class GameBridge(_Bridge, GameHelpers):
     the only origin heard, so ``allowed_origins`` goes with ``lobby_origin`` only. Raises
     ``bridge.compliance.UntrustedLobby`` (a ``LaunchError``, ``code`` "untrusted_lobby",
     ``param`` "lobby") before anything is posted, and ``InvalidConfig`` for the options.
+
+    ``dialect`` and ``currency`` as for ``LobbyBridge`` (``"auto"`` is a lobby option only).
     """
 
     role = Role.GAME
@@ -540,6 +578,7 @@ class GameBridge(_Bridge, GameHelpers):
         handshake_timeout_ms: float | None = None,
         request_timeout_ms: float = 10_000,
         dialect: str | Dialect | None = None,
+        currency: str | None = None,
         _kit: Any = None,
     ) -> None:
         if lobby_origins is not None or lobby_origin is None:
@@ -551,6 +590,7 @@ class GameBridge(_Bridge, GameHelpers):
             handshake_timeout_ms=handshake_timeout_ms,
             request_timeout_ms=request_timeout_ms,
             dialect=dialect,
+            currency=currency,
             kit=_kit,
         )
 

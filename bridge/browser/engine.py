@@ -13,6 +13,7 @@ entries.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import Callable
 from typing import Any
@@ -21,6 +22,7 @@ from pydantic_core import from_json
 
 from ..boundary import PageOp, Piece
 from ..compliance import Action
+from ..core.dialects import dialect_data
 from ..core.errors import ProtocolError
 from ..core.journal import JournalEntry
 from ..core.messages import Message, Role
@@ -121,7 +123,8 @@ class JsHandle:
                 try:
                     if self._bridge.role is not Role.LOBBY:
                         raise ComplianceConfigError("compliance", "a lobby option only")
-                    self.supervise(ComplianceOptions.parse(str(b)) if b else None)
+                    currency = self._bridge.currency
+                    self.supervise(_compliance(str(b), currency) if b else None)
                     adapter.emit(_reply(key, ok=None))
                 except Exception as exc:
                     adapter.emit(_reply(key, error=exc))
@@ -164,6 +167,9 @@ class JsHandle:
         last, text = self._dumped
         if last is not message:
             text = dump_json(message)
+            extra = dialect_data(message)
+            if extra is not None:  # what the studio's envelope said beside it (sender, lang)
+                text = f'{text[:-1]},"dialect":{json.dumps(extra)}}}'
             self._dumped = (message, text)
         return text
 
@@ -181,6 +187,17 @@ class JsHandle:
 
     def _on_status(self, event: StatusEvent) -> None:
         self._adapter.emit(Piece.STATUS.value + json.dumps(event.to_dict()))
+
+
+def _compliance(raw: object, currency: str | None) -> ComplianceOptions:
+    """``ComplianceOptions.parse``; its currency defaults to the bridge's ``currency``."""
+    value = raw
+    if isinstance(raw, str):
+        with contextlib.suppress(ValueError):  # parse() names the option
+            value = json.loads(raw)
+    if isinstance(value, dict) and value.get("currency") is None and currency is not None:
+        value = {**value, "currency": currency}
+    return ComplianceOptions.parse(value)
 
 
 def _positive_ms(cfg: dict[str, Any], key: str) -> float:
@@ -209,11 +226,13 @@ def open_bridge(key: int, role: str, config_json: str, kit: Any) -> JsHandle | s
             common["handshake_timeout_ms"] = _positive_ms(cfg, "handshakeTimeoutMs")
         if cfg.get("dialect"):
             common["dialect"] = str(cfg["dialect"])
+        if cfg.get("currency") is not None:
+            common["currency"] = cfg["currency"]
         compliance = None
         if cfg.get("compliance") is not None:
             if role != "lobby":
                 raise ComplianceConfigError("compliance", "a lobby option only")
-            compliance = ComplianceOptions.parse(cfg["compliance"])
+            compliance = _compliance(cfg["compliance"], common.get("currency"))
         bridge: _Bridge
         if role == "lobby":
             bridge = LobbyBridge(None, cfg.get("gameOrigin"), **common, _kit=kit)

@@ -164,7 +164,7 @@ class Supervision:
         self._driver = driver
         self._report = report
         channel = driver.channel
-        self._clock_ms = clock_ms or (lambda: channel._clock() * 1000)
+        self._clock_ms = clock_ms or (lambda: channel.now() * 1000)
         self.options = options
         self.supervisor = options.supervisor(self._clock_ms)
         self.checks_failed = 0

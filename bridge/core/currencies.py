@@ -191,3 +191,54 @@ ISO_4217: frozenset[str] = frozenset(
         "ZWL",
     ]
 )
+
+
+# ---------------------------------------------------------------------------------------
+# Minor units (ISO 4217 list one, column "Minor unit"): how many decimal digits a
+# currency's minor unit has. A studio that keeps money "in cents" means this unit: EUR
+# 999620 is 9996.20, JPY 999620 is 999620 (no minor unit), BHD 999620 is 999.620.
+# ---------------------------------------------------------------------------------------
+
+_EXPONENT_0 = frozenset(
+    [
+        "BIF",
+        "CLP",
+        "DJF",
+        "GNF",
+        "ISK",
+        "JPY",
+        "KMF",
+        "KRW",
+        "PYG",
+        "RWF",
+        "UGX",
+        "UYI",
+        "VND",
+        "VUV",
+        "XAF",
+        "XOF",
+        "XPF",
+    ]
+)
+_EXPONENT_3 = frozenset(["BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"])
+_EXPONENT_4 = frozenset(("CLF", "UYW"))
+# Funds, metals and special codes that ISO lists with no minor unit ("N.A.").
+NO_MINOR_UNIT: frozenset[str] = frozenset(
+    ["XAG", "XAU", "XBA", "XBB", "XBC", "XBD", "XDR", "XPD", "XPT", "XSU", "XUA", "XXX"]
+)
+
+
+def _exponent_of(code: str) -> int:
+    if code in _EXPONENT_0:
+        return 0
+    if code in _EXPONENT_3:
+        return 3
+    if code in _EXPONENT_4:
+        return 4
+    return 2
+
+
+MINOR_UNITS: dict[str, int] = {
+    code: _exponent_of(code) for code in sorted(ISO_4217) if code not in NO_MINOR_UNIT
+}
+"""ISO 4217 exponent per active code that has a minor unit (EUR 2, JPY 0, BHD 3, CLF 4)."""

@@ -127,6 +127,15 @@ class HandshakeTimedOut:
     reason: str
 
 
+@dataclass(slots=True)
+class Superseded:
+    """A lobby: the game left this bridge for a newer one on the same iframe (its bye said
+    so). The channel is closed for good: its requests failed ``cancelled``, its queue was
+    dropped; the newer bridge serves the game."""
+
+    reason: str
+
+
 Effect = (
     Post
     | Deliver
@@ -139,4 +148,5 @@ Effect = (
     | Connected
     | Disconnected
     | HandshakeTimedOut
+    | Superseded
 )

@@ -182,3 +182,19 @@ class ErrorResponse(RequestError):
     """The peer answered the request with an error."""
 
     code = "error_response"
+
+
+class InvalidTransition(LocalProtocolError):
+    """An event the lifecycle table has no transition for in the current state.
+
+    Never a peer's doing (what a peer sends is checked and refused before it reaches the
+    table): it means the caller used the channel out of order, or the table has a gap.
+    """
+
+    code = "invalid_transition"
+
+    def __init__(self, role: str, state: str, event: str) -> None:
+        super().__init__(f"no transition for a {role} in state {state!r} on event {event!r}")
+        self.role = role
+        self.state = state
+        self.event = event

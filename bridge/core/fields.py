@@ -54,3 +54,9 @@ HttpUrl = Annotated[
 
 Flag = StrictBool
 """A JSON boolean; ``"true"`` or ``1`` are refused, as a JS peer would never send them."""
+
+Volume = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+"""An audio volume, 0 (silent) to 1 (full)."""
+
+PopupKind = Annotated[str, StringConstraints(pattern=r"^[A-Z][A-Z0-9_]{0,63}$")]
+"""A studio's name for a kind of popup, in upper snake case (``INSUFFICIENT_FUNDS``)."""

@@ -66,7 +66,7 @@ def check_value(value: object, limits: Limits = DEFAULT_LIMITS) -> None:
             raise MalformedMessage(f"a {type(item).__name__} is not a JSON value")
 
 
-def _fits_by_text(text: str, limits: Limits, openers: int | None = None) -> bool:
+def fits_by_text(text: str, limits: Limits, openers: int | None = None) -> bool:
     """True when the text alone proves the decoded value is within ``limits``.
 
     No decoded string or key is longer than the text; nesting is at most the number of
@@ -102,6 +102,6 @@ def decode_text(text: str, limits: Limits = DEFAULT_LIMITS) -> object:
         if "recursion limit" in str(exc):
             raise OversizeValue(f"value nests deeper than {limits.max_depth} levels") from None
         raise MalformedMessage(f"not valid JSON: {exc}") from None
-    if not _fits_by_text(text, limits, openers):
+    if not fits_by_text(text, limits, openers):
         check_value(value, limits)
     return value

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bridge.core.dialects import GamesGlobal
+from bridge.core.dialects import Dialect
 from bridge.core.errors import RemoteProtocolError
 from bridge.core.messages import Direction, Role
 from bridge.core.wire import parse
@@ -64,7 +64,7 @@ class Event:
         return out
 
 
-def classify(event: Event, direction: Direction, dialect: GamesGlobal | None = None) -> None:
+def classify(event: Event, direction: Direction, dialect: Dialect | None = None) -> None:
     """Validate ``event``'s wire value as a message travelling ``direction``; set type/verdict."""
     if event.text is None:
         event.verdict = f"malformed: not plain JSON data ({event.repr[:60]})"

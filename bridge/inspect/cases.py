@@ -24,6 +24,9 @@ class Case:
     mode: str  # "game" | "lobby"
     title: str
     checks: str
+    # The wire the case is judged in: a game run in a studio dialect (--dialect) has its own
+    # cases, and the Appendix A run has its own.
+    dialect: str = "appendix_a"
 
 
 @dataclass
@@ -226,6 +229,70 @@ _ALL: list[Case] = [
         "Launched with dialect=gamesglobal, the game speaks GamesGlobal's Bridge API: "
         "valid envelopes, BRIDGE_API_READY first (n/a when the game ignores the parameter).",
     ),
+    # ---- game mode, a studio dialect (--dialect rubyplay | 155io)
+    Case(
+        "G-RUBY-001",
+        "game",
+        "The game speaks RubyPlay only",
+        "Launched with dialect=rubyplay, the game talks within the start-up timeout and "
+        "every message it posts is a valid "
+        "rp.g2w.<name> message (known name, strict envelope, integer amounts in the "
+        "currency's minor unit), with the same sender and lang throughout; no Appendix A or "
+        "hizi-bridge handshake mixed in.",
+        "rubyplay",
+    ),
+    Case(
+        "G-RUBY-002",
+        "game",
+        "The game sends gameStarted",
+        "rp.g2w.gameStarted arrives within the start-up timeout; loadingEnded, if sent, comes "
+        "before it and no paid round starts before it.",
+        "rubyplay",
+    ),
+    Case(
+        "G-RUBY-003",
+        "game",
+        "refreshBalance is answered",
+        "After rp.w2g.refreshBalance the game sends rp.g2w.balanceUpdate within "
+        "--reply-timeout (a warning when not: RubyPlay's stored docs do not say it must).",
+        "rubyplay",
+    ),
+    Case(
+        "G-RUBY-004",
+        "game",
+        "Paid rounds are paired",
+        "Every paidRoundEnded closes an open paidRoundStarted and no paid round starts while "
+        "one is open (n/a when no round was played: RubyPlay has no spin command).",
+        "rubyplay",
+    ),
+    Case(
+        "G-MARBLES-001",
+        "game",
+        "The game speaks 155.io only",
+        "Launched with dialect=155io, the game talks within the start-up timeout and every "
+        "message it posts is a 155.io envelope "
+        "(source marbles-game-widget, version 1, a payload object, a timestamp); a type "
+        "outside the assumed event table is a warning (the stored docs lack the table), "
+        "anything else invalid a failure.",
+        "155io",
+    ),
+    Case(
+        "G-MARBLES-002",
+        "game",
+        "refresh-balance is answered",
+        "After refresh-balance the game sends balance-updated within --reply-timeout (a "
+        "warning when not: the event's name is assumed).",
+        "155io",
+    ),
+    Case(
+        "G-MARBLES-003",
+        "game",
+        "The documented commands do no harm",
+        "mute-audio (both ways), set-audio-volume, open-game-history and close-panels cause no "
+        "page error, and the game still answers refresh-balance afterwards (a warning when "
+        "it does not).",
+        "155io",
+    ),
     # ---- lobby mode
     Case(
         "L-LOAD-001",
@@ -289,8 +356,9 @@ _ALL: list[Case] = [
 CASES: dict[str, Case] = {case.id: case for case in _ALL}
 
 
-def cases_for(mode: str) -> list[Case]:
-    return [case for case in _ALL if case.mode == mode]
+def cases_for(mode: str, dialect: str | None = None) -> list[Case]:
+    """The cases of ``mode``; with ``dialect``, only those of that wire."""
+    return [c for c in _ALL if c.mode == mode and (dialect is None or c.dialect == dialect)]
 
 
 def summary(outcomes: list[Outcome]) -> dict[str, int]:

@@ -72,6 +72,17 @@ def _parser() -> argparse.ArgumentParser:
         help="click this element in the game after a realityCheck (the player)",
     )
     game.add_argument("--no-dialects", action="store_true", help="skip the gamesglobal launch")
+    game.add_argument(
+        "--dialect",
+        choices=("rubyplay", "155io"),
+        help="judge the game on a studio's wire instead (its own G-RUBY / G-MARBLES cases)",
+    )
+    game.add_argument(
+        "--currency",
+        default="EUR",
+        help="ISO 4217 code the game is launched with in --dialect (EUR): RubyPlay's amounts "
+        "are minor units of it",
+    )
     lobby_origin(game)
     game.add_argument("--no-reload", action="store_true", help="do not send reload")
     outputs(game)
@@ -170,6 +181,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _inspect(browser: object, harness: object, url: str, args: argparse.Namespace) -> Report:
     from typing import Any, cast
 
+    if args.command == "game" and args.dialect:
+        from .studio import StudioInspection, StudioOptions
+
+        studio = StudioOptions(
+            dialect=args.dialect,
+            currency=args.currency,
+            lobby_param=args.lobby_param,
+            start_timeout=args.start_timeout,
+            reply_timeout=args.reply_timeout,
+        )
+        return StudioInspection(cast(Any, browser), cast(Any, harness), url, studio).run()
     if args.command == "game":
         from .game import GameInspection, GameOptions
 

@@ -91,6 +91,16 @@ export interface CloseData {
 }
 
 /**
+ * Extension. Close every panel and sidebar the game has open (rules, history, ...).
+ *
+ * 155.io ``close-panels``. ``hideHelp`` closes the rules only.
+ */
+export interface ClosePanels {
+  type: "closePanels";
+  data?: null;
+}
+
+/**
  * Extension. The player asked to leave the game (close / home button).
  */
 export interface CloseRequest {
@@ -106,6 +116,24 @@ export interface CloseRequest {
 export interface Continue {
   type: "continue";
   data?: null;
+}
+
+export type Dialog = "rules" | "paytable" | "history";
+
+/**
+ * Extension. The player opened (``open: true``) or closed one of the game's panels.
+ *
+ * RubyPlay ``gameRulesStatusUpdate`` / ``payTableStatusUpdate``. A lobby hides its own
+ * overlays while the rules are open, and counts the time as play time.
+ */
+export interface DialogChanged {
+  type: "dialogChanged";
+  data: DialogChangedData;
+}
+
+export interface DialogChangedData {
+  dialog: Dialog;
+  open: boolean;
 }
 
 export type ErrorCode = "network" | "session_expired" | "insufficient_funds" | "stake_limit" | "responsible_gaming_limit" | "game_unavailable" | "round_failed" | "internal";
@@ -461,6 +489,21 @@ export interface SetStakeData {
 }
 
 /**
+ * Extension. Set the game's master volume, 0 (silent) to 1 (full).
+ *
+ * 155.io ``set-audio-volume``. Mute / unmute stays Appendix A's ``setAudio``.
+ */
+export interface SetVolume {
+  type: "setVolume";
+  data: SetVolumeData;
+}
+
+export interface SetVolumeData {
+  /** >= 0, <= 1 */
+  volume: number;
+}
+
+/**
  * Extension. Open the game's autoplay dialog.
  *
  * Operator Interface ``showAutoplayDialogRequested``.
@@ -492,6 +535,14 @@ export interface ShowErrorData {
  */
 export interface ShowHelp {
   type: "showHelp";
+  data?: null;
+}
+
+/**
+ * Extension. Open the game's own bet history panel. 155.io ``open-game-history``.
+ */
+export interface ShowHistory {
+  type: "showHistory";
   data?: null;
 }
 
@@ -551,6 +602,29 @@ export interface StopAutoplay {
 }
 
 /**
+ * Extension. The game showed (``shown: true``) or closed a system popup: an error,
+ * a session or inactivity timer. RubyPlay ``systemPopup``.
+ *
+ * The lobby learns that play is blocked, and why, without reading the game's screen.
+ */
+export interface SystemPopup {
+  type: "systemPopup";
+  data: SystemPopupData;
+}
+
+/**
+ * ``kind`` is the studio's popup type in upper snake case (RubyPlay's list:
+ * ``INSUFFICIENT_FUNDS``, ``SESSION_EXPIRED``, ``INACTIVITY_TIMER``, ...).
+ */
+export interface SystemPopupData {
+  shown: boolean;
+  /** pattern ^[A-Z][A-Z0-9_]{0,63}$ */
+  kind: string;
+  /** max length 2000 */
+  message?: string | null;
+}
+
+/**
  * Extension. Toggle sound (mute if on, unmute if muted).
  *
  * Operator Interface ``toggleMuteRequested``. Explicit mute / unmute is
@@ -605,8 +679,8 @@ export interface WelcomeData {
   session: string;
 }
 
-export type LobbyToGameMessage = Spin | Stop | ClearCookies | StopAutoplay | Reload | Pause | Resume | StakeUp | StakeDown | Turbo | SetAudio | UpdateBalance | ShowHelp | RealityCheck | Close | ToggleAudio | ToggleTurbo | SetStake | HideHelp | ShowAutoplay | ShowError | Continue | FreeRounds | PromoInfo;
-export type GameToLobbyMessage = OnAppFrameReady | GameDataLoaded | GameReady | RoundStarted | RoundEnded | Balance | AudioToggle | Cashier | LoadProgress | GameError | RealityCheckAnswer | PlayerActivity | CloseRequest | HistoryRequest | AutoplayStarted | AutoplayStopped | GamePaused | GameResumed | GameClosed | StakeChanged | FreeRoundsFinished;
+export type LobbyToGameMessage = Spin | Stop | ClearCookies | StopAutoplay | Reload | Pause | Resume | StakeUp | StakeDown | Turbo | SetAudio | UpdateBalance | ShowHelp | RealityCheck | Close | ToggleAudio | ToggleTurbo | SetStake | HideHelp | ShowAutoplay | ShowError | Continue | FreeRounds | PromoInfo | SetVolume | ShowHistory | ClosePanels;
+export type GameToLobbyMessage = OnAppFrameReady | GameDataLoaded | GameReady | RoundStarted | RoundEnded | Balance | AudioToggle | Cashier | LoadProgress | GameError | RealityCheckAnswer | PlayerActivity | CloseRequest | HistoryRequest | AutoplayStarted | AutoplayStopped | GamePaused | GameResumed | GameClosed | StakeChanged | FreeRoundsFinished | DialogChanged | SystemPopup;
 export type ControlMessage = Hello | Welcome | Ready | Bye;
 /**
  * Message type -> the type of its `data` (LobbyToGame messages).
@@ -636,6 +710,9 @@ export interface LobbyToGame {
   "continue": undefined;
   "freeRounds": FreeRoundsData;
   "promoInfo": PromoInfoData | undefined;
+  "setVolume": SetVolumeData;
+  "showHistory": undefined;
+  "closePanels": undefined;
 }
 
 /**
@@ -663,6 +740,8 @@ export interface GameToLobby {
   "gameClosed": undefined;
   "stakeChanged": StakeChangedData;
   "freeRoundsFinished": FreeRoundsFinishedData;
+  "dialogChanged": DialogChangedData;
+  "systemPopup": SystemPopupData;
 }
 
 export type AnyMessage = LobbyToGameMessage | GameToLobbyMessage | ControlMessage;

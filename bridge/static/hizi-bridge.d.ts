@@ -59,7 +59,9 @@ export interface JournalEntry {
   direction: "in" | "out";
   type:
     | MessageType
-    | "hiziBridge.hello" | "hiziBridge.welcome" | "hiziBridge.ready" | "hiziBridge.bye" | "?";
+    | "hiziBridge.hello" | "hiziBridge.welcome" | "hiziBridge.ready" | "hiziBridge.bye" | "?"
+    /** dialect "auto" picked a dialect (payload {dialect, how, first}). */
+    | "dialect";
   status: "accepted" | "rejected";
   payload: WireMessage | null;
   via: "window" | "port" | "";
@@ -72,6 +74,9 @@ export interface JournalEntry {
 }
 
 export interface BridgeStats {
+  /** With dialect "auto" only: the dialect in use (null until picked) and how many picks. */
+  dialect?: { mode: "auto"; picked: string | null; picks: number; ambiguous: number;
+    candidates: string[] };
   accepted: number;
   rejected: Record<string, number>;
   rejected_total: number;
@@ -205,6 +210,10 @@ export interface LobbyBridge extends BridgeBase<GameToLobbyType, LobbyToGameType
   continuePlay(): Promise<void>;
   freeRounds(data: Payload<"freeRounds">): Promise<void>;
   promoInfo(data?: Payload<"promoInfo">): Promise<void>;
+  /** 0 (silent) to 1 (full). */
+  setVolume(volume: number): Promise<void>;
+  showHistory(): Promise<void>;
+  closePanels(): Promise<void>;
   /** Compliance: `handler(action)` for each action of the supervisor (the `compliance`
    * option or `supervise()`); the engine has already sent what is protocol. */
   onCompliance(handler: (action: ComplianceAction) => unknown): Unsubscribe;
@@ -238,6 +247,9 @@ export interface GameBridge extends BridgeBase<LobbyToGameType, GameToLobbyType>
   realityCheckAnswer(choice: RealityCheckChoice): Promise<void>;
   stakeChanged(stake: number, currency?: string): Promise<void>;
   freeRoundsFinished(won: number, options?: { rounds?: number; currency?: string }): Promise<void>;
+  dialogChanged(dialog: "rules" | "paytable" | "history", options: { open: boolean }): Promise<void>;
+  /** `kind` in upper snake case, e.g. "SESSION_EXPIRED". */
+  systemPopup(kind: string, options: { shown: boolean; message?: string }): Promise<void>;
 }
 
 /** hizi's game settings (Operator API Appendix C), under their own camelCase names; see
@@ -302,8 +314,14 @@ export interface CommonOptions {
   allowedOrigins?: string[];
   /** Default timeout of requests, ms (10,000); requests a person answers have none. */
   requestTimeoutMs?: number;
-  /** Wire dialect name; default "appendix_a". */
+  /** Wire dialect name: "appendix_a" (default), "gamesglobal", "rubyplay", "155io"; a lobby
+   * may give "auto": picked per game document from its first valid message (journal lines
+   * of type "dialect", `stats().dialect`). */
   dialect?: string;
+  /** ISO 4217 code of the session's money ("EUR"). Required by a dialect that speaks minor
+   * units ("rubyplay": "invalid_config" without it); a lobby's compliance currency defaults
+   * to it. Amounts on the API are in its major unit in every dialect. */
+  currency?: string;
   /** Where Python runs; default "worker". One runtime per page (the first bridge's). */
   runtime?: Runtime;
   /** Base URL of the runtime's files (vendor/ and the worker); default: this script's folder,

@@ -52,6 +52,9 @@ const LOBBY_TO_GAME = [
   "continue",
   "freeRounds",
   "promoInfo",
+  "setVolume",
+  "showHistory",
+  "closePanels",
 ];
 const GAME_TO_LOBBY = [
   "onAppFrameReady",
@@ -75,6 +78,8 @@ const GAME_TO_LOBBY = [
   "gameClosed",
   "stakeChanged",
   "freeRoundsFinished",
+  "dialogChanged",
+  "systemPopup",
 ];
 /* boundary:end */
 
@@ -1226,6 +1231,34 @@ const GAME_TO_LOBBY = [
     return null;
   }
 
+  // Trusted Types (a CSP with require-trusted-types-for 'script'): a Worker's URL must then be
+  // a TrustedScriptURL. The page side makes it with its own policy, named "hizi-bridge" (the
+  // page's CSP lists it: trusted-types hizi-bridge), which passes same-origin URLs only (the
+  // worker must be same-origin anyway). Without Trusted Types, or when the page's CSP does
+  // not allow the policy, the plain URL goes (and a required policy then fails the start
+  // with a message naming the directive).
+  const TRUSTED_TYPES_POLICY = "hizi-bridge";
+  let trustedTypesPolicy;
+  function trustedWorkerUrl(url) {
+    const tt = globalThis.trustedTypes;
+    if (!tt || typeof tt.createPolicy !== "function") return url;
+    if (trustedTypesPolicy === undefined) {
+      try {
+        trustedTypesPolicy = tt.createPolicy(TRUSTED_TYPES_POLICY, {
+          createScriptURL(href) {
+            if (new URL(href, location.href).origin !== location.origin) {
+              throw new TypeError(`hizi-bridge: ${href} is not on this page's origin`);
+            }
+            return href;
+          },
+        });
+      } catch {
+        trustedTypesPolicy = null; // not allowed by the page's trusted-types directive
+      }
+    }
+    return trustedTypesPolicy ? trustedTypesPolicy.createScriptURL(url.href) : url;
+  }
+
   function makeRuntime(kind, options) {
     if (!options.assetsUrl && !scriptAssets && scriptUrl === null) {
       throw new HiziBridgeError({ code: "invalid_config", message: "hizi-bridge: option " +
@@ -1318,7 +1351,7 @@ const GAME_TO_LOBBY = [
           // as a classic script, failing on its first import): the getter tells.
           let moduleRead = false;
           const workerOptions = { get type() { moduleRead = true; return "module"; }, name: "hizi-bridge" };
-          worker = new Worker(workerUrl, workerOptions);
+          worker = new Worker(trustedWorkerUrl(workerUrl), workerOptions);
           if (!moduleRead) {
             worker.terminate();
             throw new Error("this browser has no module workers (Chrome 80, Firefox 114, " +
@@ -1351,7 +1384,10 @@ const GAME_TO_LOBBY = [
           post = (msg, transfer) => worker.postMessage(msg, transfer || []);
           post({ assetsUrl, version: VERSION });
         } catch (err) {
-          fail(`cannot start the worker ${workerUrl.href}: ${err && err.message ? err.message : err}`);
+          const policy = trustedTypesPolicy === null ? ` (Trusted Types: add ${TRUSTED_TYPES_POLICY} ` +
+            "to the page's Content-Security-Policy trusted-types directive)" : "";
+          fail(`cannot start the worker ${workerUrl.href}: ${err && err.message ? err.message : err}` +
+            policy);
           post = () => {};
         }
       }
@@ -1435,10 +1471,10 @@ const GAME_TO_LOBBY = [
       const config = role === "lobby"
         ? { gameOrigin: options.gameOrigin, allowedOrigins: options.allowedOrigins,
             requestTimeoutMs: options.requestTimeoutMs, handshakeTimeoutMs: options.handshakeTimeoutMs,
-            dialect: options.dialect, compliance: options.compliance }
+            dialect: options.dialect, currency: options.currency, compliance: options.compliance }
         : { lobbyOrigin: options.lobbyOrigin, allowedOrigins: options.allowedOrigins,
             handshakeTimeoutMs: options.handshakeTimeoutMs, requestTimeoutMs: options.requestTimeoutMs,
-            dialect: options.dialect, compliance: options.compliance };
+            dialect: options.dialect, currency: options.currency, compliance: options.compliance };
       this.ready = new Promise((resolve, reject) => {
         const key = nextKey++;
         this._replies.set(key, {
@@ -1751,6 +1787,9 @@ const GAME_TO_LOBBY = [
     continuePlay: plain("continue"), // Python's name (continue is a keyword there)
     freeRounds: withData("freeRounds", (data) => data),
     promoInfo: withData("promoInfo", (data) => data),
+    setVolume: withData("setVolume", (volume) => ({ volume })),
+    showHistory: plain("showHistory"),
+    closePanels: plain("closePanels"),
   });
 
   class GameBridge extends Bridge {}
@@ -1780,6 +1819,8 @@ const GAME_TO_LOBBY = [
     stakeChanged: withData("stakeChanged", (stake, currency) => ({ stake, currency })),
     freeRoundsFinished: withData("freeRoundsFinished", (won, { rounds, currency } = {}) =>
       ({ won, rounds, currency })),
+    dialogChanged: withData("dialogChanged", (dialog, { open } = {}) => ({ dialog, open })),
+    systemPopup: withData("systemPopup", (kind, { shown, message } = {}) => ({ shown, kind, message })),
   });
 
   // ---------------------------------------------------------------- entry points

@@ -20,8 +20,11 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import ipaddress
+import json
 import os
 import shutil
+import socket
+import subprocess
 import sys
 from collections.abc import Callable, Generator, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -190,9 +193,74 @@ def e2e_site(
     )
 
 
+def free_port() -> int:
+    """A port free on 127.0.0.1 now (for a server whose origin must be known before it starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@dataclass(frozen=True)
+class NpmPackage:
+    """dist/, the npm package folder made from it and its packed tarball (one per session)."""
+
+    dist: Path
+    folder: Path
+    tarball: Path
+    version: str
+
+
+NPM_CACHE = ROOT / "build" / "npm-cache"
+
+
+def run_npm(
+    args: list[str], cwd: Path, timeout: float = 240, env: Mapping[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """npm with the project's cache (build/npm-cache: a rerun installs from it), no notifier."""
+    npm = shutil.which("npm", path=(env or os.environ).get("PATH")) or "npm"
+    full = {
+        **(env or os.environ),
+        "npm_config_cache": str(NPM_CACHE),
+        "npm_config_update_notifier": "false",
+    }
+    return subprocess.run(
+        [npm, *args], cwd=cwd, env=full, capture_output=True, text=True, timeout=timeout
+    )
+
+
+def npm_ok(done: subprocess.CompletedProcess[str]) -> str:
+    assert done.returncode == 0, f"{done.args}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
+def npm_package(
+    build_module: ModuleType, built_site: Any, tmp_path_factory: pytest.TempPathFactory
+) -> NpmPackage:
+    """What the project's build makes for npm (``build.py dist``), packed by ``npm pack``."""
+    if shutil.which("npm") is None:
+        pytest.skip("npm is not installed: the npm package cannot be packed")
+    root = tmp_path_factory.mktemp("npm-package")
+    dist = build_module.make_dist(ROOT, dist_dir=root / "dist", built=built_site).dist_dir
+    folder = build_module.make_npm(ROOT, dist_dir=dist, out_dir=root / "package")
+    version = json.loads((folder / "package.json").read_text())["version"]
+    packed = json.loads(
+        npm_ok(run_npm(["pack", "--json", "--pack-destination", str(root)], folder))
+    )
+    return NpmPackage(dist, folder, root / packed[0]["filename"], version)
+
+
 # ------------------------------------------------------------------------------------------
 # Browser
 # ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def base_url() -> str | None:
+    """No base URL (every test names full URLs). Defined here because pytest-playwright's
+    own fallback, used when pytest-base-url is not installed, is an instance-method fixture,
+    which pytest 9 deprecates with a PytestRemovedIn10Warning on the first test using it."""
+    return None
 
 
 @pytest.fixture(scope="session")

@@ -58,3 +58,29 @@ def test_switching_the_dialect_reloads_lobby_and_game(
     assert "dialect=gamesglobal" in (page.locator("#game-frame").get_attribute("src") or "")
     expect(page.locator("#bridge-mode")).to_have_text("compat")
     browser_log.assert_no_errors()
+
+
+@pytest.mark.parametrize(
+    ("dialect", "balance_wire"),
+    [("rubyplay", "rp.g2w.balanceUpdate"), ("155io", "balance-updated")],
+)
+def test_studio_dialect_round_through_the_demo(
+    page: Page, e2e_site: E2ESite, browser_log: BrowserLog, dialect: str, balance_wire: str
+) -> None:
+    game_url = e2e_site.game_url("demo_game/")
+    page.goto(e2e_site.lobby_url(f"demo_lobby/?game={game_url}&seed=3&dialect={dialect}"))
+    game = page.frame_locator("#game-frame")
+    expect(page.locator("#dialect")).to_have_value(dialect, timeout=BOOT_TIMEOUT_MS)
+    expect(game.locator("#spin")).to_be_enabled(timeout=BOOT_TIMEOUT_MS)
+    game.locator("#spin").click()
+    expect(_entry(page, "roundEnded", "in").first).to_be_attached(timeout=STEP_TIMEOUT_MS)
+    # The balance arrives typed in EUR; the log shows the studio's own form beside it.
+    entry = _entry(page, "balance", "in").first
+    wire = json.loads((entry.locator(".wire").text_content() or "").removeprefix("wire "))
+    assert wire["type"] == balance_wire
+    if dialect == "rubyplay":  # integer cents on the wire
+        assert isinstance(wire["data"]["balance"], int) and wire["sender"] == "hizi_sevens"
+    # What the studio's wire cannot carry is refused at the game with a typed reason.
+    expect(_entry(game, "loadProgress", "out", "rejected").first).to_be_attached()
+    assert page.locator('#event-log li[data-status="rejected"][data-direction="in"]').count() == 0
+    browser_log.assert_no_errors()

@@ -247,6 +247,9 @@ def test_a_studio_game_with_real_patterns_is_inspected_from_an_allowed_origin(
                 "--json",
                 str(allowed),
                 "--no-reload",
+                # Three browsers share the cores: a game that starts late is not this test's point.
+                "--start-timeout",
+                "90",
             ],
         ]
     )
@@ -302,3 +305,29 @@ def test_unloadable_target_exits_2(site: E2ESite, tmp_path: Path) -> None:
     assert code == 2
     report: dict[str, Any] = json.loads(out.read_text())
     assert report["loaded"] is False
+
+
+def test_demo_game_passes_in_each_studio_dialect(site: E2ESite, tmp_path: Path) -> None:
+    """--dialect: the harness plays a RubyPlay or 155.io wrapper; the demo game speaks each."""
+    runs = {d: tmp_path / f"{d}.json" for d in ("rubyplay", "155io")}
+    codes = inspect_concurrently(
+        [
+            [
+                "game",
+                site.game_url("demo_game/"),
+                "--dialect",
+                d,
+                "--json",
+                str(p),
+                "--start-timeout",
+                "90",
+            ]
+            for d, p in runs.items()
+        ]
+    )
+    ruby, marbles = results(runs["rubyplay"]), results(runs["155io"])
+    assert codes == [0, 0], (ruby, marbles)
+    assert set(ruby) == {"G-RUBY-001", "G-RUBY-002", "G-RUBY-003", "G-RUBY-004"}  # own cases only
+    assert [ruby[f"G-RUBY-00{i}"] for i in (1, 2, 3)] == ["pass"] * 3, ruby
+    assert ruby["G-RUBY-004"] == "n/a"  # no spin command in RubyPlay: no round was played
+    assert marbles == {"G-MARBLES-001": "pass", "G-MARBLES-002": "pass", "G-MARBLES-003": "pass"}

@@ -301,14 +301,61 @@ def test_two_bridges_for_one_iframe(
 def test_the_older_of_two_open_bridges_notices_it_lost_the_game(
     life_context: tuple[BrowserContext, BrowserLog], hostile_site: HostileSite
 ) -> None:
+    """Issue #18: the older handle is not left handshaking with its requests timing out and
+    its sends lost; it ends, closed, saying why, and the newer one has the game."""
     lobby = new_lobby(life_context[0], hostile_site)
     try:
         lobby.open("a")
         lobby.navigate(lobby.bridge_game())
         lobby.wait_connected("bridge", "a")
+        lobby.page.evaluate("(l) => ask('a', l)", "older")
+        lobby.page.wait_for_timeout(100)
         lobby.open("b")
         lobby.wait_connected("bridge", "b")
-        lobby.page.wait_for_function("() => bridges.a.status !== 'connected'", timeout=10_000)
+        lobby.page.wait_for_function("() => bridges.a.status === 'closed'", timeout=10_000)
+        lobby.wait_outcome("older", "cancelled")
+        status = lobby.page.evaluate(
+            """async () => { const s = statuses.a[statuses.a.length - 1];
+                             let sent = "sent";
+                             try { await bridges.a.spin(); } catch (e) { sent = e.code; }
+                             return [s.code, s.reason, sent]; }"""
+        )
+        assert status[0] == "superseded" and "another lobby bridge" in status[1]
+        assert status[2] == "closed"
+        lobby.spin_reaches_the_game("b")
+    finally:
+        lobby.page.close()
+
+
+def test_a_bridge_game_that_also_posts_plain_messages_itself(
+    life_context: tuple[BrowserContext, BrowserLog], hostile_site: HostileSite
+) -> None:
+    """Issue #18: a hizi-bridge game page that also posts a valid plain Appendix A message
+    (a studio's old code, an analytics snippet). The lobby delivers it, asks whether the
+    game is still there, and stays on the port: no compat on one side and bridge on the
+    other, and a reality check pending meanwhile settles."""
+    lobby = new_lobby(life_context[0], hostile_site)
+    try:
+        lobby.open()
+        lobby.navigate(lobby.bridge_game())
+        lobby.wait_connected("bridge")
+        lobby.wait_types("a", 0, BRIDGE_GREETING, "the game's greeting")
+        lobby.page.evaluate("(l) => ask('a', l)", "mixed")
+        lobby.page.wait_for_timeout(100)
+        game = frame_by_url(lobby.page, "js_game.html")
+        start = len(lobby.types())
+        game.evaluate(
+            "(o) => window.parent.postMessage({type: 'balance', data: 42}, o)", lobby.lobby_origin
+        )
+        lobby.wait_types("a", start, ["balance"], "the game's own plain message")
+        lobby.page.wait_for_timeout(4000)  # past the 3 s deadline of the lobby's question
+        assert lobby.page.evaluate("[bridges.a.status, bridges.a.mode]") == ["connected", "bridge"]
+        assert lobby.outcome("mixed") == "pending"
+        game.evaluate("() => window.bridge.realityCheckAnswer('continue')")
+        lobby.wait_outcome("mixed", "answered:continue")
+        lobby.spin_reaches_the_game()
+        refused = game.evaluate("async () => (await window.bridge.stats()).rejected.transport")
+        assert refused == 0  # the game never had to refuse the lobby's window posts
     finally:
         lobby.page.close()
 

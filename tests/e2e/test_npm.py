@@ -19,18 +19,15 @@ from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any
 
 import pytest
 from playwright.sync_api import Browser
 
-from .conftest import ROOT, BrowserLog
+from .conftest import ROOT, BrowserLog, NpmPackage, npm_ok, run_npm
 
 pytestmark = pytest.mark.e2e
 
-NPM = shutil.which("npm")
 TEMPLATE = Path(__file__).resolve().parent / "npm_app"
-NPM_CACHE = ROOT / "build" / "npm-cache"
 BOOT_TIMEOUT_MS = int(os.environ.get("HIZI_BOOT_TIMEOUT_MS", "120000"))
 STATUS_IS = "s => document.getElementById('bridge-status').textContent === s"
 RC_DATA = {
@@ -41,20 +38,8 @@ RC_DATA = {
     "currency": "EUR",
 }
 
-if NPM is None:
+if shutil.which("npm") is None:
     pytest.skip("npm is not installed: the npm package cannot be packed", allow_module_level=True)
-
-
-def _npm(args: list[str], cwd: Path, timeout: float = 240) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "npm_config_cache": str(NPM_CACHE), "npm_config_update_notifier": "false"}
-    return subprocess.run(
-        [str(NPM), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
-    )
-
-
-def _ok(done: subprocess.CompletedProcess[str]) -> str:
-    assert done.returncode == 0, f"{done.args}:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-    return done.stdout
 
 
 @dataclass
@@ -66,45 +51,57 @@ class App:
 
 
 @pytest.fixture(scope="module")
-def app(build_module: ModuleType, built_site: Any, tmp_path_factory: pytest.TempPathFactory) -> App:
+def app(npm_package: NpmPackage, tmp_path_factory: pytest.TempPathFactory) -> App:
     root = tmp_path_factory.mktemp("npm")
     timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    dist = build_module.make_dist(ROOT, dist_dir=root / "dist", built=built_site).dist_dir
-    package = build_module.make_npm(ROOT, dist_dir=dist, out_dir=root / "package")
-    version = json.loads((package / "package.json").read_text())["version"]
-    timings["dist_and_package_s"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    packed = json.loads(_ok(_npm(["pack", "--json", "--pack-destination", str(root)], package)))
-    tarball = root / packed[0]["filename"]
-    timings["pack_s"] = time.perf_counter() - t0
-
     app_dir = root / "app"
     shutil.copytree(TEMPLATE, app_dir, ignore=shutil.ignore_patterns("node_modules", "dist"))
     t0 = time.perf_counter()
-    _ok(_npm(["install", "--no-audit", "--no-fund", "--prefer-offline"], app_dir))
-    _ok(_npm(["install", "--no-audit", "--no-fund", "--prefer-offline", str(tarball)], app_dir))
+    npm_ok(run_npm(["install", "--no-audit", "--no-fund", "--prefer-offline"], app_dir))
+    tarball = str(npm_package.tarball)
+    npm_ok(run_npm(["install", "--no-audit", "--no-fund", "--prefer-offline", tarball], app_dir))
     timings["install_s"] = time.perf_counter() - t0
     (app_dir / "dist").mkdir()
     # The runtime dist/ holds, where the app's assetsUrl points (/hizi/ on the app's origin).
-    shutil.copytree(dist, app_dir / "runtime")
-    return App(app_dir, tarball, version, timings)
+    shutil.copytree(npm_package.dist, app_dir / "runtime")
+    return App(app_dir, npm_package.tarball, npm_package.version, timings)
 
 
-def test_tarball_holds_the_package(app: App) -> None:
+def test_tarball_holds_the_package_and_the_runtime_of_its_version(
+    app: App, npm_package: NpmPackage
+) -> None:
     with tarfile.open(app.tarball) as tar:
         names = sorted(n.removeprefix("package/") for n in tar.getnames())
-    assert names == [
+        manifest = tar.extractfile("package/runtime/vendor/manifest.json")
+        assert manifest is not None
+        runtime_version = json.load(manifest)["version"]
+    page_side = [n for n in names if not n.startswith("runtime/")]
+    assert page_side == [
         "LICENSE",
         "README.md",
+        "THIRD-PARTY-NOTICES.txt",
+        "bin/hizi-bridge.mjs",
         "hizi-bridge.js",
         "hizi-bridge.mjs",
         "package.json",
         "types/schema/messages.d.ts",
         "types/static/hizi-bridge.d.mts",
         "types/static/hizi-bridge.d.ts",
+        "types/vite.d.mts",
+        "vite.mjs",
     ]
+    # The runtime is dist/ as it is: every file, hashed names, .br / .gz twins, the notices.
+    dist_files = sorted(
+        p.relative_to(npm_package.dist).as_posix()
+        for p in npm_package.dist.rglob("*")
+        if p.is_file()
+    )
+    assert [n.removeprefix("runtime/") for n in names if n.startswith("runtime/")] == dist_files
+    assert runtime_version == app.version
+    assert any(n.endswith("pyodide.asm.wasm.br") for n in names)
+    notices = (npm_package.folder / "THIRD-PARTY-NOTICES.txt").read_text()
+    for licence in ("Mozilla Public License Version 2.0", "PYTHON SOFTWARE FOUNDATION", "MIT"):
+        assert licence in notices
     installed = app.dir / "node_modules" / "hizi-bridge" / "package.json"
     assert json.loads(installed.read_text())["version"] == app.version
 

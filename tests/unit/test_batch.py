@@ -15,8 +15,8 @@ from bridge.boundary import EngineOp, PageOp
 from bridge.core.effects import Inbound, Transport
 from bridge.core.messages import Role
 
+from .fakes import FakeIO, make
 from .node_js import needs_node, run_engine
-from .test_hub import FakeIO, make
 
 
 def connected_lobby() -> tuple[Any, FakeIO]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import re
 import sys
@@ -13,7 +15,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
-from buildtool.dist import DistResult, hashed_name, make_dist  # noqa: E402
+from buildtool.dist import (  # noqa: E402
+    DistResult,
+    hashed_name,
+    make_dist,
+    subresource_integrity,
+)
 from buildtool.site import BuildResult  # noqa: E402
 
 TEXT = b"export const hizi = 'bridge';\n" * 300  # compresses well: gets twins
@@ -28,6 +35,7 @@ def _wheel(path: Path, name: str) -> None:
             f"{name}-1.0.dist-info/METADATA", f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n"
         )
         zf.writestr(f"{name}/__init__.py", "x = 1\n" * 100)
+        zf.writestr(f"{name}-1.0.dist-info/licenses/LICENSE", f"MIT License, {name}'s authors\n")
 
 
 def _fake_build(tmp: Path) -> tuple[Path, BuildResult]:
@@ -102,7 +110,9 @@ def test_every_file_but_the_entry_points_has_a_hash(dist: DistResult) -> None:
     assert entries <= set(listed)
     for rel in set(listed) - entries:
         assert HASH.search(rel), rel
-    assert set(listed) == {p for p in _rel(dist) if not p.endswith((".br", ".gz"))}
+    # Every file a page may load is listed; the licence notices sit beside them, unlisted.
+    unlisted = {p for p in _rel(dist) if not p.endswith((".br", ".gz"))} - set(listed)
+    assert unlisted == {"THIRD-PARTY-NOTICES.txt"}
     assert dist.manifest["static"]["helper.mjs"].startswith("helper.")
     assert dist.manifest["static"]["hizi-bridge.js"] == "hizi-bridge.js"
     assert (dist.dist_dir / dist.manifest["static"]["helper.mjs"]).is_file()
@@ -142,3 +152,18 @@ def test_nothing_the_js_api_never_loads(dist: DistResult) -> None:
     assert [f for f in files if f.endswith(".whl")] == [
         "vendor/wheels/pyc/00000000000000aa/alpha-1.0-py3-none-any.whl"
     ]
+
+
+def test_notices_hold_every_licence_the_runtime_redistributes(dist: DistResult) -> None:
+    text = (dist.dist_dir / "THIRD-PARTY-NOTICES.txt").read_text()
+    assert "Pyodide 314.0.7" in text and "Mozilla Public License Version 2.0" in text
+    assert "https://github.com/pyodide/pyodide/tree/314.0.7" in text  # MPL-2.0 3.2: the source
+    assert "CPython 3.14.0" in text and "PYTHON SOFTWARE FOUNDATION LICENSE VERSION 2" in text
+    # Each wheel's own licence file, copied from the wheel shipped.
+    assert "alpha 1.0" in text and "MIT License, alpha's authors" in text
+
+
+def test_subresource_integrity_is_the_sha384_of_the_entry_script(dist: DistResult) -> None:
+    entry = dist.dist_dir / "hizi-bridge.js"
+    expected = base64.b64encode(hashlib.sha384(entry.read_bytes()).digest()).decode()
+    assert subresource_integrity(entry) == f"sha384-{expected}"

@@ -18,11 +18,17 @@ def test_generated_file_is_up_to_date(rel: object) -> None:
     )
 
 
-def test_check_mode_reports_stale_files(tmp_path: object, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_check_mode_reports_stale_files(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(contract, "ROOT", tmp_path)
     assert contract.main(["--check"]) == 1
+    assert capsys.readouterr().err.startswith("stale, run `python -m bridge.contract`: ")
     assert contract.main([]) == 0
     assert contract.main(["--check"]) == 0
+    said = capsys.readouterr().out.splitlines()[-1]  # success says so, in one line
+    assert said.startswith("up to date with the models: ")
+    assert all(str(rel) in said for rel in contract.generated())
 
 
 def test_schema_validates_every_example_and_refuses_a_bad_one() -> None:

@@ -18,7 +18,7 @@ from bridge.core.loose import normalise as normalise_loose
 from bridge.core.messages import Direction
 from bridge.core.wire import parse_object
 
-from .loopback import GAME_ORIGIN, Loopback
+from .fakes import GAME_ORIGIN, Loopback
 
 # Each example is a batch of ten values: 1,000 examples put 10,000 values through.
 FUZZ = settings(

@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
 from bridge.core.channel import Channel, ChannelConfig
 from bridge.core.effects import Inbound, Transport
-from bridge.core.errors import InvalidOutboundMessage, RequestCancelled, RequestTimeout
+from bridge.core.errors import (
+    ChannelClosedError,
+    InvalidOutboundMessage,
+    RequestCancelled,
+    RequestTimeout,
+)
 from bridge.core.journal import JournalEntry
 from bridge.core.messages import (
     GamePaused,
@@ -25,57 +29,10 @@ from bridge.core.messages import (
 from bridge.core.wire import dump
 from bridge.hub import Dispatcher, Driver, StatusEvent, merge_counters, type_key
 
+from .fakes import Clock, FakeIO, make
+
 LOBBY = "https://casino.example.com"
 GAME = "https://games.hizi.example"
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 50.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-@dataclass
-class FakeIO:
-    window: list[tuple[str, str, bool]] = field(default_factory=list)
-    port: list[str] = field(default_factory=list)
-    timer: float | None = None
-    port_offered: bool = False
-    has_port: bool = False
-    fail_next_post: bool = False
-
-    def post_window(self, text: str, target_origin: str, transfer_port: bool) -> None:
-        if self.fail_next_post:
-            self.fail_next_post = False
-            raise RuntimeError("iframe gone")
-        self.window.append((text, target_origin, transfer_port))
-        if transfer_port:
-            self.has_port = True
-
-    def post_port(self, text: str) -> None:
-        self.port.append(text)
-
-    def adopt_port(self) -> bool:
-        self.has_port = self.port_offered
-        return self.port_offered
-
-    def close_port(self) -> None:
-        self.has_port = False
-
-    def schedule(self, delay_ms: float | None) -> None:
-        self.timer = delay_ms
-
-
-def make(role: Role = Role.LOBBY, **kw: Any) -> tuple[Driver, FakeIO, Clock]:
-    clock = Clock()
-    peer = GAME if role is Role.LOBBY else LOBBY
-    channel = Channel(ChannelConfig(role=role, peer_origin=peer, **kw), clock=clock)
-    io = FakeIO()
-    errors: list[str] = []
-    driver = Driver(channel, io, report=lambda where, exc: errors.append(where))
-    return driver, io, clock
 
 
 def wire(message: Any) -> Inbound:
@@ -340,3 +297,34 @@ def test_timer_is_touched_only_when_it_must_change() -> None:
     # Anything else that leaves nothing pending cancels it: here, a cancel on close.
     driver.close()
     assert io.schedules[-1] is None
+
+
+def test_a_superseded_lobby_bridge_is_closed_saying_why() -> None:
+    """Issue #18: the game left this bridge for a newer one on its iframe (its bye said so):
+    status closed with code "superseded", waiters and requests fail, sends raise."""
+    driver, io, _ = make(Role.LOBBY)
+    driver.start()
+    hello = {
+        "type": "hiziBridge.hello",
+        "data": {"protocol": "hizi-bridge", "versions": [1], "role": "game", "session": "g-1"},
+    }
+    io.port_offered = True
+    driver.receive(Inbound(hello, GAME, from_peer=True))
+    driver.receive_port(
+        json.dumps({"type": "hiziBridge.ready", "data": {"session": "g-1"}, "id": 1})
+    )
+    assert driver.status == "connected"
+    statuses: list[StatusEvent] = []
+    driver.dispatcher.on_status(statuses.append)
+    answers: list[object] = []
+    driver.request(Pause(), None, lambda response, error: answers.append(error))
+    bye = {"type": "hiziBridge.bye", "data": {"reason": "another lobby bridge took over"}, "id": 2}
+    driver.receive_port(json.dumps(bye))
+    assert driver.status == "closed" and not io.has_port
+    assert statuses[-1].code == "superseded" and "another lobby bridge" in statuses[-1].reason
+    assert isinstance(answers[0], RequestCancelled)
+    failures: list[Exception] = []
+    driver.when_connected(lambda: None, failures.append)
+    assert failures and failures[0].code == "closed"  # type: ignore[attr-defined]
+    with pytest.raises(ChannelClosedError, match="another lobby bridge"):
+        driver.send(Spin())

@@ -50,8 +50,12 @@ def test_game_mode_sends_every_lobby_extension_and_each_is_valid() -> None:
     for wire in sent:
         message = parse(json.dumps(wire), direction=Direction.LOBBY_TO_GAME)
         assert message.family is Family.EXTENSION, wire
-    # pause / resume, realityCheck and close have their own steps (G-PAUSE, G-RC, G-ORIGIN).
+    # pause / resume, realityCheck and close have their own steps (G-PAUSE, G-RC, G-ORIGIN);
+    # the studio extensions (issue #21) are what the dialect runs carry (--dialect).
+    from bridge.core.messages import STUDIO_LOBBY_TO_GAME
+
     elsewhere = {"pause", "resume", "realityCheck", "close"}
+    elsewhere |= {c.type_name() for c in STUDIO_LOBBY_TO_GAME}
     extensions = {c.type_name() for c in LOBBY_TO_GAME if c.family is Family.EXTENSION}
     assert extensions - elsewhere == {str(w["type"]) for w in sent}
 

@@ -13,7 +13,7 @@ from bridge.core.journal import entry_for
 from bridge.core.loose import Normalisation, normalise
 from bridge.core.messages import Role
 
-from .loopback import GAME_ORIGIN, LOBBY_ORIGIN, Loopback
+from .fakes import GAME_ORIGIN, LOBBY_ORIGIN, Loopback
 
 
 def _lobby() -> Channel:

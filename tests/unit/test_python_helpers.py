@@ -51,10 +51,15 @@ ARGS: dict[str, tuple[Any, ...]] = {
     "reality_check_answer": ("continue",),
     "stake_changed": (2.0,),
     "free_rounds_finished": (3.4,),
+    "set_volume": (0.5,),
+    "dialog_changed": ("rules",),
+    "system_popup": ("SESSION_EXPIRED",),
 }
 KWARGS: dict[str, dict[str, Any]] = {
     "show_error": {"can_continue": False},
     "error": {"fatal": False},
+    "dialog_changed": {"open": True},
+    "system_popup": {"shown": True},
 }
 
 

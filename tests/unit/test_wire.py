@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
 import pytest
 
 from bridge import build, parse
+from bridge.core import messages as m
 from bridge.core.errors import (
     InvalidOutboundMessage,
     MalformedMessage,
@@ -16,6 +18,7 @@ from bridge.core.errors import (
     UnknownMessageType,
 )
 from bridge.core.limits import Limits, check_value, decode_text
+from bridge.core.wire import dump, dump_json
 
 
 def nested(depth: int) -> Any:
@@ -80,3 +83,10 @@ def test_build_makes_messages_from_plain_data_and_blames_the_caller() -> None:
         build("turbo", "yes")
     with pytest.raises(InvalidOutboundMessage):
         build("warp")
+
+
+@pytest.mark.parametrize("cls", m.ALL_MESSAGES)
+def test_dump_json_is_the_wire_object(cls: type[m.Message]) -> None:
+    message = cls.model_validate(cls.example)
+    assert json.loads(dump_json(message)) == dump(message)
+    assert dump_json(message).endswith("}")

@@ -1,14 +1,19 @@
-"""Which document is on the other end: the lobby's lifecycle rules (channel.py docstring).
+"""bridge.core.state: the lifecycle table, and each of its rules carried out by a Channel.
 
-Each transition of the game frame runs on the Loopback with an injected clock: what the
-lobby delivers, what the game documents receive of the lobby's sends, and what pending
-requests get. A new document is a fresh game Channel (a fresh session); a plain page is
-a few injected window messages.
+The table is complete, closed under its own states, checks-first, and drawn in the docs.
+Then, which document is on the other end: each transition of the game frame runs on the
+Loopback with an injected clock: what the lobby delivers, what the game documents receive
+of the lobby's sends, and what pending requests get. A new document is a fresh game
+Channel (a fresh session); a plain page is a few injected window messages.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from collections import deque
+from pathlib import Path
 
 import pytest
 
@@ -21,80 +26,136 @@ from bridge.core.effects import (
     Inbound,
     Mode,
     Post,
+    Superseded,
     Transport,
 )
 from bridge.core.errors import (
     ChannelClosedError,
     HandshakeTimeout,
-    InvalidConfig,
-    InvalidOutboundMessage,
+    InvalidTransition,
+    LocalProtocolError,
     RequestCancelled,
     RequestTimeout,
 )
 from bridge.core.messages import Role
-from bridge.core.wire import build
+from bridge.core.state import (
+    CHECKS,
+    GAME_STATES,
+    TABLE,
+    Event,
+    PeerState,
+    Step,
+    possible_events,
+    table_for,
+    transition,
+)
 from bridge.hub import Driver, StatusEvent
 
-from .loopback import GAME_ORIGIN, LOBBY_ORIGIN, Loopback
-from .test_hub import FakeIO
+from .fakes import (
+    CHECK,
+    CONFIRM_MS,
+    GAME_ORIGIN,
+    LOBBY_ORIGIN,
+    OTHER_GAME_ORIGIN,
+    FakeIO,
+    Loopback,
+    connected_bridge,
+    hellos,
+    load,
+    lobby_request,
+    new_bridge_document,
+    plain_says,
+    send,
+    window_sends,
+)
 
-OTHER_GAME_ORIGIN = "https://cdn.games.example"
-CHECK = m.RealityCheck.model_validate(m.RealityCheck.example)
-CONFIRM_MS = ChannelConfig(Role.LOBBY, GAME_ORIGIN).confirm_timeout_ms
-
-
-def new_bridge_document(net: Loopback) -> Channel:
-    """The iframe now holds a fresh hizi-bridge game page (a new session, no port)."""
-    fresh = Channel(ChannelConfig(Role.GAME, LOBBY_ORIGIN), clock=net.clock)
-    net.game.channel, net.game.port = fresh, None
-    net.game_plain = False
-    net.game.delivered.clear()
-    return fresh
-
-
-def plain_says(net: Loopback, *types: str) -> None:
-    """The iframe's current (plain Appendix A) document posts these messages."""
-    net.game_plain = True
-    net.game.port = None
-    for type_name in types:
-        net.inject(net.lobby, Inbound({"type": type_name}, net.game.origin, from_peer=True))
+ROOT = Path(__file__).resolve().parents[2]
+STATES = {Role.LOBBY: frozenset(PeerState), Role.GAME: GAME_STATES}
 
 
-def load(net: Loopback) -> None:
-    net.apply(net.lobby, net.lobby.channel.peer_loaded())
+@pytest.mark.parametrize("role", list(Role))
+def test_every_event_a_channel_can_read_has_exactly_one_row(role: Role) -> None:
+    """No fall-through: each (state, event) a channel can meet is a row, and nothing else is."""
+    for state in STATES[role]:
+        rows = {event for (r, s, event) in TABLE if r is role and s is state}
+        assert rows == possible_events(role, state), state
+    assert {s for (r, s, _) in TABLE if r is role} == STATES[role]
 
 
-def lobby_request(net: Loopback, message: m.Message, timeout_ms: float | None = None) -> int:
-    rid, effects = net.lobby.channel.request(message, timeout_ms)
-    net.apply(net.lobby, effects)
-    return rid
+@pytest.mark.parametrize("role", list(Role))
+def test_every_state_is_reachable_and_leads_to_closed(role: Role) -> None:
+    rows = table_for(role)
+    seen, todo = {PeerState.IDLE}, deque([PeerState.IDLE])
+    while todo:
+        state = todo.popleft()
+        for (source, _), t in rows.items():
+            if source is state and t.next not in seen:
+                seen.add(t.next)
+                todo.append(t.next)
+    assert seen == STATES[role]
+    for state in STATES[role] - {PeerState.CLOSED}:
+        assert rows[(state, Event.CLOSE)].next is PeerState.CLOSED
 
 
-def send(net: Loopback, message: m.Message) -> None:
-    net.apply(net.lobby, net.lobby.channel.send(message))
+def test_checks_come_first_so_a_refused_value_changes_nothing() -> None:
+    for key, t in TABLE.items():
+        checks = [i for i, step in enumerate(t.steps) if step in CHECKS]
+        assert checks == list(range(len(checks))), key
 
 
-def window_sends(net: Loopback) -> list[object]:
-    """What the lobby posted on the window, handshake aside."""
-    return [
-        p for p in net.lobby.window_posts if not str(p.get("type", "")).startswith("hiziBridge.")
-    ]
+def test_every_step_is_something_the_channel_does() -> None:
+    used = {step for t in TABLE.values() for step in t.steps}
+    assert used == set(Step)
+    for step in Step:
+        assert callable(getattr(Channel, f"_step_{step.value}"))
 
 
-def hellos(effects: list[object]) -> int:
-    return sum(
-        1
-        for e in effects
-        if isinstance(e, Post) and json.loads(e.text)["type"] == "hiziBridge.hello"
+def test_a_transition_the_table_lacks_is_a_local_error_naming_all_three() -> None:
+    with pytest.raises(InvalidTransition) as caught:
+        transition(Role.GAME, PeerState.PROBING, Event.LOAD)
+    error = caught.value
+    assert isinstance(error, LocalProtocolError) and error.code == "invalid_transition"
+    assert (error.role, error.state, error.event) == ("game", "probing", "load")
+    assert "game" in str(error) and "'probing'" in str(error) and "'load'" in str(error)
+    assert transition(Role.LOBBY, PeerState.CONNECTED, Event.LOAD).next is PeerState.PROBING
+
+
+def test_the_hot_path_is_the_tables_row() -> None:
+    """Channel delivers a port message while CONNECTED without the lookup: the row says so."""
+    for role in Role:
+        row = transition(role, PeerState.CONNECTED, Event.PORT_MESSAGE)
+        assert row.next is PeerState.CONNECTED and row.steps == (Step.DELIVER_PORT,)
+
+
+def test_a_closed_channel_ignores_everything() -> None:
+    for (_, state, _), t in TABLE.items():
+        if state is PeerState.CLOSED:
+            assert t.next is PeerState.CLOSED and t.steps == ()
+
+
+def test_the_states_a_caller_sees_follow_the_peer_state() -> None:
+    lobby = Channel(ChannelConfig(Role.LOBBY, "https://games.example"))
+    assert lobby.peer_state is PeerState.IDLE and lobby.mode is None
+    lobby.start()
+    assert lobby.peer_state is PeerState.HANDSHAKING and lobby.handshake_deadline is not None
+    assert lobby.has_timers and lobby.confirm_deadline is None
+    lobby.close()
+    assert lobby.peer_state is PeerState.CLOSED and not lobby.has_timers
+
+
+def test_the_diagram_in_the_docs_is_the_tables() -> None:
+    script = ROOT / "docs" / "make-state-diagram.py"
+    done = subprocess.run(
+        [sys.executable, str(script), "--check"], capture_output=True, text=True, check=False
     )
+    assert done.returncode == 0, done.stdout + done.stderr
+    text = (ROOT / "docs" / "state-diagram.md").read_text()
+    assert text.count("```mermaid") == 2
+    assert "connected --> probing_plain: window_message" in text  # a game posting plain too
+    assert "connected --> closed: bye_takeover / close" in text  # two bridges, one iframe
 
 
-def connected_bridge() -> Loopback:
-    net = Loopback()
-    net.connect()
-    assert net.lobby.channel.state is State.CONNECTED and net.lobby.channel.mode is Mode.BRIDGE
-    return net
-
+# ================================================================ the rules, on a Loopback
 
 # ---------------------------------------------------------------- rule 1: a confirmed port
 
@@ -261,13 +322,45 @@ def test_port_messages_during_the_probe_are_delivered_but_do_not_confirm() -> No
 # ---------------------------------------------------------------- bridge <-> plain
 
 
+def test_a_bridge_game_that_also_posts_plain_messages_keeps_its_port() -> None:
+    """Issue #18: a hizi-bridge game page that also posts a valid plain Appendix A message
+    itself (a studio migrating old code, an analytics snippet). The lobby delivers it and asks
+    whether the game is still there; the game answers, so both ends stay on the port: no
+    compat on one side and bridge on the other, and the pending reality check settles."""
+    net = connected_bridge()
+    rid = lobby_request(net, CHECK)
+    net.run()
+    assert net.game.types == ["realityCheck"]
+    net.inject(net.lobby, Inbound({"type": "balance", "data": 42}, GAME_ORIGIN, from_peer=True))
+    assert net.lobby.types[-1] == "balance" and net.lobby.rejected == []
+    assert net.lobby.channel.peer_state is PeerState.PROBING_PLAIN
+    send(net, m.Spin())  # held while the lobby asks
+    net.run()  # the game, still there, answers the lobby's hello with its own
+    assert net.lobby.channel.peer_state is PeerState.CONNECTED
+    assert net.game.types == ["realityCheck", "spin"] and net.game.rejected == []
+    net.advance(CONFIRM_MS * 2)  # no deadline left to give the game up
+    assert net.lobby.channel.mode is Mode.BRIDGE and net.game.channel.mode is Mode.BRIDGE
+    net.apply(
+        net.game,
+        net.game.channel.send(m.RealityCheckAnswer.model_validate(m.RealityCheckAnswer.example)),
+    )
+    net.run()
+    assert isinstance(net.lobby.done[rid], m.RealityCheckAnswer)
+    assert not any(isinstance(e, Disconnected) for e in net.lobby.effects)
+    assert net.lobby.channel.stats.handshakes == 1  # the same session throughout
+
+
 def test_bridge_to_plain_with_the_plain_messages_before_the_load_event() -> None:
     net = connected_bridge()
     rid = lobby_request(net, CHECK)
     net.run()
     plain_says(net, "onAppFrameReady", "gameReady")
-    # Rule 2: delivered, not refused as "transport"; the old port's request cancelled.
+    # Delivered, not refused as "transport"; the lobby probes the port's document (it may be
+    # the game posting plain messages itself) and, with no answer, takes it as gone.
     assert net.lobby.types == ["onAppFrameReady", "gameReady"] and net.lobby.rejected == []
+    assert net.lobby.channel.peer_state is PeerState.PROBING_PLAIN and rid not in net.lobby.failed
+    net.run()  # the plain page ignores the hello
+    net.advance(CONFIRM_MS)
     assert isinstance(net.lobby.failed[rid], RequestCancelled)
     assert net.lobby.channel.state is State.CONNECTED and net.lobby.channel.mode is Mode.COMPAT
     send(net, m.Spin())
@@ -283,7 +376,9 @@ def test_bridge_to_plain_with_the_load_event_first() -> None:
     load(net)
     send(net, m.Spin())  # held by the probe
     plain_says(net, "gameReady")
-    assert net.lobby.types == ["gameReady"] and net.lobby.channel.mode is Mode.COMPAT
+    assert net.lobby.types == ["gameReady"] and window_sends(net) == []
+    net.advance(CONFIRM_MS)  # nobody answered the probe's hello
+    assert net.lobby.channel.mode is Mode.COMPAT
     assert window_sends(net) == [{"type": "spin"}]
 
 
@@ -428,8 +523,8 @@ def test_two_bridges_for_one_iframe_the_last_one_wins() -> None:
     assert json.loads(bye.text)["type"] == "hiziBridge.bye"
     assert isinstance(second.receive(Inbound(ready.text, via=Transport.PORT))[0], Connected)
     gone = first.receive(Inbound(bye.text, via=Transport.PORT))
-    assert [type(e).__name__ for e in gone] == ["ClosePort", "Disconnected"]
-    assert first.state is State.HANDSHAKING and second.state is State.CONNECTED
+    assert [type(e).__name__ for e in gone] == ["ClosePort", "Disconnected", "Superseded"]
+    assert first.state is State.CLOSED and second.state is State.CONNECTED
     # Where the browser reports it (Chromium: behind a flag), a closed port says the same.
     third = connected_bridge().lobby.channel
     assert [type(e).__name__ for e in third.port_closed()] == ["ClosePort", "Disconnected"]
@@ -462,22 +557,6 @@ def test_port_closed_while_probing_resets_at_once() -> None:
     load(net)
     net.apply(net.lobby, net.lobby.channel.port_closed())
     assert net.lobby.channel.state is State.HANDSHAKING and net.lobby.channel.mode is None
-
-
-def test_queued_requests_survive_a_reset_and_go_to_the_next_page() -> None:
-    net = connected_bridge()
-    load(net)
-    rid = lobby_request(net, m.Pause())  # held by the probe, never sent to the old page
-    net.in_flight.clear()
-    new_bridge_document(net)
-    net.advance(CONFIRM_MS)
-    assert rid not in net.lobby.failed
-    net.apply(net.game, net.game.channel.start())
-    net.run()
-    assert net.game.types == ["pause"]
-    net.apply(net.game, net.game.channel.send(m.GamePaused()))
-    net.run()
-    assert rid in net.lobby.done
 
 
 # ---------------------------------------------------------------- handshake timeout
@@ -546,81 +625,6 @@ def test_close_fails_the_connected_waiters() -> None:
 # ---------------------------------------------------------------- config, unicode, persons
 
 
-@pytest.mark.parametrize(
-    ("kwargs", "expected"),
-    [
-        (
-            {"peer_origin": "http://localhost:8001/"},
-            "game origin 'http://localhost:8001/' is refused: has a path (even a single '/'); "
-            "browsers never send one in an origin; write 'http://localhost:8001' instead",
-        ),
-        (
-            {"peer_origin": "https://games.example/slot/index.html"},
-            "write 'https://games.example' instead",
-        ),
-        (
-            {"peer_origin": "https://a.example", "allowed_origins": ["https://b.example/"]},
-            "allowed origin 'https://b.example/' is refused: has a path",
-        ),
-        (
-            {"peer_origin": "https://a.example", "allowed_origins": ["https://b.example"]},
-            "game origin 'https://a.example' is not among the allowed origins "
-            "['https://b.example']; add it to them",
-        ),
-        ({"peer_origin": "*"}, "game origin '*' is refused: '*' would allow every origin"),
-    ],
-)
-def test_config_errors_are_one_line_and_say_what_to_write(
-    kwargs: dict[str, object], expected: str
-) -> None:
-    with pytest.raises(InvalidConfig) as info:
-        Channel(ChannelConfig(Role.LOBBY, **kwargs))  # type: ignore[arg-type]
-    message = str(info.value)
-    assert expected in message and "\n" not in message
-    assert info.value.code == "invalid_config" and isinstance(info.value, ValueError)
-
-
-def test_a_lone_surrogate_is_refused_naming_the_field_and_nothing_is_sent() -> None:
-    net = connected_bridge()
-    game = net.game.channel
-    with pytest.raises(InvalidOutboundMessage, match=r"data\.action"):
-        build("playerActivity", {"action": "x\ud800"})
-    sneaky = m.PlayerActivity.model_construct(
-        data=m.PlayerActivityData.model_construct(action="x\ud800")
-    )
-    next_id = game._next_id
-    with pytest.raises(InvalidOutboundMessage, match=r"playerActivity\.data\.action") as info:
-        game.send(sneaky)
-    assert "lone surrogate" in str(info.value)
-    assert game._next_id == next_id and game.stats.queued == 0  # nothing changed
-
-
-def test_a_close_reason_that_is_not_unicode_is_refused_and_nothing_changes() -> None:
-    net = connected_bridge()
-    with pytest.raises(InvalidOutboundMessage, match="close reason"):
-        net.lobby.channel.close("bye \udc00")
-    assert net.lobby.channel.state is State.CONNECTED
-    plain = Channel(ChannelConfig(Role.LOBBY, GAME_ORIGIN))  # compat / idle too
-    with pytest.raises(InvalidOutboundMessage):
-        plain.close("\ud800")
-
-
-def test_a_reality_check_waits_for_the_person_unless_given_a_timeout() -> None:
-    net = connected_bridge()
-    assert m.RealityCheck.answered_by_person and not m.Pause.answered_by_person
-    patient = lobby_request(net, CHECK)
-    bounded = lobby_request(net, CHECK, timeout_ms=2000)
-    paused = lobby_request(net, m.Pause())
-    net.advance(10_000)
-    assert isinstance(net.lobby.failed[paused], RequestTimeout)
-    assert isinstance(net.lobby.failed[bounded], RequestTimeout)
-    net.advance(3_600_000)
-    assert patient not in net.lobby.failed
-    net.apply(net.game, net.game.channel.send(m.RealityCheckAnswer(data={"choice": "continue"})))  # type: ignore[arg-type]
-    net.run()
-    assert patient in net.lobby.done
-
-
 def test_a_removed_iframe_cancels_requests_in_either_mode() -> None:
     net = connected_bridge()
     rid = lobby_request(net, CHECK)
@@ -640,9 +644,10 @@ def test_a_removed_iframe_cancels_requests_in_either_mode() -> None:
     assert lobby.peer_removed() == []
 
 
-def test_the_bridge_a_game_left_does_not_pull_it_back() -> None:
+def test_the_bridge_a_game_left_closes_for_good() -> None:
     """Two bridges on one iframe: the newer one wins, and the older one, told so by the
-    game's bye, ignores that game's later hellos (no tug of war)."""
+    game's bye, ends (no tug of war, and no handle left handshaking with a game it cannot
+    have): its requests fail, its queue is dropped, later sends raise naming why."""
     net = connected_bridge()
     first = net.lobby.channel
     second = Channel(ChannelConfig(Role.LOBBY, GAME_ORIGIN), clock=net.clock)
@@ -655,13 +660,15 @@ def test_the_bridge_a_game_left_does_not_pull_it_back() -> None:
         Inbound(json.loads(welcome[0].text), LOBBY_ORIGIN, True, has_port=True)  # type: ignore[union-attr]
     )
     bye, _ = (e for e in adopted if isinstance(e, Post) and e.via is Transport.PORT)
-    first.receive(Inbound(bye.text, via=Transport.PORT))
-    assert first.state is State.HANDSHAKING
-    # The game says hello again (say, the newer bridge re-announced itself): the old one
-    # leaves it alone ...
+    gone = first.receive(Inbound(bye.text, via=Transport.PORT))
+    assert first.state is State.CLOSED
+    superseded = [e for e in gone if isinstance(e, Superseded)]
+    assert superseded and "took the game over" in superseded[0].reason
+    # The game says hello again (say, the newer bridge re-announced itself), or a new game
+    # page appears: the old bridge leaves both to the newer one.
     assert first.receive(game_hello) == []
-    # ... until a new game page (another session) appears in the iframe.
     other = json.loads(json.dumps(game_hello.data))
     other["data"]["session"] = "g-another-page"
-    effects = first.receive(Inbound(other, GAME_ORIGIN, True))
-    assert any(isinstance(e, Post) and e.transfer_new_port for e in effects)
+    assert first.receive(Inbound(other, GAME_ORIGIN, True)) == []
+    with pytest.raises(ChannelClosedError, match="another lobby bridge"):
+        first.send(m.Spin())

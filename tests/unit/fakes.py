@@ -1,7 +1,10 @@
-"""A fake browser for channel tests: two channels wired window-to-window and port-to-port.
+"""The unit tests' shared fakes, in one place.
 
-It carries out effects the way the browser adapter does, so channel behaviour
-can be tested under CPython, deterministically, with a hand-driven clock.
+* ``Clock``: a hand-driven clock (seconds) to inject into a ``Channel``;
+* ``Loopback``: a fake browser, two channels wired window-to-window and port-to-port,
+  carrying out effects the way the browser adapter does, so channel behaviour can be
+  tested under CPython, deterministically;
+* ``FakeIO`` and ``make``: a ``bridge.hub.Driver`` on a channel, with an IO that records.
 """
 
 from __future__ import annotations
@@ -10,13 +13,15 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from bridge.core.channel import Channel, ChannelConfig
+from bridge.core import messages as m
+from bridge.core.channel import Channel, ChannelConfig, State
 from bridge.core.effects import (
     AdoptPort,
     ClosePort,
     Deliver,
     Effect,
     Inbound,
+    Mode,
     Post,
     Rejected,
     RequestDone,
@@ -24,14 +29,19 @@ from bridge.core.effects import (
     Transport,
 )
 from bridge.core.messages import Role
+from bridge.hub import Driver
 
 LOBBY_ORIGIN = "https://casino.example.com"
 GAME_ORIGIN = "https://games.hizi.example"
+OTHER_GAME_ORIGIN = "https://cdn.games.example"
+ANSWER = m.RealityCheckAnswer(data=m.RealityCheckAnswerData(choice=m.RealityCheckChoice.CONTINUE))
+CHECK = m.RealityCheck.model_validate(m.RealityCheck.example)
+CONFIRM_MS = ChannelConfig(Role.LOBBY, GAME_ORIGIN).confirm_timeout_ms
 
 
 class Clock:
-    def __init__(self) -> None:
-        self.now = 100.0
+    def __init__(self, now: float = 100.0) -> None:
+        self.now = now
 
     def __call__(self) -> float:
         return self.now
@@ -177,3 +187,105 @@ class Loopback:
     def connect(self) -> None:
         self.start()
         self.run()
+
+
+@dataclass
+class FakeIO:
+    window: list[tuple[str, str, bool]] = field(default_factory=list)
+    port: list[str] = field(default_factory=list)
+    timer: float | None = None
+    port_offered: bool = False
+    has_port: bool = False
+    fail_next_post: bool = False
+
+    def post_window(self, text: str, target_origin: str, transfer_port: bool) -> None:
+        if self.fail_next_post:
+            self.fail_next_post = False
+            raise RuntimeError("iframe gone")
+        self.window.append((text, target_origin, transfer_port))
+        if transfer_port:
+            self.has_port = True
+
+    def post_port(self, text: str) -> None:
+        self.port.append(text)
+
+    def adopt_port(self) -> bool:
+        self.has_port = self.port_offered
+        return self.port_offered
+
+    def close_port(self) -> None:
+        self.has_port = False
+
+    def schedule(self, delay_ms: float | None) -> None:
+        self.timer = delay_ms
+
+
+def make(role: Role = Role.LOBBY, **kw: Any) -> tuple[Driver, FakeIO, Clock]:
+    """A ``Driver`` on a fresh channel of ``role``, its ``FakeIO`` and the channel's clock."""
+    clock = Clock(50.0)
+    peer = GAME_ORIGIN if role is Role.LOBBY else LOBBY_ORIGIN
+    channel = Channel(ChannelConfig(role=role, peer_origin=peer, **kw), clock=clock)
+    io = FakeIO()
+    errors: list[str] = []
+    driver = Driver(channel, io, report=lambda where, exc: errors.append(where))
+    return driver, io, clock
+
+
+# ---------------------------------------------------------------- on a Loopback
+
+
+def reasons(side_rejected: list[Rejected]) -> list[str]:
+    return [r.error.reason.value for r in side_rejected]
+
+
+def new_bridge_document(net: Loopback) -> Channel:
+    """The iframe now holds a fresh hizi-bridge game page (a new session, no port)."""
+    fresh = Channel(ChannelConfig(Role.GAME, LOBBY_ORIGIN), clock=net.clock)
+    net.game.channel, net.game.port = fresh, None
+    net.game_plain = False
+    net.game.delivered.clear()
+    return fresh
+
+
+def plain_says(net: Loopback, *types: str) -> None:
+    """The iframe's current (plain Appendix A) document posts these messages."""
+    net.game_plain = True
+    net.game.port = None
+    for type_name in types:
+        net.inject(net.lobby, Inbound({"type": type_name}, net.game.origin, from_peer=True))
+
+
+def load(net: Loopback) -> None:
+    net.apply(net.lobby, net.lobby.channel.peer_loaded())
+
+
+def lobby_request(net: Loopback, message: m.Message, timeout_ms: float | None = None) -> int:
+    rid, effects = net.lobby.channel.request(message, timeout_ms)
+    net.apply(net.lobby, effects)
+    return rid
+
+
+def send(net: Loopback, message: m.Message) -> None:
+    net.apply(net.lobby, net.lobby.channel.send(message))
+
+
+def window_sends(net: Loopback) -> list[object]:
+    """What the lobby posted on the window, handshake aside."""
+    return [
+        p for p in net.lobby.window_posts if not str(p.get("type", "")).startswith("hiziBridge.")
+    ]
+
+
+def hellos(effects: list[object]) -> int:
+    return sum(
+        1
+        for e in effects
+        if isinstance(e, Post) and json.loads(e.text)["type"] == "hiziBridge.hello"
+    )
+
+
+def connected_bridge() -> Loopback:
+    net = Loopback()
+    net.connect()
+    assert net.lobby.channel.state is State.CONNECTED and net.lobby.channel.mode is Mode.BRIDGE
+    return net

@@ -1,0 +1,115 @@
+"""Requests in flight: which reply each waits for, their deadlines, and matching replies.
+
+Both directions: ``Requests`` holds the requests this side sent (``add``, ``match``,
+``expire``, ``cancel``) and the ids of the peer's requests waiting for our reply
+(``peer_asked``, ``answer_to``), so a reply we send carries ``re``.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from collections.abc import Collection
+from dataclasses import dataclass
+
+from .effects import RequestFailed
+from .errors import RequestCancelled, RequestTimeout
+from .stats import Stats
+
+
+@dataclass(slots=True)
+class Pending:
+    reply: str  # the message type that answers it
+    deadline: float | None  # clock value (s); None: answered by a person, no timeout
+    timeout_ms: float | None
+
+
+class Requests:
+    def __init__(self, stats: Stats) -> None:
+        self._stats = stats
+        self._pending: OrderedDict[int, Pending] = OrderedDict()
+        self._awaiting_reply: dict[str, deque[int]] = {}
+
+    def __len__(self) -> int:
+        return len(self._pending)
+
+    def __contains__(self, request_id: object) -> bool:
+        return request_id in self._pending
+
+    def add(
+        self, request_id: int, reply: str, deadline: float | None, timeout_ms: float | None
+    ) -> None:
+        self._pending[request_id] = Pending(reply, deadline, timeout_ms)
+
+    def next_deadline(self) -> float | None:
+        deadline: float | None = None
+        for pending in self._pending.values():  # usually none or one
+            due = pending.deadline
+            if due is not None and (deadline is None or due < deadline):
+                deadline = due
+        return deadline
+
+    def match(self, reply_type: str, re: int | None) -> int | None:
+        """The request a ``reply_type`` message answers, removed and counted; or None.
+
+        With ``re`` (the port) exactly that request; without (compatibility mode has no
+        ids) the oldest one waiting for this type.
+        """
+        request_id: int | None = None
+        if re is not None:
+            pending = self._pending.get(re)
+            if pending is not None and pending.reply == reply_type:
+                request_id = re
+        else:
+            for candidate, pending in self._pending.items():
+                if pending.reply == reply_type:
+                    request_id = candidate
+                    break
+        if request_id is not None:
+            del self._pending[request_id]
+            self._stats.requests_ok += 1
+        return request_id
+
+    def expire(self, now: float) -> list[RequestFailed]:
+        """Fail (``timeout``) every request whose deadline passed."""
+        failed: list[RequestFailed] = []
+        for request_id, pending in list(self._pending.items()):
+            if pending.deadline is not None and now >= pending.deadline:
+                del self._pending[request_id]
+                self._stats.requests_timed_out += 1
+                error = RequestTimeout(f"no {pending.reply!r} within {pending.timeout_ms:g} ms")
+                failed.append(RequestFailed(request_id, error))
+        return failed
+
+    def cancel(self, why: str, *, keep: Collection[int] = ()) -> list[RequestFailed]:
+        """Fail (``cancelled``) every request but those in ``keep`` (still queued: they go to
+        the next peer, which can answer them)."""
+        failed: list[RequestFailed] = []
+        for request_id in list(self._pending):
+            if request_id in keep:
+                continue
+            del self._pending[request_id]
+            self._stats.requests_cancelled += 1
+            failed.append(RequestFailed(request_id, RequestCancelled(why)))
+        return failed
+
+    def drop(self, request_id: int) -> bool:
+        """Forget one request (its message could not be sent); True if it was pending."""
+        if self._pending.pop(request_id, None) is None:
+            return False
+        self._stats.requests_cancelled += 1
+        return True
+
+    # ---------------------------------------------------------------- the peer's requests
+
+    def peer_asked(self, reply: str, msg_id: int) -> None:
+        """The peer's request ``msg_id`` waits for a ``reply`` message from us."""
+        self._awaiting_reply.setdefault(reply, deque()).append(msg_id)
+
+    def answer_to(self, type_name: str) -> int | None:
+        """The ``re`` for a ``type_name`` message we send: the oldest request it answers."""
+        waiting = self._awaiting_reply.get(type_name)
+        return waiting.popleft() if waiting else None
+
+    def forget_peer(self) -> None:
+        """A new peer session: the old peer's requests cannot be answered any more."""
+        self._awaiting_reply.clear()
