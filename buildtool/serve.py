@@ -43,6 +43,8 @@ REVALIDATE = "no-cache"  # cache, but ask (If-None-Match) before each use
 HASHED = re.compile(r"(?:^|[./-])[0-9a-f]{16}(?:[./]|$)")
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+# Told of every request a server answered: (origin, path with query, HTTP status code).
+RequestHook = Callable[[str, str, int], None]
 
 
 def is_immutable(url: str) -> bool:
@@ -162,10 +164,36 @@ class SiteServer:
 SpecLike = ServerSpec | tuple[str, int] | tuple[str, int, Mapping[str, str]]
 
 
+def _logged(app: WSGIApp, spec: ServerSpec, on_request: RequestHook) -> WSGIApp:
+    """``app``, telling ``on_request`` of each request once its status is known."""
+
+    def logged(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        if environ.get("QUERY_STRING"):
+            path += "?" + environ["QUERY_STRING"]
+        port = environ.get("SERVER_PORT", "")
+
+        def start(status: str, headers: list[tuple[str, str]], *exc: Any) -> Any:
+            on_request(f"http://{spec.host}:{port}", path, int(status.split()[0]))
+            return start_response(status, headers, *exc)
+
+        return app(environ, start)
+
+    return logged
+
+
 def start_servers(
-    site_dir: Path | str, specs: Iterable[SpecLike], *, verbose: bool = False
+    site_dir: Path | str,
+    specs: Iterable[SpecLike],
+    *,
+    verbose: bool = False,
+    on_request: RequestHook | None = None,
 ) -> list[SiteServer]:
-    """Serve ``site_dir`` once per spec, each in a daemon thread. Port 0 picks a free port."""
+    """Serve ``site_dir`` once per spec, each in a daemon thread. Port 0 picks a free port.
+
+    ``on_request(origin, path, status)`` is called for every request answered (the e2e tests
+    check from it what an engine without request interception fetched).
+    """
     servers: list[SiteServer] = []
     directory = Path(site_dir).resolve()
     handler = type("Handler", (_Handler,), {"verbose": verbose})
@@ -175,6 +203,8 @@ def start_servers(
             app = make_app(directory, spec.headers)
             if spec.wrap is not None:
                 app = spec.wrap(app)
+            if on_request is not None:
+                app = _logged(app, spec, on_request)
             try:
                 httpd = make_server(spec.bind, spec.port, app, _Server, handler)
             except OSError as exc:

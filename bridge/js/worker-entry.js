@@ -1,3 +1,11 @@
+  // A worker that dies (a crash, out of memory, closed) sends no event: the page asks it
+  // "alive?" every HEARTBEAT_MS and calls it dead after HEARTBEAT_MISSES unanswered asks in a
+  // row. Counted in the page's own timer ticks, not in wall time: a frozen or sleeping tab,
+  // whose timers (and workers) stop, wakes to one tick, not to a burst of misses.
+  const HEARTBEAT = "hizi-bridge:heartbeat";
+  const HEARTBEAT_MS = 5000;
+  const HEARTBEAT_MISSES = 3;
+
   if (!onPage) {
     // In the worker: hizi-bridge-worker.mjs calls serve(self) after importing this file.
     Object.defineProperty(G, "__hiziBridgeEngine", {
@@ -16,6 +24,7 @@
           });
           scope.addEventListener("message", (ev) => {
             const data = ev.data;
+            if (data === HEARTBEAT) { post(HEARTBEAT, null); return; } // the page's "alive?"
             if (engine === null) { // the first message: where the runtime's files are
               engine = makeEngine(post);
               if (data.version !== undefined && data.version !== VERSION) {

@@ -28,7 +28,8 @@ export type DataArgs<T extends MessageType> = undefined extends DataMap[T]
 
 export type ErrorCode =
   | "timeout" | "cancelled" | "invalid_outbound" | "closed" | "unsupported_in_dialect"
-  | "boot_failed" | "invalid_config" | "untrusted_lobby" | "invalid_launch" | "error" | string;
+  | "boot_failed" | "invalid_config" | "untrusted_lobby" | "invalid_launch" | "worker_died"
+  | "error" | string;
 
 export interface HiziBridgeError extends Error {
   name: "HiziBridgeError";

@@ -1066,6 +1066,14 @@ const GAME_TO_LOBBY = [
     };
   }
 
+  // A worker that dies (a crash, out of memory, closed) sends no event: the page asks it
+  // "alive?" every HEARTBEAT_MS and calls it dead after HEARTBEAT_MISSES unanswered asks in a
+  // row. Counted in the page's own timer ticks, not in wall time: a frozen or sleeping tab,
+  // whose timers (and workers) stop, wakes to one tick, not to a burst of misses.
+  const HEARTBEAT = "hizi-bridge:heartbeat";
+  const HEARTBEAT_MS = 5000;
+  const HEARTBEAT_MISSES = 3;
+
   if (!onPage) {
     // In the worker: hizi-bridge-worker.mjs calls serve(self) after importing this file.
     Object.defineProperty(G, "__hiziBridgeEngine", {
@@ -1084,6 +1092,7 @@ const GAME_TO_LOBBY = [
           });
           scope.addEventListener("message", (ev) => {
             const data = ev.data;
+            if (data === HEARTBEAT) { post(HEARTBEAT, null); return; } // the page's "alive?"
             if (engine === null) { // the first message: where the runtime's files are
               engine = makeEngine(post);
               if (data.version !== undefined && data.version !== VERSION) {
@@ -1358,6 +1367,27 @@ const GAME_TO_LOBBY = [
 
   const bootFailed = (message) => new HiziBridgeError({ code: "boot_failed", message: `hizi-bridge: ${message}` });
 
+  // What the vendored runtime needs and some browsers lack (README, "Supported browsers"),
+  // checked before anything is fetched: a boot that cannot work says why at once.
+  // A function with one try / catch_all block in the exception-handling form pydantic-core's
+  // and Pyodide's wasm use (the legacy one; wasm-feature-detect's "exceptions" probe).
+  const WASM_EH_PROBE = [0, 97, 115, 109, 1, 0, 0, 0, 1, 4, 1, 96, 0, 0, 3, 2, 1, 0, 10, 8, 1, 6, 0, 6, 64, 25, 11, 11];
+  function missingFeature() {
+    const wasm = typeof WebAssembly === "object" && WebAssembly !== null ? WebAssembly : null;
+    if (!wasm || typeof wasm.validate !== "function" || typeof wasm.instantiate !== "function") {
+      return "this browser has WebAssembly turned off or missing (iOS and macOS Lockdown Mode " +
+        "and some enterprise policies turn it off); the bridge's Python runtime (Pyodide) needs " +
+        "it: allow WebAssembly for this site";
+    }
+    let eh = false;
+    try { eh = wasm.validate(new Uint8Array(WASM_EH_PROBE)); } catch (err) { eh = false; }
+    if (!eh) {
+      return "this browser's WebAssembly has no exception handling (Chrome 95, Firefox 100, " +
+        "Safari 15.2 or later have it); the vendored Pyodide needs it";
+    }
+    return null;
+  }
+
   function makeRuntime(kind, options) {
     if (!options.assetsUrl && !scriptAssets && scriptUrl === null) {
       throw new HiziBridgeError({ code: "invalid_config", message: "hizi-bridge: option " +
@@ -1417,7 +1447,11 @@ const GAME_TO_LOBBY = [
       if (pending.length >= 512) { const batch = pending; pending = []; post(batch, null); }
     }
 
-    if (kind === "worker") {
+    const missing = missingFeature();
+    if (missing !== null) {
+      fail(missing);
+      post = () => {};
+    } else if (kind === "worker") {
       // The worker sits next to this script (which a page serves from its own origin); an
       // explicit workerUrl is relative to the page, like any URL a page passes.
       const workerUrl = options.workerUrl
@@ -1444,8 +1478,35 @@ const GAME_TO_LOBBY = [
         post = () => {};
       } else {
         try {
-          worker = new Worker(trustedWorkerUrl(workerUrl), { type: "module", name: "hizi-bridge" });
-          worker.addEventListener("message", (ev) => fromEngine(ev.data, ev.ports));
+          // A browser without module workers never reads `type` (and would run the module
+          // as a classic script, failing on its first import): the getter tells.
+          let moduleRead = false;
+          const workerOptions = { get type() { moduleRead = true; return "module"; }, name: "hizi-bridge" };
+          worker = new Worker(trustedWorkerUrl(workerUrl), workerOptions);
+          if (!moduleRead) {
+            worker.terminate();
+            throw new Error("this browser has no module workers (Chrome 80, Firefox 114, " +
+              "Safari 15 or later have them); pass runtime: \"main\" to run the bridge on the page");
+          }
+          let unanswered = 0;
+          worker.addEventListener("message", (ev) => {
+            if (ev.data === HEARTBEAT) unanswered = 0;
+            else fromEngine(ev.data, ev.ports);
+          });
+          ready.then(() => {
+            const beat = setInterval(() => {
+              if (bootState !== "up") { clearInterval(beat); return; }
+              if (unanswered < HEARTBEAT_MISSES) { unanswered += 1; worker.postMessage(HEARTBEAT); return; }
+              clearInterval(beat);
+              bootState = "dead";
+              const message = `the worker ${workerUrl.href} stopped answering (it crashed, ran out ` +
+                `of memory or was closed); open the bridges again to start a new one`;
+              bootInfo.error = message;
+              worker.terminate();
+              const err = new HiziBridgeError({ code: "worker_died", message: `hizi-bridge: ${message}` });
+              for (const bridge of [...bridges.values()]) bridge._bootFailed(err);
+            }, HEARTBEAT_MS);
+          }, () => {});
           worker.addEventListener("error", (ev) => {
             fail(`the worker ${workerUrl.href} failed to start` +
               (ev && ev.message ? `: ${ev.message}` : " (blocked by a Content-Security-Policy " +
@@ -1491,6 +1552,11 @@ const GAME_TO_LOBBY = [
     }
     // One runtime per page: every bridge of the page shares the first one's kind.
     let existing = runtimes.worker || runtimes.main;
+    if (existing && existing.state === "dead") {
+      // A worker that died: the next bridge starts a new one.
+      delete runtimes[existing.kind];
+      existing = null;
+    }
     if (existing && existing.state === "failed" && existing.kind !== kind) {
       // A runtime that could not start (say, a CSP without worker-src) may be replaced by the
       // other kind, as its boot_failed message suggests.

@@ -113,3 +113,23 @@ def test_extra_headers_and_not_found(site: Path) -> None:
 )
 def test_cache_policy(url: str, immutable: bool) -> None:
     assert is_immutable(url) is immutable
+
+
+def test_a_request_hook_hears_every_answer_with_its_status(site: Path) -> None:
+    """What the WebKit tests read instead of request interception (tests/e2e/contract.py)."""
+    import urllib.error
+    import urllib.request
+
+    from buildtool.serve import start_servers, stop_servers
+
+    heard: list[tuple[str, str, int]] = []
+    servers = start_servers(site, [("localhost", 0)], on_request=lambda *entry: heard.append(entry))
+    try:
+        origin = servers[0].origin
+        with urllib.request.urlopen(f"{origin}/hizi-bridge.js?v=1") as response:
+            assert response.status == 200
+        with pytest.raises(urllib.error.HTTPError):
+            urllib.request.urlopen(f"{origin}/missing.js")
+    finally:
+        stop_servers(servers)
+    assert heard == [(origin, "/hizi-bridge.js?v=1", 200), (origin, "/missing.js", 404)]
