@@ -206,7 +206,8 @@ _ALL: list[Case] = [
         "A page of a third origin (served by request routing, an origin no studio allows) "
         "frames the game with the lobby parameter set to its own origin and posts spin, "
         "pause, resume, updateBalance, realityCheck and close: the game must post nothing to "
-        "it (a game that believes the parameter talks to that origin, and obeys it). Check "
+        "it, and must not answer its commands even with posts to its own lobby (which the "
+        "browser drops). Check "
         "the parameter against the studio's lobby origins: HiziBridge.game({ lobbyOrigins }).",
     ),
     Case(

@@ -130,8 +130,29 @@ class StrangerSteps(GameDriver):
             for e in self.s.capture.since(t)
             if e.page == STRANGER_LOBBY_PAGE and e.direction == STRANGER
         ]
+        # A game that hears the stranger but posts to its own lobby obeys all the same: its
+        # answers are posted (and dropped by the browser, whose target origin is not the
+        # stranger's), so its attempted posts after the stranger's commands are judged too.
+        answered = of_type(
+            [
+                e
+                for e in self.s.capture.since(t)
+                if e.page == STRANGER_LOBBY_PAGE and e.direction == "game_post"
+            ],
+            *REACTIONS,
+        )
         param = f"?{self.o.lobby_param}={STRANGER_LOBBY}"
-        if talked:
+        if answered and not talked:
+            types = ", ".join(sorted({e.type or "?" for e in answered}))
+            self.set(
+                "G-ORIGIN-003",
+                Result.FAIL,
+                f"the game heard the stranger that {param} named and obeyed it ({types}), "
+                f"though it posted its answers to {answered[0].target!r} (which the browser "
+                "dropped)",
+                answered,
+            )
+        elif talked:
             obeyed = of_type([e for e in talked if e.t >= t], *REACTIONS, "balance")
             types = ", ".join(sorted({e.type or "?" for e in talked}))
             what = (

@@ -268,6 +268,31 @@ def test_a_studio_game_with_real_patterns_is_inspected_from_an_allowed_origin(
     assert "https://play.casino.example" in posts["detail"]
 
 
+def test_a_game_that_obeys_a_stranger_but_posts_to_its_own_lobby_fails(
+    site: E2ESite, tmp_path: Path
+) -> None:
+    """A game whose posts go to its hard-coded lobby but which obeys whoever ?lobby= names:
+    the stranger gets nothing (the browser drops the answers), yet the game played, paused
+    and answered for it, and G-ORIGIN-003 says so."""
+    out = tmp_path / "half.json"
+    code, _, _ = inspect(
+        [
+            "game",
+            site.game_url("inspect/half_trusting_game.html"),
+            "--lobby-origin",
+            "https://play.casino.example",
+            "--no-dialects",
+            "--no-reload",
+            "--json",
+            str(out),
+        ]
+    )
+    case = next(c for c in json.loads(out.read_text())["cases"] if c["id"] == "G-ORIGIN-003")
+    assert code == 1 and case["result"] == "fail", case
+    assert "obeyed it" in case["detail"] and "dropped" in case["detail"], case
+    assert {e.get("type") for e in case["evidence"]} >= {"roundStarted", "gamePaused"}, case
+
+
 def test_a_bad_lobby_origin_is_refused_by_the_cli(site: E2ESite) -> None:
     code, _, _ = inspect(
         ["game", site.game_url("demo_game/"), "--lobby-origin", "http://x.example"]
