@@ -23,7 +23,7 @@ normalised. ``trusted_lobby`` is the check ``GameBridge(lobby_origins=...)`` mak
 ``LaunchError`` naming the parameter (``UntrustedLobby`` for a lobby that is refused).
 
 The JS API's ``HiziBridge.readLaunch`` and ``game({ lobbyOrigins })`` apply the same rules
-(``hizi-bridge.js``, its ``launch`` block, with the tables ``js_rules`` generates); both
+(``hizi-bridge.js``, from ``bridge/js/launch*.js``, on the tables ``js_rules`` generates); both
 languages' tests run the cases of ``tests/vectors/launch.json``.
 """
 
@@ -255,7 +255,7 @@ JS_END = "\n  /* launch:end */"
 
 
 def with_launch_rules(source: str) -> str:
-    """``source`` (bridge/js/launch.js, a module of hizi-bridge.js) with its ``launch``
+    """``source`` (bridge/js/launch-rules.js, a module of hizi-bridge.js) with its ``launch``
     block's tables regenerated."""
     rules = js_rules()
     settings = rules.pop("settings")
