@@ -46,11 +46,23 @@ Currency = Annotated[
 ShortText = Annotated[str, StringConstraints(max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=2000)]
 
+# What a URL may not hold, spelled out rather than ``\s``: Python's re, pydantic's Rust regex
+# and JavaScript's RegExp each read ``\s`` differently (U+FEFF is JS whitespace only, U+0085
+# and U+180E differ too). C0 and C1 controls and space; the other Unicode White_Space
+# characters; and the invisible format characters (soft hyphen, Mongolian vowel separator,
+# zero-width space / joiners, bidi marks and controls, word joiner, invisible operators, BOM).
+URL_FORBIDDEN = (
+    r"\x00-\x20\x7f-\x9f\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f"
+    r"\u205f-\u2064\u2066-\u206f\u3000\ufeff"
+)
+URL_PATTERN = rf"^https?://[^{URL_FORBIDDEN}]+$"
+
 HttpUrl = Annotated[
     str,
-    StringConstraints(max_length=2048, pattern=r"^https?://[^\s]+$"),
+    StringConstraints(max_length=2048, pattern=URL_PATTERN),
 ]
-"""An absolute http(s) URL, kept as text so it round-trips byte for byte."""
+"""An absolute http(s) URL, kept as text so it round-trips byte for byte: no whitespace,
+control or invisible character (``URL_FORBIDDEN``), the same in every regex engine."""
 
 Flag = StrictBool
 """A JSON boolean; ``"true"`` or ``1`` are refused, as a JS peer would never send them."""

@@ -13,20 +13,45 @@
     const HEX_RE = /^0[xX][0-9A-Fa-f]*$/;
     // Python's \s (str.isspace) spelled out: JS's \s also holds U+FEFF, Python's does not.
     const BAD_CHARS_RE = /[\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+    // origin_parse.py's _INVISIBLE_RE: invisible format characters IDNA would map away.
+    const INVISIBLE_RE = /[\u00ad\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/;
     const IDNA_DEVIATIONS = /[\u00df\u03c2\u200c\u200d]/;
     const OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
     const IPV4_RE = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
 
-    // Untrusted text in a message as Python's repr() shows it: quoted (double quotes when it
-    // holds a ' and no "), controls escaped (no line break smuggled into a log), bounded.
-    const show = (v, limit = 80) => {
-      if (typeof v !== "string") return `<${v === null ? "None" : typeof v}>`;
-      const cut = v.slice(0, limit);
+    // Untrusted text in a message as origin_parse.show (Python's repr()) shows it: quoted
+    // (double quotes when it holds a ' and no "), each character Python would not print
+    // escaped as repr escapes it (\x85, \u2028, \ufeff; an emoji is printable and stays), cut
+    // at `limit` code points with "…" after; other types by their Python (JSON) names.
+    const PY_TYPES = { number: "int", boolean: "bool", object: "dict", undefined: "NoneType" };
+    // Python's str.isprintable() is false for these categories (but for " ").
+    const UNPRINTABLE_RE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+    const hex = (n, width) => n.toString(16).padStart(width, "0");
+    function reprChar(ch, q) {
+      if (ch === "\\") return "\\\\";
+      if (ch === q) return "\\" + q;
+      if (ch === "\t") return "\\t";
+      if (ch === "\n") return "\\n";
+      if (ch === "\r") return "\\r";
+      if (ch === " " || !UNPRINTABLE_RE.test(ch)) return ch;
+      const cp = ch.codePointAt(0);
+      return cp < 0x100 ? `\\x${hex(cp, 2)}` : cp < 0x10000 ? `\\u${hex(cp, 4)}` : `\\U${hex(cp, 8)}`;
+    }
+    function show(v, limit = 80) {
+      if (typeof v !== "string") {
+        const type = v === null ? "NoneType" : Array.isArray(v) ? "list"
+          : typeof v === "number" && !Number.isInteger(v) ? "float" : PY_TYPES[typeof v] || typeof v;
+        return `<${type}>`;
+      }
+      // Code points, as Python slices; over 2 * limit UTF-16 units there are more than limit.
+      const head = Array.from(v.slice(0, 2 * limit));
+      const cut = head.slice(0, limit);
+      const more = head.length > limit || v.length > 2 * limit;
       const q = cut.includes("'") && !cut.includes('"') ? '"' : "'";
-      const body = JSON.stringify(cut).slice(1, -1).replace(/\\"/g, '"');
-      return q + (q === "'" ? body.replace(/'/g, "\\'") : body) + q + (v.length > limit ? "…" : "");
-    };
+      return q + cut.map((ch) => reprChar(ch, q)).join("") + q + (more ? "…" : "");
+    }
 
+    // ---- origins: bridge/core/origin_parse.py's parse_origin, rule for rule
     function parseDomain(raw) {
       if (IDNA_DEVIATIONS.test(raw)) {
         throw new Error(`host ${show(raw)} contains ß, ς, ZWJ or ZWNJ, which browsers and ` +
@@ -40,6 +65,8 @@
         if (bad || raw === "") throw new Error(`host ${show(raw)} is not a valid internationalised domain name`);
         host = raw.toLowerCase();
       } else {
+        // origin_parse.py's _NOT_HOST_ASCII_RE, before IDNA as there.
+        if (/[^A-Za-z0-9_.\-\u0080-\uffff]/.test(raw)) throw new Error(`host ${show(raw)} contains characters not allowed in a hostname`);
         try { // the browser's own IDNA (UTS #46), which event.origin uses
           host = new URL(`http://${raw}/`).hostname;
         } catch (err) {
@@ -92,6 +119,9 @@
       if (!value) throw new Error("empty origin");
       if (value.length > MAX_ORIGIN_LEN) throw new Error(`longer than ${MAX_ORIGIN_LEN} characters`);
       if (BAD_CHARS_RE.test(value)) throw new Error("contains whitespace or control characters");
+      if (INVISIBLE_RE.test(value)) {
+        throw new Error("contains an invisible character (zero-width, bidi control, soft hyphen or BOM)");
+      }
       const sep = value.indexOf("://");
       const rawScheme = sep < 0 ? "" : value.slice(0, sep);
       if (sep < 0 || !SCHEME_RE.test(rawScheme)) throw new Error("not of the form scheme://host[:port]");

@@ -15,13 +15,15 @@
     currencies: "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XAG XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD XPF XPT XSU XUA XXX YER ZAR ZMW ZWG ZWL",
     maxQuery: 8192,
     msSettings: ["minLoadTime", "minSpinTime", "rcInterval"],
+    maxJsonDepth: 16,
+    why: {"notText": "not text: its percent-encoded bytes are not UTF-8, or it holds a lone surrogate", "loneSurrogate": "holds a lone surrogate (a \\ud800-\\udfff escape without its pair), not text", "url": "must be an absolute http(s) URL without whitespace, control or invisible characters"},
     settings: {
       rcEnabled: {"default": false, "type": "boolean"},
       rcInterval: {"maximum": 86400000, "minimum": 1000, "type": "integer", "nullable": true, "default": null},
       rcDisplayWinLoss: {"default": true, "type": "boolean"},
-      homeURL: {"maxLength": 2048, "pattern": "^https?://[^\\s]+$", "type": "string", "nullable": true, "default": null},
-      historyURL: {"maxLength": 2048, "pattern": "^https?://[^\\s]+$", "type": "string", "nullable": true, "default": null},
-      topupURL: {"maxLength": 2048, "pattern": "^https?://[^\\s]+$", "type": "string", "nullable": true, "default": null},
+      homeURL: {"maxLength": 2048, "pattern": "^https?://[^\\x00-\\x20\\x7f-\\x9f\\u00a0\\u00ad\\u1680\\u180e\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u2064\\u2066-\\u206f\\u3000\\ufeff]+$", "type": "string", "nullable": true, "default": null},
+      historyURL: {"maxLength": 2048, "pattern": "^https?://[^\\x00-\\x20\\x7f-\\x9f\\u00a0\\u00ad\\u1680\\u180e\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u2064\\u2066-\\u206f\\u3000\\ufeff]+$", "type": "string", "nullable": true, "default": null},
+      topupURL: {"maxLength": 2048, "pattern": "^https?://[^\\x00-\\x20\\x7f-\\x9f\\u00a0\\u00ad\\u1680\\u180e\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u2064\\u2066-\\u206f\\u3000\\ufeff]+$", "type": "string", "nullable": true, "default": null},
       homeEnabled: {"default": true, "type": "boolean"},
       minStake: {"maximum": 100000000000000, "minimum": 0, "type": "integer", "nullable": true, "default": null},
       maxStake: {"maximum": 100000000000000, "minimum": 0, "type": "integer", "nullable": true, "default": null},
@@ -46,3 +48,18 @@
   /* launch:end */
   const launchError = (param, why) => new HiziBridgeError({ code: "invalid_launch", field: param,
     message: `${param}: ${why}` });
+  // A UTF-16 string's lone surrogates (a high one not followed by a low one, or a low one
+  // not after a high one): no UTF-8 exists for them, and Python keeps them where JS's URL
+  // APIs put U+FFFD, so each launch reader refuses them. A loop, not a lookbehind RegExp,
+  // which older Safari cannot compile.
+  function hasLoneSurrogate(s) {
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0xd800 || c > 0xdfff) continue;
+      if (c > 0xdbff) return true; // a low surrogate first
+      const next = s.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
+      i += 1;
+    }
+    return false;
+  }

@@ -19,26 +19,61 @@
       }
     }
 
-    // ---- the query: launch.py's _launch_values
+    // ---- the query: launch.py's _launch_values (application/x-www-form-urlencoded, by hand)
+    // Code points, as Python's len(): UTF-16 length first, which is never smaller.
+    function longerThan(text, limit) {
+      if (text.length <= limit) return false;
+      let n = 0;
+      for (const _ of text) if (++n > limit) return true;
+      return false;
+    }
+    const utf8 = new TextEncoder();
+    const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }); // keep a BOM
+    const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
+    // `raw` with "+" as space and %XX decoded, read as UTF-8 (WHATWG percent-decode: a "%"
+    // without two hex digits stays); null when that is not text. URLSearchParams would put
+    // U+FFFD in place of bad bytes or a lone surrogate, Python's parse_qsl keep the surrogate.
+    function formDecoded(raw) {
+      if (hasLoneSurrogate(raw)) return null;
+      const text = raw.replace(/\+/g, " ");
+      if (!text.includes("%")) return text;
+      const bytes = utf8.encode(text);
+      const out = new Uint8Array(bytes.length);
+      let n = 0;
+      for (let i = 0; i < bytes.length; i++) {
+        const pair = bytes[i] === 0x25 ? String.fromCharCode(bytes[i + 1], bytes[i + 2]) : "";
+        if (i + 2 < bytes.length && HEX_PAIR.test(pair)) {
+          out[n++] = parseInt(pair, 16);
+          i += 2;
+        } else out[n++] = bytes[i];
+      }
+      try { return strictUtf8.decode(out.subarray(0, n)); } catch (err) { return null; }
+    }
     function launchValues(query, keys = LAUNCH_RULES.params) {
       if (typeof query !== "string") throw fail("query", "not a string");
-      if (query.length > LAUNCH_RULES.maxQuery) throw fail("query", `longer than ${LAUNCH_RULES.maxQuery} characters`);
+      if (longerThan(query, LAUNCH_RULES.maxQuery)) throw fail("query", `longer than ${LAUNCH_RULES.maxQuery} characters`);
       if (ABSOLUTE_URL.test(query)) {
         // The query of a whole URL: after the first "?", before the "#" (as launch.py splits).
         const bare = query.split("#")[0];
         query = bare.includes("?") ? bare.slice(bare.indexOf("?") + 1) : "";
       }
       const values = new Map();
-      // A hand-written link may carry lobby=https://... unencoded: URLSearchParams reads it as is.
-      for (const [key, value] of new URLSearchParams(query)) {
-        if (!keys.includes(key)) continue;
+      // A hand-written link may carry lobby=https://... unencoded: it reads as is.
+      for (const piece of (query.startsWith("?") ? query.slice(1) : query).split("&")) {
+        const eq = piece.indexOf("=");
+        const key = formDecoded(eq < 0 ? piece : piece.slice(0, eq));
+        if (!piece || !keys.includes(key)) continue; // other parameters pass, unread
         // Two lobby= values would let a checker and a user of the URL disagree.
         if (values.has(key)) throw fail(key, "given more than once");
+        const value = formDecoded(eq < 0 ? "" : piece.slice(eq + 1));
+        if (value === null) throw fail(key, LAUNCH_RULES.why.notText);
         values.set(key, value);
       }
       return values;
     }
 
+    /** Python's read_launch: {mode, language, currency, lobby, settings} (settings: those
+     * not at their default, Appendix C's camelCase names); throws "invalid_launch". */
     function readLaunch(query, allowedLobbies) {
       const values = launchValues(query);
       for (const key of ["mode", "language", "currency", "lobby"]) {

@@ -334,7 +334,7 @@ export interface PromoInfoData {
   title?: string | null;
   /** max length 2000 */
   text?: string | null;
-  /** max length 2048, pattern ^https?://[^\s]+$ */
+  /** max length 2048, pattern ^https?://[^\x00-\x20\x7f-\x9f\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u206f\u3000\ufeff]+$ */
   url?: string | null;
 }
 
@@ -403,7 +403,7 @@ export interface RealityCheckData {
   currency: string;
   /** >= 0, <= 1000000000 */
   rounds?: number | null;
-  /** max length 2048, pattern ^https?://[^\s]+$ */
+  /** max length 2048, pattern ^https?://[^\x00-\x20\x7f-\x9f\u00a0\u00ad\u1680\u180e\u2000-\u200f\u2028-\u202f\u205f-\u2064\u2066-\u206f\u3000\ufeff]+$ */
   historyUrl?: string | null;
 }
 

@@ -196,13 +196,15 @@ const GAME_TO_LOBBY = [
     currencies: "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XAG XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD XPF XPT XSU XUA XXX YER ZAR ZMW ZWG ZWL",
     maxQuery: 8192,
     msSettings: ["minLoadTime", "minSpinTime", "rcInterval"],
+    maxJsonDepth: 16,
+    why: {"notText": "not text: its percent-encoded bytes are not UTF-8, or it holds a lone surrogate", "loneSurrogate": "holds a lone surrogate (a \\ud800-\\udfff escape without its pair), not text", "url": "must be an absolute http(s) URL without whitespace, control or invisible characters"},
     settings: {
       rcEnabled: {"default": false, "type": "boolean"},
       rcInterval: {"maximum": 86400000, "minimum": 1000, "type": "integer", "nullable": true, "default": null},
       rcDisplayWinLoss: {"default": true, "type": "boolean"},
-      homeURL: {"maxLength": 2048, "pattern": "^https?://[^\\s]+$", "type": "string", "nullable": true, "default": null},
-      historyURL: {"maxLength": 2048, "pattern": "^https?://[^\\s]+$", "type": "string", "nullable": true, "default": null},
-      topupURL: {"maxLength": 2048, "pattern": "^https?://[^\\s]+$", "type": "string", "nullable": true, "default": null},
+      homeURL: {"maxLength": 2048, "pattern": "^https?://[^\\x00-\\x20\\x7f-\\x9f\\u00a0\\u00ad\\u1680\\u180e\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u2064\\u2066-\\u206f\\u3000\\ufeff]+$", "type": "string", "nullable": true, "default": null},
+      historyURL: {"maxLength": 2048, "pattern": "^https?://[^\\x00-\\x20\\x7f-\\x9f\\u00a0\\u00ad\\u1680\\u180e\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u2064\\u2066-\\u206f\\u3000\\ufeff]+$", "type": "string", "nullable": true, "default": null},
+      topupURL: {"maxLength": 2048, "pattern": "^https?://[^\\x00-\\x20\\x7f-\\x9f\\u00a0\\u00ad\\u1680\\u180e\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u2064\\u2066-\\u206f\\u3000\\ufeff]+$", "type": "string", "nullable": true, "default": null},
       homeEnabled: {"default": true, "type": "boolean"},
       minStake: {"maximum": 100000000000000, "minimum": 0, "type": "integer", "nullable": true, "default": null},
       maxStake: {"maximum": 100000000000000, "minimum": 0, "type": "integer", "nullable": true, "default": null},
@@ -227,6 +229,21 @@ const GAME_TO_LOBBY = [
   /* launch:end */
   const launchError = (param, why) => new HiziBridgeError({ code: "invalid_launch", field: param,
     message: `${param}: ${why}` });
+  // A UTF-16 string's lone surrogates (a high one not followed by a low one, or a low one
+  // not after a high one): no UTF-8 exists for them, and Python keeps them where JS's URL
+  // APIs put U+FFFD, so each launch reader refuses them. A loop, not a lookbehind RegExp,
+  // which older Safari cannot compile.
+  function hasLoneSurrogate(s) {
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 0xd800 || c > 0xdfff) continue;
+      if (c > 0xdbff) return true; // a low surrogate first
+      const next = s.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return true;
+      i += 1;
+    }
+    return false;
+  }
 
   // ---------------------------------------------------------------- launch origins
   // The allow-list of lobby origins: bridge/core/origin.py's OriginPolicy and
@@ -243,20 +260,45 @@ const GAME_TO_LOBBY = [
     const HEX_RE = /^0[xX][0-9A-Fa-f]*$/;
     // Python's \s (str.isspace) spelled out: JS's \s also holds U+FEFF, Python's does not.
     const BAD_CHARS_RE = /[\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
+    // origin_parse.py's _INVISIBLE_RE: invisible format characters IDNA would map away.
+    const INVISIBLE_RE = /[\u00ad\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/;
     const IDNA_DEVIATIONS = /[\u00df\u03c2\u200c\u200d]/;
     const OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
     const IPV4_RE = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
 
-    // Untrusted text in a message as Python's repr() shows it: quoted (double quotes when it
-    // holds a ' and no "), controls escaped (no line break smuggled into a log), bounded.
-    const show = (v, limit = 80) => {
-      if (typeof v !== "string") return `<${v === null ? "None" : typeof v}>`;
-      const cut = v.slice(0, limit);
+    // Untrusted text in a message as origin_parse.show (Python's repr()) shows it: quoted
+    // (double quotes when it holds a ' and no "), each character Python would not print
+    // escaped as repr escapes it (\x85, \u2028, \ufeff; an emoji is printable and stays), cut
+    // at `limit` code points with "…" after; other types by their Python (JSON) names.
+    const PY_TYPES = { number: "int", boolean: "bool", object: "dict", undefined: "NoneType" };
+    // Python's str.isprintable() is false for these categories (but for " ").
+    const UNPRINTABLE_RE = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]/u;
+    const hex = (n, width) => n.toString(16).padStart(width, "0");
+    function reprChar(ch, q) {
+      if (ch === "\\") return "\\\\";
+      if (ch === q) return "\\" + q;
+      if (ch === "\t") return "\\t";
+      if (ch === "\n") return "\\n";
+      if (ch === "\r") return "\\r";
+      if (ch === " " || !UNPRINTABLE_RE.test(ch)) return ch;
+      const cp = ch.codePointAt(0);
+      return cp < 0x100 ? `\\x${hex(cp, 2)}` : cp < 0x10000 ? `\\u${hex(cp, 4)}` : `\\U${hex(cp, 8)}`;
+    }
+    function show(v, limit = 80) {
+      if (typeof v !== "string") {
+        const type = v === null ? "NoneType" : Array.isArray(v) ? "list"
+          : typeof v === "number" && !Number.isInteger(v) ? "float" : PY_TYPES[typeof v] || typeof v;
+        return `<${type}>`;
+      }
+      // Code points, as Python slices; over 2 * limit UTF-16 units there are more than limit.
+      const head = Array.from(v.slice(0, 2 * limit));
+      const cut = head.slice(0, limit);
+      const more = head.length > limit || v.length > 2 * limit;
       const q = cut.includes("'") && !cut.includes('"') ? '"' : "'";
-      const body = JSON.stringify(cut).slice(1, -1).replace(/\\"/g, '"');
-      return q + (q === "'" ? body.replace(/'/g, "\\'") : body) + q + (v.length > limit ? "…" : "");
-    };
+      return q + cut.map((ch) => reprChar(ch, q)).join("") + q + (more ? "…" : "");
+    }
 
+    // ---- origins: bridge/core/origin_parse.py's parse_origin, rule for rule
     function parseDomain(raw) {
       if (IDNA_DEVIATIONS.test(raw)) {
         throw new Error(`host ${show(raw)} contains ß, ς, ZWJ or ZWNJ, which browsers and ` +
@@ -270,6 +312,8 @@ const GAME_TO_LOBBY = [
         if (bad || raw === "") throw new Error(`host ${show(raw)} is not a valid internationalised domain name`);
         host = raw.toLowerCase();
       } else {
+        // origin_parse.py's _NOT_HOST_ASCII_RE, before IDNA as there.
+        if (/[^A-Za-z0-9_.\-\u0080-\uffff]/.test(raw)) throw new Error(`host ${show(raw)} contains characters not allowed in a hostname`);
         try { // the browser's own IDNA (UTS #46), which event.origin uses
           host = new URL(`http://${raw}/`).hostname;
         } catch (err) {
@@ -322,6 +366,9 @@ const GAME_TO_LOBBY = [
       if (!value) throw new Error("empty origin");
       if (value.length > MAX_ORIGIN_LEN) throw new Error(`longer than ${MAX_ORIGIN_LEN} characters`);
       if (BAD_CHARS_RE.test(value)) throw new Error("contains whitespace or control characters");
+      if (INVISIBLE_RE.test(value)) {
+        throw new Error("contains an invisible character (zero-width, bidi control, soft hyphen or BOM)");
+      }
       const sep = value.indexOf("://");
       const rawScheme = sep < 0 ? "" : value.slice(0, sep);
       if (sep < 0 || !SCHEME_RE.test(rawScheme)) throw new Error("not of the form scheme://host[:port]");
@@ -463,15 +510,37 @@ const GAME_TO_LOBBY = [
 
   // ---------------------------------------------------------------- launch settings
   // The launch URL's `settings` parameter: GameSettings.parse (bridge/compliance/settings.py)
-  // from its JSON schema (LAUNCH_RULES.settings). parseSettings(text) -> the settings not at
-  // their default; throws launchError("settings", ...).
+  // from its JSON schema (LAUNCH_RULES.settings), with its strict JSON: nesting deeper than
+  // LAUNCH_RULES.maxJsonDepth, NaN / Infinity, a lone surrogate or a member name given twice
+  // are refused. parseSettings(text) -> the settings not at their default; throws
+  // launchError("settings", ...).
   const LaunchSettings = (function () {
     const INT_WHY = "must be an integer (money: 1/100 of the currency unit; times: ms)";
-    // The top-level members of a JSON object's text written as non-integers (1.0, 1e3): Python's
-    // json reads them as floats, which an integer setting refuses; JSON.parse cannot tell.
-    function floatMembers(text) {
-      const out = new Set();
+    const WHY = LAUNCH_RULES.why;
+    // settings.py's _nesting: the deepest [/{ nesting outside strings, valid JSON or not.
+    function nesting(text) {
       let depth = 0;
+      let deepest = 0;
+      let inString = false;
+      for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (inString) {
+          if (c === "\\") i += 1;
+          else if (c === '"') inString = false;
+        } else if (c === '"') inString = true;
+        else if (c === "{" || c === "[") deepest = Math.max(deepest, ++depth);
+        else if (c === "}" || c === "]") depth -= 1;
+      }
+      return deepest;
+    }
+    // What JSON.parse cannot tell about a valid JSON text: the top-level members written as
+    // non-integers (1.0, 1e3: Python's json reads floats, which an integer setting refuses),
+    // and the first member name given twice in one object, objects taken as they close
+    // (inner ones first), as Python's object_pairs_hook sees them.
+    function jsonFacts(text) {
+      const floats = new Set();
+      let duplicate = null;
+      const open = []; // per open [ or {: the names of an object so far, null for an array
       let key = null;
       let expectKey = false;
       for (let i = 0; i < text.length;) {
@@ -479,30 +548,55 @@ const GAME_TO_LOBBY = [
         if (c === '"') {
           let j = i + 1;
           while (j < text.length && text[j] !== '"') j += text[j] === "\\" ? 2 : 1;
-          if (depth === 1 && expectKey) {
-            try { key = JSON.parse(text.slice(i, j + 1)); } catch (err) { key = null; }
+          if (expectKey) {
+            const name = JSON.parse(text.slice(i, j + 1));
+            open[open.length - 1].push(name);
+            if (open.length === 1) key = name;
           }
+          expectKey = false;
           i = j + 1;
         } else if (c === "-" || (c >= "0" && c <= "9")) {
           let j = i;
           while (j < text.length && /[0-9eE+\-.]/.test(text[j])) j++;
-          if (depth === 1 && key !== null && /[.eE]/.test(text.slice(i, j))) out.add(key);
+          if (open.length === 1 && key !== null && /[.eE]/.test(text.slice(i, j))) floats.add(key);
           i = j;
         } else {
-          if (c === "{" || c === "[") depth += 1;
-          else if (c === "}" || c === "]") depth -= 1;
-          if (c === "{" || c === "," || c === ":") expectKey = depth === 1 && c !== ":";
+          if (c === "{") open.push([]);
+          else if (c === "[") open.push(null);
+          else if (c === "}" || c === "]") {
+            const names = open.pop();
+            if (names && duplicate === null) {
+              const seen = new Set();
+              for (const name of names) {
+                if (seen.has(name)) { duplicate = name; break; }
+                seen.add(name);
+              }
+            }
+          }
+          if ("{}[],:".includes(c)) { // whitespace and literals leave the expectation as it is
+            expectKey = Array.isArray(open[open.length - 1]) && (c === "{" || c === ",");
+          }
           i += 1;
         }
       }
-      return out;
+      return { floats, duplicate };
+    }
+    function holdsLoneSurrogate(v) {
+      if (typeof v === "string") return hasLoneSurrogate(v);
+      if (Array.isArray(v)) return v.some(holdsLoneSurrogate);
+      if (v !== null && typeof v === "object") {
+        return Object.keys(v).some((k) => hasLoneSurrogate(k) || holdsLoneSurrogate(v[k]));
+      }
+      return false;
     }
     function settingProblem(name, spec, v, floats) {
       if (v === null && spec.nullable) return null;
       const ms = LAUNCH_RULES.msSettings.includes(name);
       if (spec.type === "boolean") return typeof v === "boolean" ? null : "must be true or false";
       if (spec.type === "integer") {
-        if (typeof v !== "number" || !Number.isInteger(v) || floats.has(name)) return INT_WHY;
+        // An integer literal too long for a double reads as +-Infinity: out of range, as in
+        // Python (JSON has no Infinity of its own, so no other way gives one).
+        if (typeof v !== "number" || floats.has(name)) return INT_WHY;
         if (v < spec.minimum) return ms ? `must be >= ${spec.minimum} ms` : `Input should be greater than or equal to ${spec.minimum}`;
         if (v > spec.maximum) return ms ? `must be <= ${spec.maximum} ms` : `Input should be less than or equal to ${spec.maximum}`;
         return null;
@@ -510,7 +604,9 @@ const GAME_TO_LOBBY = [
       if (typeof v !== "string") return spec.enum ? `Input should be ${enumText(spec.enum)}` : "Input should be a valid string";
       if (spec.enum) return spec.enum.includes(v) ? null : `Input should be ${enumText(spec.enum)}`;
       if (spec.maxLength !== undefined && [...v].length > spec.maxLength) return `String should have at most ${spec.maxLength} characters`;
-      if (spec.pattern && !new RegExp(spec.pattern, "u").test(v)) return `String should match pattern '${spec.pattern}'`;
+      // The URL settings' pattern (fields.py's URL_PATTERN: no whitespace, control or invisible
+      // character, spelled out so every regex engine reads it alike).
+      if (spec.pattern && !new RegExp(spec.pattern, "u").test(v)) return WHY.url;
       if (spec.pattern) { // the URL settings: settings.py's _no_credentials
         const authority = v.slice(v.indexOf("://") + 3).split(/[/?#\\]/)[0];
         if (authority.includes("@")) return "must not carry credentials (user:password@)";
@@ -520,15 +616,21 @@ const GAME_TO_LOBBY = [
     const enumText = (values) => values.map((v) => `'${v}'`).join(values.length > 2 ? ", " : " or ")
       .replace(/, ([^,]*)$/, " or $1");
     function parseSettings(text) {
+      const refuse = (name, why) => launchError("settings", `${name}: ${why}`);
+      if (nesting(text) > LAUNCH_RULES.maxJsonDepth) {
+        throw refuse("settings", `nested deeper than ${LAUNCH_RULES.maxJsonDepth} levels`);
+      }
       let value;
-      try { value = JSON.parse(text); } catch (err) { throw launchError("settings", "settings: not valid JSON"); }
+      try { value = JSON.parse(text); } catch (err) { throw refuse("settings", "not valid JSON"); }
+      if (holdsLoneSurrogate(value)) throw refuse("settings", WHY.loneSurrogate);
+      const { floats, duplicate } = jsonFacts(text);
+      if (duplicate !== null) throw refuse(duplicate, "given more than once");
       if (value === null || typeof value !== "object" || Array.isArray(value)) {
         throw launchError("settings", "settings: expected a JSON object");
       }
       const problems = [];
       const wire = {};
       const specs = LAUNCH_RULES.settings;
-      const floats = floatMembers(text);
       for (const [name, spec] of Object.entries(specs)) {
         if (!Object.prototype.hasOwnProperty.call(value, name)) continue;
         const why = settingProblem(name, spec, value[name], floats);
@@ -549,9 +651,6 @@ const GAME_TO_LOBBY = [
       if (problems.length) throw launchError("settings", problems.map(([n, why]) => `${n}: ${why}`).join("; "));
       return wire;
     }
-
-    /** Python's read_launch: {mode, language, currency, lobby, settings} (settings: those
-     * not at their default, Appendix C's camelCase names); throws "invalid_launch". */
     return Object.freeze({ parseSettings, enumText });
   })();
 
@@ -576,26 +675,61 @@ const GAME_TO_LOBBY = [
       }
     }
 
-    // ---- the query: launch.py's _launch_values
+    // ---- the query: launch.py's _launch_values (application/x-www-form-urlencoded, by hand)
+    // Code points, as Python's len(): UTF-16 length first, which is never smaller.
+    function longerThan(text, limit) {
+      if (text.length <= limit) return false;
+      let n = 0;
+      for (const _ of text) if (++n > limit) return true;
+      return false;
+    }
+    const utf8 = new TextEncoder();
+    const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }); // keep a BOM
+    const HEX_PAIR = /^[0-9A-Fa-f]{2}$/;
+    // `raw` with "+" as space and %XX decoded, read as UTF-8 (WHATWG percent-decode: a "%"
+    // without two hex digits stays); null when that is not text. URLSearchParams would put
+    // U+FFFD in place of bad bytes or a lone surrogate, Python's parse_qsl keep the surrogate.
+    function formDecoded(raw) {
+      if (hasLoneSurrogate(raw)) return null;
+      const text = raw.replace(/\+/g, " ");
+      if (!text.includes("%")) return text;
+      const bytes = utf8.encode(text);
+      const out = new Uint8Array(bytes.length);
+      let n = 0;
+      for (let i = 0; i < bytes.length; i++) {
+        const pair = bytes[i] === 0x25 ? String.fromCharCode(bytes[i + 1], bytes[i + 2]) : "";
+        if (i + 2 < bytes.length && HEX_PAIR.test(pair)) {
+          out[n++] = parseInt(pair, 16);
+          i += 2;
+        } else out[n++] = bytes[i];
+      }
+      try { return strictUtf8.decode(out.subarray(0, n)); } catch (err) { return null; }
+    }
     function launchValues(query, keys = LAUNCH_RULES.params) {
       if (typeof query !== "string") throw fail("query", "not a string");
-      if (query.length > LAUNCH_RULES.maxQuery) throw fail("query", `longer than ${LAUNCH_RULES.maxQuery} characters`);
+      if (longerThan(query, LAUNCH_RULES.maxQuery)) throw fail("query", `longer than ${LAUNCH_RULES.maxQuery} characters`);
       if (ABSOLUTE_URL.test(query)) {
         // The query of a whole URL: after the first "?", before the "#" (as launch.py splits).
         const bare = query.split("#")[0];
         query = bare.includes("?") ? bare.slice(bare.indexOf("?") + 1) : "";
       }
       const values = new Map();
-      // A hand-written link may carry lobby=https://... unencoded: URLSearchParams reads it as is.
-      for (const [key, value] of new URLSearchParams(query)) {
-        if (!keys.includes(key)) continue;
+      // A hand-written link may carry lobby=https://... unencoded: it reads as is.
+      for (const piece of (query.startsWith("?") ? query.slice(1) : query).split("&")) {
+        const eq = piece.indexOf("=");
+        const key = formDecoded(eq < 0 ? piece : piece.slice(0, eq));
+        if (!piece || !keys.includes(key)) continue; // other parameters pass, unread
         // Two lobby= values would let a checker and a user of the URL disagree.
         if (values.has(key)) throw fail(key, "given more than once");
+        const value = formDecoded(eq < 0 ? "" : piece.slice(eq + 1));
+        if (value === null) throw fail(key, LAUNCH_RULES.why.notText);
         values.set(key, value);
       }
       return values;
     }
 
+    /** Python's read_launch: {mode, language, currency, lobby, settings} (settings: those
+     * not at their default, Appendix C's camelCase names); throws "invalid_launch". */
     function readLaunch(query, allowedLobbies) {
       const values = launchValues(query);
       for (const key of ["mode", "language", "currency", "lobby"]) {

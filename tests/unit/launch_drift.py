@@ -96,6 +96,14 @@ LOBBIES = [
     "https://play.casino.example", "https%3A%2F%2Fplay.casino.example", "http://localhost:5173",
     "https://PLAY.casino.example:443", "https://xn--bcher-kva.casino.example",
     "https://b\u00fccher.casino.example", "http://127.0.0.1:8000", "https://evil.example", "",
+    "https://play\u3002casino.example", "https://play\uff0ecasino.example",
+    "https://\u0130.casino.example", "https://\u212a.casino.example", "https://play.casino.example.",
+    "https://\U0001f600.casino.example", "https://\uff50\uff4c\uff41\uff59.casino.example",
+    "https://play..casino.example", "https://a_b.casino.example",
+    "https://" + "a" * 64 + ".casino.example",
+    "https://[::1]", "http://[::1]:8080", "http://127.1:8000", "http://0x7f.0.0.1:8000",
+    "https://p\u00adlay.casino.example", "https://play\u200b.casino.example",
+    "https://play\ufeff.casino.example", "https://play.casino.example\u3000",
 ]  # fmt: skip
 SETTINGS = [
     '{"minStake":10}', '{"minStake":10,"minStake":20}', '{"minStake":1.0}',
@@ -110,6 +118,80 @@ SETTINGS = [
     '{"minStake":100000000000000000000}', '{"minStake":-0}', '{"a":{"b":1,"b":2}}',
     '{"forceOrientation":"portrait\\u0000"}', '{"minStake":10}junk', "[1]", "null", '"x"',
 ]  # fmt: skip
+
+
+# The red team's inputs, and their neighbours.
+_FULL = "mode=REAL&language=en&currency=EUR&lobby=https%3A%2F%2Fplay.casino.example"
+NAMED = [
+    "?" + _FULL + "&lobby=https%3A%2F%2Fevil.example",
+    "?lobby=a&lobby=b",
+    "?" + _FULL + "&mode=DEMO",
+    "?" + _FULL + '&settings={"minStake":1,"minStake":2}',
+    "?" + _FULL + '&settings={"minStake":1.5,"minStake":1}',
+    "?" + _FULL + '&settings={"loadMsg":"a","loadMsg":"\\ud800"}',
+    "?" + _FULL + "&settings=%EF%BB%BF%7B%7D",
+    "?" + _FULL + "&settings=%7B%7D%C2%85",
+    "?" + _FULL + "&settings=%C2%85%7B%7D",
+    "?" + _FULL + '&settings={"homeURL":"https://a.example/%EF%BB%BF"}',
+    "?" + _FULL + '&settings={"homeURL":"https://a.example/%C2%85"}',
+    "?" + _FULL + '&settings={"homeURL":"https://a.example/\\ufeff"}',
+    "?" + _FULL + '&settings={"homeURL":"https://a.example/\\u0085"}',
+    "?" + _FULL + '&settings={"loadMsg":"\\ufeff"}',
+    "?" + _FULL + "&settings=%7B%22loadMsg%22%3A%22%ED%A0%80%22%7D",
+    "?" + _FULL + '&settings={"loadMsg":"\\ud800"}',
+    "?" + _FULL + '&settings={"loadMsg":"\\udc00\\ud800"}',
+    "?" + _FULL + '&settings={"\\ud800":1}',
+    "?" + _FULL + '&settings={"minStake":NaN}',
+    "?" + _FULL + '&settings={"minStake":Infinity}',
+    "?" + _FULL + '&settings={"minStake":-Infinity}',
+    "?" + _FULL + '&settings={"minStake":' + "9" * 400 + "}",
+    "?" + _FULL + '&settings={"minStake":-' + "9" * 400 + "}",
+    "?" + _FULL + '&settings={"minStake":' + "9" * 5000 + "}",
+    "?" + _FULL + "&seed=%ED%A0%80",
+    "?" + _FULL + "&seed=\ud800",
+    "?mode=REAL&language=en&currency=EUR&lobby=https%3A%2F%2Fplay.casino.example%ED%A0%80",
+    "?mode=REAL&language=en&currency=EUR&lobby=https://play.casino.example\ud800",
+    "?mode=REAL&language=en%ED%A0%80&currency=EUR&lobby=https://play.casino.example",
+    "?mode=REAL%EF%BB%BF&language=en&currency=EUR&lobby=https://play.casino.example",
+    "?mode=REAL&language=en&currency=EUR&lobby=%EF%BB%BFhttps://play.casino.example",
+    "?mode=REAL&language=en&currency=EUR&lobby=https://play.casino.example%EF%BB%BF",
+    "?mode=REAL&language=en&currency=EUR&lobby=https://play.casino.example%C2%85",
+    "?mode=REAL&language=en&currency=EUR&lobby=https://play%E2%80%8B.casino.example",
+    "?" + _FULL + "&pad=" + "a" * 8000,
+    "?" + _FULL + "&pad=" + "\U0001f600" * 4050,
+    "?" + _FULL + "&pad=" + "\U0001f600" * 8100,
+    "?" + _FULL + "&pad=" + "\u00e9" * 8100,
+    "?" + _FULL + "&pad=%C3",
+    "?" + _FULL + "&lob%62y=x",
+    "?" + _FULL + "&lobby%ED%A0%80=x",
+]
+
+
+def named() -> list[dict[str, Any]]:
+    """The named inputs, each through both readers, with the framing origins that matter."""
+    cases: list[dict[str, Any]] = []
+    for query in NAMED:
+        cases.append({"fn": "readLaunch", "query": query, "allowed": ALLOWED, "framing": None})
+        for framing in (None, "", "null", "https://play.casino.example", "https://evil.example"):
+            cases.append(
+                {"fn": "trustedLobby", "query": query, "allowed": ALLOWED, "framing": framing}
+            )
+    for allowed in (
+        [5],
+        [None],
+        ["https://x.example\ufeff"],
+        ["https://x.example\x85"],
+        [],
+        ["https://*.casino.example", "https://*.casino.example"],
+        ["\ud800"],
+    ):
+        for fn in ("readLaunch", "trustedLobby"):
+            cases.append({"fn": fn, "query": "?" + _FULL, "allowed": allowed, "framing": None})
+    not_text: tuple[object, ...] = (5, None, ["?" + _FULL])
+    for odd in not_text:
+        for fn in ("readLaunch", "trustedLobby"):
+            cases.append({"fn": fn, "query": odd, "allowed": ALLOWED, "framing": None})
+    return cases
 
 
 def generated(n: int, seed: int) -> list[dict[str, Any]]:
@@ -148,6 +230,9 @@ def generated(n: int, seed: int) -> list[dict[str, Any]]:
             query += "&pad=" + rng.choice(["a", "\U0001f600"]) * rng.choice([4090, 4100, 8200])
         fn = rng.choice(["readLaunch", "readLaunch", "trustedLobby"])
         framing = rng.choice([None, None, "", "null", "https://play.casino.example"])
+        # Through JSON, as the JS side receives it: a surrogate pair put together from two
+        # odd pieces becomes one character in Python too.
+        query = json.loads(json.dumps(query))
         cases.append({"fn": fn, "query": query, "allowed": ALLOWED, "framing": framing})
     return cases
 
@@ -169,7 +254,7 @@ def _encoded(value: str) -> str:
 def main(argv: list[str]) -> int:
     n = int(argv[0]) if argv else 400
     seed = int(argv[1]) if len(argv) > 1 else 17
-    cases = generated(n, seed)
+    cases = named() + generated(n, seed)
     with tempfile.TemporaryDirectory() as tmp:
         found = disagreements(cases, Path(tmp))
     for d in found:
