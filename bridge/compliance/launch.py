@@ -167,10 +167,11 @@ def read_launch(query: str, allowed_lobbies: Iterable[str] | OriginPolicy) -> La
     ``allowed_lobbies``: the studio's allow-list (exact origins, ``https://*.x.y``
     patterns) or a ready ``OriginPolicy``. Raises ``LaunchError`` naming the parameter:
     missing or repeated, not text (bytes that are not UTF-8, a lone surrogate), invalid, a
-    lobby not on the list, or bad settings (then ``param`` is ``"settings"`` and the message
-    names the setting; the settings are strict JSON: ``GameSettings.parse``). The query limit
-    (8192) counts code points. The rules, the JS API's too: docs/security.md, "What a launch
-    reader refuses".
+    lobby not in ASCII (its host must be punycode, as browsers write origins) or not on the
+    list, or bad settings (then ``param`` is ``"settings"`` and the message names the
+    setting; the settings are strict JSON: ``GameSettings.parse``). The query limit (8192)
+    counts code points. The rules, the JS API's too: docs/security.md, "What a launch reader
+    refuses".
     """
     values = _launch_values(query)
     for key in ("mode", "language", "currency", "lobby"):
@@ -178,6 +179,8 @@ def read_launch(query: str, allowed_lobbies: Iterable[str] | OriginPolicy) -> La
             raise LaunchError(key, "missing")
     policy = _policy(allowed_lobbies, "allowed_lobbies")
     lobby = values["lobby"]
+    if not lobby.isascii():
+        raise LaunchError("lobby", _non_ascii_why(lobby))
     decision = policy.check(lobby)
     if not decision.allowed:
         raise LaunchError("lobby", f"not an allowed lobby origin: {decision.reason}")
@@ -207,9 +210,10 @@ def trusted_lobby(
     patterns; ``framing_origin`` the origin the browser says frames the page
     (``location.ancestorOrigins[0]``, Chromium and WebKit; None where unknown, and
     ``"null"``, an opaque or hidden parent, and ``""`` count as unknown: then the patterns
-    alone decide). Returns the normalised origin.
-    Raises ``UntrustedLobby`` when the parameter is absent, repeated, not allowed or not the
-    framing origin, and ``LaunchError("lobby_origins", ...)`` for a bad pattern.
+    alone decide). Returns the normalised origin. Raises ``UntrustedLobby`` when the
+    parameter is absent, repeated, not text, not ASCII (a Unicode host must come in
+    punycode), not allowed or not the framing origin, and ``LaunchError("lobby_origins",
+    ...)`` for a bad pattern.
     """
     policy = _policy(lobby_origins, "lobby_origins")
     patterns = policy.entries
@@ -223,6 +227,8 @@ def trusted_lobby(
     lobby = values.get("lobby")
     if not lobby:
         raise UntrustedLobby(None, patterns, "missing from the launch URL")
+    if not lobby.isascii():
+        raise UntrustedLobby(lobby, patterns, _non_ascii_why(lobby))
     decision = policy.check(lobby)
     if not decision.allowed:
         raise UntrustedLobby(lobby, patterns, f"not an allowed lobby origin: {decision.reason}")
@@ -324,6 +330,16 @@ def _launch_values(query: object, keys: tuple[str, ...] = PARAMS) -> dict[str, s
 
 NOT_TEXT = "not text: its percent-encoded bytes are not UTF-8, or it holds a lone surrogate"
 _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _non_ascii_why(lobby: str) -> str:
+    # A browser writes an origin in ASCII, its host in punycode (build_game_url does too).
+    # Reading a Unicode host would take IDNA, where Python's codec (IDNA2003) and a browser's
+    # (UTS #46) differ: "\u0301b" is xn--b-wbb to one and no host to the other.
+    return (
+        f"{show(lobby)} is not ASCII: a lobby is an origin as browsers write it, "
+        "its host in punycode (xn--), as build_game_url gives it"
+    )
 
 
 def _form_decoded(raw: str) -> str | None:

@@ -13,8 +13,10 @@
     const HEX_RE = /^0[xX][0-9A-Fa-f]*$/;
     // Python's \s (str.isspace) spelled out: JS's \s also holds U+FEFF, Python's does not.
     const BAD_CHARS_RE = /[\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
-    // origin_parse.py's _INVISIBLE_RE: invisible format characters IDNA would map away.
-    const INVISIBLE_RE = /[\u00ad\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/;
+    // origin_parse.py's _INVISIBLE_RE (Default_Ignorable_Code_Point and U+180E, but for ZWNJ
+    // and ZWJ, which IDNA_DEVIATIONS names) and INVISIBLE_WHY.
+    const INVISIBLE_RE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/u;
+    const INVISIBLE_WHY = "contains an invisible character (zero-width, bidi control, variation selector, BOM...)";
     const IDNA_DEVIATIONS = /[\u00df\u03c2\u200c\u200d]/;
     const OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
     const IPV4_RE = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
@@ -119,9 +121,7 @@
       if (!value) throw new Error("empty origin");
       if (value.length > MAX_ORIGIN_LEN) throw new Error(`longer than ${MAX_ORIGIN_LEN} characters`);
       if (BAD_CHARS_RE.test(value)) throw new Error("contains whitespace or control characters");
-      if (INVISIBLE_RE.test(value)) {
-        throw new Error("contains an invisible character (zero-width, bidi control, soft hyphen or BOM)");
-      }
+      if (INVISIBLE_RE.test(value)) throw new Error(INVISIBLE_WHY);
       const sep = value.indexOf("://");
       const rawScheme = sep < 0 ? "" : value.slice(0, sep);
       if (sep < 0 || !SCHEME_RE.test(rawScheme)) throw new Error("not of the form scheme://host[:port]");

@@ -11,6 +11,12 @@
     const CURRENCIES = new Set(LAUNCH_RULES.currencies.split(" "));
     const LANGUAGE_RE = new RegExp(LAUNCH_RULES.language);
 
+    // launch.py's _non_ascii_why: a Unicode host would take IDNA, where Python's codec
+    // (IDNA2003) and the browser's (UTS #46) differ; browsers write origins in ASCII.
+    const ASCII_RE = /^[\x00-\x7f]*$/;
+    const nonAsciiWhy = (lobby) => `${show(lobby)} is not ASCII: a lobby is an origin as browsers ` +
+      "write it, its host in punycode (xn--), as build_game_url gives it";
+
     function policyFor(allowed, param) {
       try {
         return makePolicy(allowed);
@@ -81,6 +87,7 @@
       }
       const policy = policyFor(allowedLobbies, "allowedLobbies");
       const lobby = values.get("lobby");
+      if (!ASCII_RE.test(lobby)) throw fail("lobby", nonAsciiWhy(lobby));
       const decision = policy.check(lobby);
       if (!decision.allowed) throw fail("lobby", `not an allowed lobby origin: ${decision.reason}`);
       const settings = values.has("settings") ? parseSettings(values.get("settings")) : {};
@@ -117,6 +124,7 @@
       }
       const lobby = values.get("lobby") || null;
       if (lobby === null) throw untrusted(null, "missing from the launch URL");
+      if (!ASCII_RE.test(lobby)) throw untrusted(lobby, nonAsciiWhy(lobby));
       const decision = policy.check(lobby);
       if (!decision.allowed) throw untrusted(lobby, `not an allowed lobby origin: ${decision.reason}`);
       if (framingOrigin && framingOrigin !== "null" && framingOrigin !== decision.origin) {

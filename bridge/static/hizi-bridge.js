@@ -202,9 +202,9 @@ const GAME_TO_LOBBY = [
       rcEnabled: {"default": false, "type": "boolean"},
       rcInterval: {"maximum": 86400000, "minimum": 1000, "type": "integer", "nullable": true, "default": null},
       rcDisplayWinLoss: {"default": true, "type": "boolean"},
-      homeURL: {"maxLength": 2048, "pattern": "^https?://[^\\x00-\\x20\\x7f-\\x9f\\u00a0\\u00ad\\u1680\\u180e\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u2064\\u2066-\\u206f\\u3000\\ufeff]+$", "type": "string", "nullable": true, "default": null},
-      historyURL: {"maxLength": 2048, "pattern": "^https?://[^\\x00-\\x20\\x7f-\\x9f\\u00a0\\u00ad\\u1680\\u180e\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u2064\\u2066-\\u206f\\u3000\\ufeff]+$", "type": "string", "nullable": true, "default": null},
-      topupURL: {"maxLength": 2048, "pattern": "^https?://[^\\x00-\\x20\\x7f-\\x9f\\u00a0\\u00ad\\u1680\\u180e\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u2064\\u2066-\\u206f\\u3000\\ufeff]+$", "type": "string", "nullable": true, "default": null},
+      homeURL: {"maxLength": 2048, "pattern": "^https?://[^\\x00-\\x20\\x7f-\\x9f\\u00a0\\u00ad\\u034f\\u061c\\u115f\\u1160\\u1680\\u17b4\\u17b5\\u180b-\\u180f\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u206f\\u3000\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff0-\\ufff8]+$", "type": "string", "nullable": true, "default": null},
+      historyURL: {"maxLength": 2048, "pattern": "^https?://[^\\x00-\\x20\\x7f-\\x9f\\u00a0\\u00ad\\u034f\\u061c\\u115f\\u1160\\u1680\\u17b4\\u17b5\\u180b-\\u180f\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u206f\\u3000\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff0-\\ufff8]+$", "type": "string", "nullable": true, "default": null},
+      topupURL: {"maxLength": 2048, "pattern": "^https?://[^\\x00-\\x20\\x7f-\\x9f\\u00a0\\u00ad\\u034f\\u061c\\u115f\\u1160\\u1680\\u17b4\\u17b5\\u180b-\\u180f\\u2000-\\u200f\\u2028-\\u202f\\u205f-\\u206f\\u3000\\u3164\\ufe00-\\ufe0f\\ufeff\\uffa0\\ufff0-\\ufff8]+$", "type": "string", "nullable": true, "default": null},
       homeEnabled: {"default": true, "type": "boolean"},
       minStake: {"maximum": 100000000000000, "minimum": 0, "type": "integer", "nullable": true, "default": null},
       maxStake: {"maximum": 100000000000000, "minimum": 0, "type": "integer", "nullable": true, "default": null},
@@ -260,8 +260,10 @@ const GAME_TO_LOBBY = [
     const HEX_RE = /^0[xX][0-9A-Fa-f]*$/;
     // Python's \s (str.isspace) spelled out: JS's \s also holds U+FEFF, Python's does not.
     const BAD_CHARS_RE = /[\x00-\x20\x7f-\x9f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]/;
-    // origin_parse.py's _INVISIBLE_RE: invisible format characters IDNA would map away.
-    const INVISIBLE_RE = /[\u00ad\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]/;
+    // origin_parse.py's _INVISIBLE_RE (Default_Ignorable_Code_Point and U+180E, but for ZWNJ
+    // and ZWJ, which IDNA_DEVIATIONS names) and INVISIBLE_WHY.
+    const INVISIBLE_RE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b\u200e\u200f\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/u;
+    const INVISIBLE_WHY = "contains an invisible character (zero-width, bidi control, variation selector, BOM...)";
     const IDNA_DEVIATIONS = /[\u00df\u03c2\u200c\u200d]/;
     const OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
     const IPV4_RE = new RegExp(`^${OCTET}(\\.${OCTET}){3}$`);
@@ -366,9 +368,7 @@ const GAME_TO_LOBBY = [
       if (!value) throw new Error("empty origin");
       if (value.length > MAX_ORIGIN_LEN) throw new Error(`longer than ${MAX_ORIGIN_LEN} characters`);
       if (BAD_CHARS_RE.test(value)) throw new Error("contains whitespace or control characters");
-      if (INVISIBLE_RE.test(value)) {
-        throw new Error("contains an invisible character (zero-width, bidi control, soft hyphen or BOM)");
-      }
+      if (INVISIBLE_RE.test(value)) throw new Error(INVISIBLE_WHY);
       const sep = value.indexOf("://");
       const rawScheme = sep < 0 ? "" : value.slice(0, sep);
       if (sep < 0 || !SCHEME_RE.test(rawScheme)) throw new Error("not of the form scheme://host[:port]");
@@ -667,6 +667,12 @@ const GAME_TO_LOBBY = [
     const CURRENCIES = new Set(LAUNCH_RULES.currencies.split(" "));
     const LANGUAGE_RE = new RegExp(LAUNCH_RULES.language);
 
+    // launch.py's _non_ascii_why: a Unicode host would take IDNA, where Python's codec
+    // (IDNA2003) and the browser's (UTS #46) differ; browsers write origins in ASCII.
+    const ASCII_RE = /^[\x00-\x7f]*$/;
+    const nonAsciiWhy = (lobby) => `${show(lobby)} is not ASCII: a lobby is an origin as browsers ` +
+      "write it, its host in punycode (xn--), as build_game_url gives it";
+
     function policyFor(allowed, param) {
       try {
         return makePolicy(allowed);
@@ -737,6 +743,7 @@ const GAME_TO_LOBBY = [
       }
       const policy = policyFor(allowedLobbies, "allowedLobbies");
       const lobby = values.get("lobby");
+      if (!ASCII_RE.test(lobby)) throw fail("lobby", nonAsciiWhy(lobby));
       const decision = policy.check(lobby);
       if (!decision.allowed) throw fail("lobby", `not an allowed lobby origin: ${decision.reason}`);
       const settings = values.has("settings") ? parseSettings(values.get("settings")) : {};
@@ -773,6 +780,7 @@ const GAME_TO_LOBBY = [
       }
       const lobby = values.get("lobby") || null;
       if (lobby === null) throw untrusted(null, "missing from the launch URL");
+      if (!ASCII_RE.test(lobby)) throw untrusted(lobby, nonAsciiWhy(lobby));
       const decision = policy.check(lobby);
       if (!decision.allowed) throw untrusted(lobby, `not an allowed lobby origin: ${decision.reason}`);
       if (framingOrigin && framingOrigin !== "null" && framingOrigin !== decision.origin) {

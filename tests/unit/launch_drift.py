@@ -91,6 +91,7 @@ ODD = [
     "\x00", "\t", "\n", " ", "+", "%", "%zz", "%00", "%C2%85", "%EF%BB%BF", "%E2%80%A8",
     "%ED%A0%80", "%ED%B0%80", "%F0%9F%98%80", "%C3", "%FF", "\ud800", "\udc00", "\U0001f600",
     "\u00e9", "e\u0301", "\u0130", "\u212a", "&", "=", "#", "?", ";", "'", '"', "\\",
+    "%2B", "%25", "%u00e9", "%%", "\x0b", "\x0c", "%3D", "%26", "\u00ad", "\u034f", "\U000e0001",
 ]  # fmt: skip
 LOBBIES = [
     "https://play.casino.example", "https%3A%2F%2Fplay.casino.example", "http://localhost:5173",
@@ -117,6 +118,14 @@ SETTINGS = [
     '{"\\ud800":1}', '{"loadMsg":"' + "\U0001f600" * 150 + '"}', '{"minStake":1E2}',
     '{"minStake":100000000000000000000}', '{"minStake":-0}', '{"a":{"b":1,"b":2}}',
     '{"forceOrientation":"portrait\\u0000"}', '{"minStake":10}junk', "[1]", "null", '"x"',
+    '\x0b{"minStake":1}', '{"minStake":1}\x0c', '\t{"minStake":1}\r\n', '{"minStake":01}',
+    '{"minStake":1.}', '{"minStake":-}', '{"rcInterval":1e400}', '{"loadMsg":"\\u0000"}',
+    '{"loadMsg":"\t"}', '{"loadMsg":"a\u2028b"}', '{"minStake":10,}', "{'minStake':10}",
+    '{"minStake":0x10}', '{"homeURL":"HTTPS://a.example"}', '{"homeURL":"https://a.example/\u00e9"}',
+    '{"homeURL":"https://user@a.example"}', '{"homeURL":"https://a.example\\\\@b"}',
+    '{"loadMsg":"' + "e\u0301" * 120 + '"}', '{"minStake":1,"maxStake":0}', '{"rcEnabled":true}',
+    '{"a":[' + "[" * 20 + "]" * 20 + "]}", '{"loadMsg":"[[[[[[[[[[[[[[[[[[["}', '{"__proto__":1}',
+    '{"constructor":1}', '{"minStake":true}', '{"rcEnabled":1}', '{"minStake":1e2}',
 ]  # fmt: skip
 
 
