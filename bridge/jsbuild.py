@@ -30,6 +30,9 @@ MODULES: tuple[str, ...] = (
     "prologue.js",  # the banner, the closure, "included twice"
     "generated/boundary.js",  # op and piece codes, encoders and decoders, the catalog lists
     "errors.js",  # HiziBridgeError
+    "launch-rules.js",  # the launch rules' tables (from launch.py) and their error
+    "launch-origins.js",  # the allow-list of lobby origins: origin.py's twin
+    "launch-settings.js",  # the settings parameter: settings.py's GameSettings.parse
     "launch.js",  # the launch URL's parameters and game({ lobbyOrigins }): launch.py's twin
     "strict-json.js",  # values JSON would change are refused, both ways
     "engine-kit.js",  # the port, the timer, the outbox, per bridge, beside Python

@@ -23,7 +23,7 @@ normalised. ``trusted_lobby`` is the check ``GameBridge(lobby_origins=...)`` mak
 ``LaunchError`` naming the parameter (``UntrustedLobby`` for a lobby that is refused).
 
 The JS API's ``HiziBridge.readLaunch`` and ``game({ lobbyOrigins })`` apply the same rules
-(``hizi-bridge.js``, its ``launch`` block, with the tables ``js_rules`` generates); both
+(``hizi-bridge.js``, from ``bridge/js/launch*.js``, on the tables ``js_rules`` generates); both
 languages' tests run the cases of ``tests/vectors/launch.json``.
 """
 
@@ -34,17 +34,28 @@ import re
 from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from typing import Annotated
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_to_bytes, urlencode, urlsplit, urlunsplit
 
 from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
 
 from ..core.fields import Currency
 from ..core.origin import InvalidOriginPattern, OriginPolicy, normalise_origin
-from .settings import MS_SETTINGS, GameSettings, SettingsError
+from ..core.origin_parse import show
+from .settings import (
+    LONE_SURROGATE_WHY,
+    MAX_JSON_DEPTH,
+    MS_SETTINGS,
+    URL_WHY,
+    GameSettings,
+    SettingsError,
+)
 
 PARAMS = ("mode", "language", "currency", "lobby", "settings")
 _MAX_QUERY = 8192  # URLs longer than this are cut by some servers anyway
 _ABSOLUTE_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://")
+# The framing origins that name no one: no ancestorOrigins (None), an opaque or hidden parent
+# ("null"), or an empty entry ("", which no browser should give): the allow-list alone decides.
+_UNKNOWN_FRAMING = (None, "", "null")
 
 Language = Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$")]
 
@@ -75,7 +86,7 @@ class UntrustedLobby(LaunchError):
     def __init__(self, value: str | None, patterns: tuple[str, ...], why: str) -> None:
         self.value = value
         self.patterns = patterns
-        shown = "absent" if value is None else repr(value[:200])
+        shown = "absent" if value is None else show(value, 200)
         super().__init__(
             "lobby",
             f"{why} (the launch parameter is {shown}; allowed lobbies: {', '.join(patterns)})",
@@ -155,8 +166,12 @@ def read_launch(query: str, allowed_lobbies: Iterable[str] | OriginPolicy) -> La
 
     ``allowed_lobbies``: the studio's allow-list (exact origins, ``https://*.x.y``
     patterns) or a ready ``OriginPolicy``. Raises ``LaunchError`` naming the parameter:
-    missing or repeated, invalid, a lobby not on the list, or bad settings (then
-    ``param`` is ``"settings"`` and the message names the setting).
+    missing or repeated, not text (bytes that are not UTF-8, a lone surrogate), invalid, a
+    lobby not in ASCII (its host must be punycode, as browsers write origins) or not on the
+    list, or bad settings (then ``param`` is ``"settings"`` and the message names the
+    setting; the settings are strict JSON: ``GameSettings.parse``). The query limit (8192)
+    counts code points. The rules, the JS API's too: docs/security.md, "What a launch reader
+    refuses".
     """
     values = _launch_values(query)
     for key in ("mode", "language", "currency", "lobby"):
@@ -164,6 +179,8 @@ def read_launch(query: str, allowed_lobbies: Iterable[str] | OriginPolicy) -> La
             raise LaunchError(key, "missing")
     policy = _policy(allowed_lobbies, "allowed_lobbies")
     lobby = values["lobby"]
+    if not lobby.isascii():
+        raise LaunchError("lobby", _non_ascii_why(lobby))
     decision = policy.check(lobby)
     if not decision.allowed:
         raise LaunchError("lobby", f"not an allowed lobby origin: {decision.reason}")
@@ -192,9 +209,11 @@ def trusted_lobby(
     ``query`` is ``location.search`` (or a whole URL); ``lobby_origins`` the studio's
     patterns; ``framing_origin`` the origin the browser says frames the page
     (``location.ancestorOrigins[0]``, Chromium and WebKit; None where unknown, and
-    ``"null"``, an opaque or hidden parent, counts as unknown). Returns the normalised origin.
-    Raises ``UntrustedLobby`` when the parameter is absent, repeated, not allowed or not the
-    framing origin, and ``LaunchError("lobby_origins", ...)`` for a bad pattern.
+    ``"null"``, an opaque or hidden parent, and ``""`` count as unknown: then the patterns
+    alone decide). Returns the normalised origin. Raises ``UntrustedLobby`` when the
+    parameter is absent, repeated, not text, not ASCII (a Unicode host must come in
+    punycode), not allowed or not the framing origin, and ``LaunchError("lobby_origins",
+    ...)`` for a bad pattern.
     """
     policy = _policy(lobby_origins, "lobby_origins")
     patterns = policy.entries
@@ -208,15 +227,17 @@ def trusted_lobby(
     lobby = values.get("lobby")
     if not lobby:
         raise UntrustedLobby(None, patterns, "missing from the launch URL")
+    if not lobby.isascii():
+        raise UntrustedLobby(lobby, patterns, _non_ascii_why(lobby))
     decision = policy.check(lobby)
     if not decision.allowed:
         raise UntrustedLobby(lobby, patterns, f"not an allowed lobby origin: {decision.reason}")
     origin = policy.target_origin_for(lobby)
-    if framing_origin is not None and framing_origin != "null" and framing_origin != origin:
+    if framing_origin not in _UNKNOWN_FRAMING and framing_origin != origin:
         raise UntrustedLobby(
             lobby,
             patterns,
-            f"not the origin that frames this game (the browser says {framing_origin[:200]!r})",
+            f"not the origin that frames this game (the browser says {show(framing_origin, 200)})",
         )
     return origin
 
@@ -244,6 +265,8 @@ def js_rules() -> dict[str, object]:
         "currencies": " ".join(sorted(ISO_4217)),
         "maxQuery": _MAX_QUERY,
         "msSettings": sorted(MS_SETTINGS),
+        "maxJsonDepth": MAX_JSON_DEPTH,
+        "why": {"notText": NOT_TEXT, "loneSurrogate": LONE_SURROGATE_WHY, "url": URL_WHY},
         "settings": settings,
     }
 
@@ -255,7 +278,7 @@ JS_END = "\n  /* launch:end */"
 
 
 def with_launch_rules(source: str) -> str:
-    """``source`` (bridge/js/launch.js, a module of hizi-bridge.js) with its ``launch``
+    """``source`` (bridge/js/launch-rules.js, a module of hizi-bridge.js) with its ``launch``
     block's tables regenerated."""
     rules = js_rules()
     settings = rules.pop("settings")
@@ -271,7 +294,14 @@ def with_launch_rules(source: str) -> str:
 
 
 def _launch_values(query: object, keys: tuple[str, ...] = PARAMS) -> dict[str, str]:
-    """The parameters ``keys`` of ``query`` (``?a=b...`` or a whole URL), each at most once."""
+    """The parameters ``keys`` of ``query`` (``?a=b...`` or a whole URL), each at most once.
+
+    Read as ``application/x-www-form-urlencoded`` (the WHATWG URL standard, what
+    ``URLSearchParams`` reads), by hand so that both languages refuse the same things: a
+    value that is not UTF-8 once percent-decoded, or holds a lone surrogate, is an error
+    naming its parameter (``URLSearchParams`` and ``parse_qsl`` would each put U+FFFD in
+    its place, differently). The length limit counts code points, not UTF-16 units.
+    """
     if not isinstance(query, str):
         raise LaunchError("query", "not a string")
     if len(query) > _MAX_QUERY:
@@ -281,16 +311,45 @@ def _launch_values(query: object, keys: tuple[str, ...] = PARAMS) -> dict[str, s
         # raises on a broken host ("http://[x/?...") and drops some characters: the JS API's
         # readLaunch splits the same way, so both read the same parameters.
         query = query.partition("#")[0].partition("?")[2]
-    # A hand-written link may carry lobby=https://... unencoded: parse_qsl reads it as is.
-    pairs = parse_qsl(query.removeprefix("?"), keep_blank_values=True)
     values: dict[str, str] = {}
-    for key, value in pairs:
-        if key in keys:
-            if key in values:
-                # Two lobby= values would let a checker and a user of the URL disagree.
-                raise LaunchError(key, "given more than once")
-            values[key] = value
+    # A hand-written link may carry lobby=https://... unencoded: it reads as is.
+    for piece in query.removeprefix("?").split("&"):
+        raw_key, _, raw_value = piece.partition("=")
+        key = _form_decoded(raw_key)
+        if not piece or key not in keys:
+            continue  # other parameters pass through untouched (and unread)
+        if key in values:
+            # Two lobby= values would let a checker and a user of the URL disagree.
+            raise LaunchError(key, "given more than once")
+        value = _form_decoded(raw_value)
+        if value is None:
+            raise LaunchError(key, NOT_TEXT)
+        values[key] = value
     return values
+
+
+NOT_TEXT = "not text: its percent-encoded bytes are not UTF-8, or it holds a lone surrogate"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _non_ascii_why(lobby: str) -> str:
+    # A browser writes an origin in ASCII, its host in punycode (build_game_url does too).
+    # Reading a Unicode host would take IDNA, where Python's codec (IDNA2003) and a browser's
+    # (UTS #46) differ: "\u0301b" is xn--b-wbb to one and no host to the other.
+    return (
+        f"{show(lobby)} is not ASCII: a lobby is an origin as browsers write it, "
+        "its host in punycode (xn--), as build_game_url gives it"
+    )
+
+
+def _form_decoded(raw: str) -> str | None:
+    """``raw`` with ``+`` as space and ``%XX`` decoded, as UTF-8; None when that is not text."""
+    if _LONE_SURROGATE.search(raw):
+        return None
+    try:
+        return unquote_to_bytes(raw.replace("+", " ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _policy(allowed: Iterable[str] | OriginPolicy, param: str) -> OriginPolicy:

@@ -39,6 +39,8 @@ Cents = Annotated[int, Field(ge=0, le=MAX_CENTS)]
 
 Millis = Annotated[int, Field(ge=0, le=MAX_INTERVAL_MS)]
 
+URL_WHY = "must be an absolute http(s) URL without whitespace, control or invisible characters"
+
 MS_SETTINGS = frozenset({"rcInterval", "minLoadTime", "minSpinTime"})
 """The settings in milliseconds (their bound errors say ``ms``)."""
 
@@ -121,14 +123,20 @@ class GameSettings(BaseModel):
 
     @classmethod
     def parse(cls, value: object) -> GameSettings:
-        """Settings from a JSON object (``dict``) or JSON text; raise ``SettingsError``."""
+        """Settings from a JSON object (``dict``) or JSON text; raise ``SettingsError``.
+
+        The text is strict JSON (RFC 8259), read the same way by the JS API's ``readLaunch``:
+        ``NaN`` and ``Infinity`` are not JSON; a member name given twice in one object is
+        refused (``<name>: given more than once``: which value would count differs between
+        readers); a ``\\u`` escape that leaves a lone surrogate is not text; an integer too
+        large for a double is out of range like any other.
+        """
         if isinstance(value, str):
-            try:
-                value = json.loads(value)
-            except ValueError:
-                raise SettingsError([("settings", "not valid JSON")]) from None
+            value = _strict_json(value)
         if not isinstance(value, dict):
             raise SettingsError([("settings", "expected a JSON object")])
+        if _holds_lone_surrogate(value):
+            raise SettingsError([("settings", LONE_SURROGATE_WHY)])
         try:
             return cls.model_validate(value)
         except ValidationError as exc:
@@ -149,6 +157,85 @@ class GameSettings(BaseModel):
     @property
     def max_exposure_amount(self) -> float | None:
         return None if self.max_exposure is None else cents_to_amount(self.max_exposure)
+
+
+LONE_SURROGATE_WHY = "holds a lone surrogate (a \\ud800-\\udfff escape without its pair), not text"
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_BEYOND_ANY_RANGE = 10**400  # an integer literal too long to matter: out of every range
+
+
+MAX_JSON_DEPTH = 16
+"""Appendix C settings are flat; deeper nesting is refused before parsing (CPython's json
+would raise RecursionError near 1000 levels, a JS reader not at all)."""
+
+
+def _strict_json(text: str) -> object:
+    if _nesting(text) > MAX_JSON_DEPTH:
+        raise SettingsError([("settings", f"nested deeper than {MAX_JSON_DEPTH} levels")])
+    duplicates: list[str] = []
+
+    def members(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        # Called as each object closes (inner ones first), as the JS scanner reports them.
+        seen: set[str] = set()
+        for name, _ in pairs:
+            if name in seen and not duplicates:
+                duplicates.append(name)
+            seen.add(name)
+        return dict(pairs)
+
+    def no_constant(name: str) -> None:
+        raise ValueError(f"{name} is not JSON")
+
+    def integer(digits: str) -> int:
+        # Python would refuse over 4300 digits; a JS reader gets +-Infinity, out of range.
+        if len(digits) > 400:
+            return -_BEYOND_ANY_RANGE if digits.startswith("-") else _BEYOND_ANY_RANGE
+        return int(digits)
+
+    try:
+        value = json.loads(
+            text, object_pairs_hook=members, parse_constant=no_constant, parse_int=integer
+        )
+    except ValueError:
+        raise SettingsError([("settings", "not valid JSON")]) from None
+    if _holds_lone_surrogate(value):
+        raise SettingsError([("settings", LONE_SURROGATE_WHY)])
+    if duplicates:
+        raise SettingsError([(duplicates[0], "given more than once")])
+    return value
+
+
+def _nesting(text: str) -> int:
+    """The deepest ``[``/``{`` nesting of ``text`` outside strings, valid JSON or not."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def _holds_lone_surrogate(value: object) -> bool:
+    # json.loads joins a valid \ud83d\ude00 pair into one code point: any surrogate left is lone.
+    if isinstance(value, str):
+        return _LONE_SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_holds_lone_surrogate(k) or _holds_lone_surrogate(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_lone_surrogate(v) for v in value)
+    return False
 
 
 def cents_to_amount(cents: int) -> float:
@@ -176,6 +263,8 @@ def _problems(exc: ValidationError) -> list[tuple[str, str]]:
         elif err["type"] in ("greater_than_equal", "less_than_equal") and name in MS_SETTINGS:
             op, bound = (">=", "ge") if err["type"] == "greater_than_equal" else ("<=", "le")
             msg = f"must be {op} {err.get('ctx', {}).get(bound)} ms"
+        elif err["type"] == "string_pattern_mismatch":  # the URL settings' only pattern
+            msg = URL_WHY
         elif err["type"] == "value_error":
             msg = msg.removeprefix("Value error, ")
         problems.append((name, msg))

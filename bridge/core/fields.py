@@ -46,11 +46,24 @@ Currency = Annotated[
 ShortText = Annotated[str, StringConstraints(max_length=200)]
 Text = Annotated[str, StringConstraints(max_length=2000)]
 
+# What a URL may not hold, spelled out rather than ``\s``: Python's re, pydantic's Rust regex
+# and JavaScript's RegExp each read ``\s`` differently (U+FEFF is JS whitespace only, U+0085
+# Python's and Rust's only). C0 and C1 controls and space; the other Unicode White_Space
+# characters; and the invisible ones of the Basic Multilingual Plane (Default_Ignorable_Code_Point:
+# soft hyphen, zero-width space and joiners, bidi marks and controls, word joiner, variation
+# selectors, BOM ...; U+180E). BMP only: no astral escape is read alike by all three engines.
+URL_FORBIDDEN = (
+    r"\x00-\x20\x7f-\x9f\u00a0\u00ad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f"
+    r"\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+)
+URL_PATTERN = rf"^https?://[^{URL_FORBIDDEN}]+$"
+
 HttpUrl = Annotated[
     str,
-    StringConstraints(max_length=2048, pattern=r"^https?://[^\s]+$"),
+    StringConstraints(max_length=2048, pattern=URL_PATTERN),
 ]
-"""An absolute http(s) URL, kept as text so it round-trips byte for byte."""
+"""An absolute http(s) URL, kept as text so it round-trips byte for byte: no whitespace,
+control or invisible character (``URL_FORBIDDEN``), the same in every regex engine."""
 
 Flag = StrictBool
 """A JSON boolean; ``"true"`` or ``1`` are refused, as a JS peer would never send them."""

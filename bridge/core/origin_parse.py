@@ -30,9 +30,24 @@ _MAX_HOST_LEN: Final = 253
 _SCHEME_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*", re.ASCII)
 _PORT_RE: Final = re.compile(r"[0-9]{1,5}", re.ASCII)
 _LABEL_RE: Final = re.compile(r"[a-z0-9_\-]+", re.ASCII)
+# An ASCII character a hostname may not hold (non-ASCII ones are IDNA's to judge).
+_NOT_HOST_ASCII_RE: Final = re.compile(r"[^A-Za-z0-9_.\-\x80-\U0010ffff]")
 _HEX_RE: Final = re.compile(r"0[xX][0-9A-Fa-f]*", re.ASCII)
 # Whitespace and C0/C1 controls: browsers never emit them, and they invite log injection.
 _BAD_CHARS_RE: Final = re.compile(r"[\x00-\x20\x7f-\x9f\s]")
+# Invisible characters, Unicode's Default_Ignorable_Code_Point (soft hyphen, combining
+# grapheme joiner, zero-width space, bidi marks and controls, word joiner, variation
+# selectors, BOM, tags ...), and U+180E: IDNA maps most of them away, so
+# "play\u200b.casino.example" would read as play.casino.example; an origin is refused rather
+# than fixed. ZWNJ and ZWJ have their own refusal (_IDNA_DEVIATIONS).
+_INVISIBLE_RE: Final = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b\u200e\u200f"
+    "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8"
+    "\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+INVISIBLE_WHY: Final = (
+    "contains an invisible character (zero-width, bidi control, variation selector, BOM...)"
+)
 # IDNA2003 (the stdlib codec) maps these away, browsers (UTS #46 non-transitional) keep
 # them, so the two would serialise the same name differently.
 _IDNA_DEVIATIONS: Final = frozenset("\u00df\u03c2\u200c\u200d")
@@ -114,6 +129,10 @@ def _parse_domain(raw: str) -> str:
             f"host {show(raw)} contains ß, ς, ZWJ or ZWNJ, which browsers and IDNA2003 "
             "encode differently; give the punycode (xn--) form instead"
         )
+    if not raw.isascii() and _NOT_HOST_ASCII_RE.search(raw):
+        # Before IDNA, which would let "%" through to the label check while a browser's URL
+        # parser (and so the JS API's reader) refuses it outright: one message for both.
+        raise ValueError(f"host {show(raw)} contains characters not allowed in a hostname")
     try:
         # The codec applies nameprep (incl. case folding) to non-ASCII labels only.
         host = raw.encode("idna").decode("ascii").lower()
@@ -173,6 +192,8 @@ def parse_origin(value: str, *, allow_wildcard: bool = False) -> ParsedOrigin:
         raise ValueError(f"longer than {_MAX_ORIGIN_LEN} characters")
     if _BAD_CHARS_RE.search(value):
         raise ValueError("contains whitespace or control characters")
+    if _INVISIBLE_RE.search(value):
+        raise ValueError(INVISIBLE_WHY)
     scheme, sep, rest = value.partition("://")
     if not sep or not _SCHEME_RE.fullmatch(scheme):
         raise ValueError("not of the form scheme://host[:port]")

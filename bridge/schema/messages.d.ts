@@ -334,7 +334,7 @@ export interface PromoInfoData {
   title?: string | null;
   /** max length 2000 */
   text?: string | null;
-  /** max length 2048, pattern ^https?://[^\s]+$ */
+  /** max length 2048, pattern ^https?://[^\x00-\x20\x7f-\x9f\u00a0\u00ad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8]+$ */
   url?: string | null;
 }
 
@@ -403,7 +403,7 @@ export interface RealityCheckData {
   currency: string;
   /** >= 0, <= 1000000000 */
   rounds?: number | null;
-  /** max length 2048, pattern ^https?://[^\s]+$ */
+  /** max length 2048, pattern ^https?://[^\x00-\x20\x7f-\x9f\u00a0\u00ad\u034f\u061c\u115f\u1160\u1680\u17b4\u17b5\u180b-\u180f\u2000-\u200f\u2028-\u202f\u205f-\u206f\u3000\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8]+$ */
   historyUrl?: string | null;
 }
 

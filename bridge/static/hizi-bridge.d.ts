@@ -478,7 +478,10 @@ export interface HiziBridgeStatic {
    * and settings. Synchronous; the contract of Python's `read_launch`. Throws a
    * HiziBridgeError of code "invalid_launch" whose `field` names the parameter ("query",
    * "mode", "language", "currency", "lobby", "settings", or "allowedLobbies" for a bad list)
-   * and whose message is "<param>: <why>".
+   * and whose message is "<param>: <why>": a parameter given twice, not text (bytes that are
+   * not UTF-8, a lone surrogate), invalid, or settings that are not strict JSON (NaN, a name
+   * given twice). The query limit, 8192, counts code points. The rules: docs/security.md,
+   * "What a launch reader refuses".
    */
   readLaunch(search: string, allowedLobbies: string[]): LaunchParams;
 }

@@ -33,4 +33,5 @@ def run_engine(body: str, tmp_path: Path) -> Any:
     program.write_text(PRELUDE.replace("SOURCE", json.dumps(SCRIPT.read_text())) + body)
     done = subprocess.run(["node", str(program)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-3000:]
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    # "\n" only: splitlines() would also cut at U+0085 or U+2028 inside the JSON.
+    return json.loads(done.stdout.strip().split("\n")[-1])

@@ -28,7 +28,9 @@ JS_NAMES = {"allowedLobbies": "allowed_lobbies", "lobbyOrigins": "lobby_origins"
 
 def _query(case: dict[str, Any]) -> Any:
     query = case["query"]
-    return query.replace("__9000__", "a" * 9000) if isinstance(query, str) else query
+    if not isinstance(query, str):
+        return query
+    return query.replace("__9000__", "a" * 9000).replace("__4100 emoji__", "\U0001f600" * 4100)
 
 
 def _python_results() -> dict[str, list[dict[str, Any]]]:
@@ -68,7 +70,8 @@ JS_BODY = """
 const { Launch } = globalThis.__hiziBridgeEngine._internals;
 const V = VECTORS;
 const query = (c) => (typeof c.query === "string"
-  ? c.query.replace("__9000__", "a".repeat(9000)) : c.query);
+  ? c.query.replace("__9000__", "a".repeat(9000))
+    .replace("__4100 emoji__", "\\u{1f600}".repeat(4100)) : c.query);
 const error = (err) => ({ error: { code: err.code, param: err.field, message: err.message } });
 const results = { readLaunch: [], lobby: [], policy: [] };
 for (const c of V.readLaunch) {
