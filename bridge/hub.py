@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from .core.channel import Channel, State
 from .core.dialects import Auto
@@ -95,7 +95,6 @@ class Driver:
         self._wall_ms = wall_ms
         self._effects: deque[Effect] = deque()
         self._draining = False
-        self._requests: dict[int, RequestCallback] = {}
         self._timer = Timer(channel, io)
         self.status = "idle"
         self.mode: str | None = None
@@ -174,8 +173,10 @@ class Driver:
         self._run(self.channel.send(message))
 
     def request(self, message: Message, timeout_ms: float | None, callback: RequestCallback) -> int:
-        request_id, effects = self.channel.request(message, timeout_ms)
-        self._requests[request_id] = callback
+        """Send a request; ``callback(reply, None)`` or ``callback(None, error)`` once it ends.
+        The channel holds ``callback`` with the request (its one registry) and hands it back
+        in the effect that ends it; the driver keeps no table of its own."""
+        request_id, effects = self.channel.request(message, timeout_ms, callback)
         self._run(effects)
         return request_id
 
@@ -305,9 +306,9 @@ class Driver:
                 self._journal(effect)
         elif isinstance(effect, RequestDone):
             self._timer.answered = True
-            self._finish(effect.request_id, effect.response, None)
+            self._finish(effect.waiter, effect.response, None)
         elif isinstance(effect, RequestFailed):
-            self._finish(effect.request_id, None, effect.error)
+            self._finish(effect.waiter, None, effect.error)
         elif isinstance(effect, AdoptPort):
             if not self.io.adopt_port():
                 self.counters["internal_errors"] += 1
@@ -346,11 +347,11 @@ class Driver:
                     self.dispatcher.fail("connected() callback", exc)
 
     def _finish(
-        self, request_id: int, response: Message | None, error: ProtocolError | None
+        self, waiter: object, response: Message | None, error: ProtocolError | None
     ) -> None:
-        callback = self._requests.pop(request_id, None)
-        if callback is None:
+        if not callable(waiter):  # a request made on the channel itself, not through us
             return
+        callback = cast(RequestCallback, waiter)
         try:
             callback(response, error)
         except Exception as exc:

@@ -17,6 +17,7 @@ import contextlib
 import json
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from pydantic_core import from_json
@@ -122,7 +123,7 @@ class JsHandle:
         try:
             timeout = None if timeout_ms is None or float(timeout_ms) < 0 else float(timeout_ms)
             message = build(str(type), from_json(data_json) if data_json else None)
-            self._driver.request(message, timeout, self._replier(int(key)))
+            self._driver.request(message, timeout, partial(self._settle, int(key)))
         except Exception as exc:
             self._adapter.emit(_reply(int(key), error=exc))
 
@@ -159,17 +160,16 @@ class JsHandle:
 
     # ---------------------------------------------------------------- to the page
 
-    def _replier(self, key: int) -> Callable[[Message | None, ProtocolError | None], None]:
-        def done(response: Message | None, error: ProtocolError | None) -> None:
-            if not self._live and error is None:
-                return
-            if error is not None:
-                self._adapter.emit(_reply(key, error=error))
-            else:
-                ok = "null" if response is None else self._dump(response)
-                self._adapter.emit(f'{_REPLY}{{"key":{int(key)},"ok":{ok}}}')
-
-        return done
+    def _settle(self, key: int, response: Message | None, error: ProtocolError | None) -> None:
+        # The waiter the channel holds with the page's request ``key`` (the channel is the
+        # one registry of requests in flight): its reply piece, the page's promise settles.
+        if not self._live and error is None:
+            return
+        if error is not None:
+            self._adapter.emit(_reply(key, error=error))
+        else:
+            ok = "null" if response is None else self._dump(response)
+            self._adapter.emit(f'{_REPLY}{{"key":{key},"ok":{ok}}}')
 
     def _dump(self, message: Message) -> str:
         # A reply is emitted twice (to the handlers, then to the request): dump it once.
