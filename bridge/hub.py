@@ -6,7 +6,8 @@ browser lives here so it runs (and is tested) under CPython:
 * ``Driver`` owns a ``Channel`` and carries out its effects in order through
   an ``IO`` object (the adapter, or a fake in tests). Effects are queued and
   drained by one loop, so a handler that sends from inside a delivery cannot
-  overtake messages the channel emitted before it.
+  overtake messages the channel emitted before it. Requests in flight are the channel's
+  alone (the callback rides with each as its waiter); the timer is ``bridge.timer``'s.
 """
 
 from __future__ import annotations
