@@ -33,18 +33,21 @@ from .core.origin import OriginDecision, OriginPolicy
 from .core.wire import build, dump, dump_json, parse
 
 if TYPE_CHECKING:
-    from .browser.bridges import GameBridge, LobbyBridge
+    from .browser.game import GameBridge
+    from .browser.lobby import LobbyBridge
 
 __version__ = "0.2.0"
 
-_BROWSER = {"LobbyBridge", "GameBridge"}
-
 
 def __getattr__(name: str) -> Any:
-    if name in _BROWSER:
-        from .browser import bridges
+    if name == "LobbyBridge":
+        from .browser.lobby import LobbyBridge
 
-        return getattr(bridges, name)
+        return LobbyBridge
+    if name == "GameBridge":
+        from .browser.game import GameBridge
+
+        return GameBridge
     raise AttributeError(f"module 'bridge' has no attribute {name!r}")
 
 

@@ -273,8 +273,8 @@ OWNERSHIP: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "promises of send, request, query, close, the open",
-        "JavaScript (Bridge, by key)",
-        "the key, echoed in the reply piece / ack",
+        "JavaScript (Bridge: one map by key, settled only by a reply piece or an ack)",
+        "the key, echoed in the reply piece / ack (a request's key is its waiter, below)",
     ),
     ("status and mode", "Python (Driver)", "the page's copy of the last status piece, to show"),
     (
@@ -283,9 +283,10 @@ OWNERSHIP: tuple[tuple[str, str, str], ...] = (
         "nothing",
     ),
     (
-        "pending requests and their deadlines",
-        "Python (Channel; Driver: who waits)",
-        "the page's promise per key",
+        "pending requests: the reply each waits for, deadlines, timeouts, matching",
+        "Python (the Channel's Requests, the one registry: each request holds its waiter, the"
+        " page's key or a Python callback, handed back when it ends)",
+        "the page's promise per key; the Driver and the engine keep no table of their own",
     ),
     (
         "counters and stats()",

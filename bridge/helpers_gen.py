@@ -139,7 +139,7 @@ def _quiet(future: asyncio.Future[Message]) -> asyncio.Future[Message]:
 
 
 class _Sends:
-    """What the helpers need; ``_Bridge`` provides both (``send`` / ``request`` of a model)."""
+    """What the helpers need (``send`` / ``request`` of a model); ``BrowserBridge`` has both."""
 
     def _post(self, message: Message) -> None:
         raise NotImplementedError

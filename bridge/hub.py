@@ -6,7 +6,8 @@ browser lives here so it runs (and is tested) under CPython:
 * ``Driver`` owns a ``Channel`` and carries out its effects in order through
   an ``IO`` object (the adapter, or a fake in tests). Effects are queued and
   drained by one loop, so a handler that sends from inside a delivery cannot
-  overtake messages the channel emitted before it.
+  overtake messages the channel emitted before it. Requests in flight are the channel's
+  alone (the callback rides with each as its waiter); the timer is ``bridge.timer``'s.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from .core.channel import Channel, State
 from .core.dialects import Auto
@@ -55,6 +56,7 @@ from .dispatcher import (
     StatusEvent,
     print_error,
 )
+from .timer import Ticker, Timer
 
 
 class IO(Protocol):
@@ -72,19 +74,6 @@ class IO(Protocol):
 
     def schedule(self, delay_ms: float | None) -> None:
         """Call ``Driver.poll`` after ``delay_ms`` (replacing any earlier timer); None cancels."""
-        ...
-
-
-class Ticker(Protocol):
-    """Something besides the channel that needs the bridge's one timer (e.g. the compliance
-    supervisor of ``bridge.browser.supervision``): its deadline is folded into the timer."""
-
-    def next_deadline(self) -> float | None:
-        """The channel clock's value (seconds) at which ``tick`` has work to do, if any."""
-        ...
-
-    def tick(self) -> None:
-        """The timer fired (called after the channel's own ``poll``)."""
         ...
 
 
@@ -107,17 +96,13 @@ class Driver:
         self._wall_ms = wall_ms
         self._effects: deque[Effect] = deque()
         self._draining = False
-        self._requests: dict[int, RequestCallback] = {}
-        self._armed: float | None = None  # the deadline the io's timer is set for
-        self._answered = False  # a reply came in this run (see _reschedule)
-        self._lingering = False  # armed with nothing pending, left to fire once
+        self._timer = Timer(channel, io)
         self.status = "idle"
         self.mode: str | None = None
         self.counters: dict[str, int] = {"io_errors": 0, "internal_errors": 0}
         self.refusals: dict[str, int] = {}  # the page side's refusals, by reason (see refused)
         self._connected_waiters: list[tuple[Callable[[], None], FailureCallback | None]] = []
         self._failure: ProtocolError | None = None  # why status is "error", if it is
-        self._ticker: Ticker | None = None
         dialect = channel.dialect
         self.auto: Auto | None = dialect if isinstance(dialect, Auto) else None
 
@@ -182,46 +167,48 @@ class Driver:
                     self.counters["internal_errors"] += 1
                     self._report("receiving a batched message", exc)
         finally:
-            self._reschedule()
+            self._timer.reschedule()
 
     def send(self, message: Message) -> None:
         """Raises ``InvalidOutboundMessage`` / ``ChannelClosedError`` at the call."""
         self._run(self.channel.send(message))
 
     def request(self, message: Message, timeout_ms: float | None, callback: RequestCallback) -> int:
-        request_id, effects = self.channel.request(message, timeout_ms)
-        self._requests[request_id] = callback
+        """Send a request; ``callback(reply, None)`` or ``callback(None, error)`` once it ends.
+        The channel holds ``callback`` with the request (its one registry) and hands it back
+        in the effect that ends it; the driver keeps no table of its own."""
+        request_id, effects = self.channel.request(message, timeout_ms, callback)
         self._run(effects)
         return request_id
 
     def poll(self) -> None:
         """The timer fired (it is not armed any more): expire what is due, re-arm."""
-        self._armed = None
-        self._lingering = False
-        self._run(self.channel.poll(), reschedule=self._ticker is None)
-        ticker = self._ticker
+        timer = self._timer
+        timer.fired()
+        self._run(self.channel.poll(), reschedule=timer.ticker is None)
+        ticker = timer.ticker
         if ticker is not None:
             try:
                 ticker.tick()  # may send or request: those run (and reschedule) as usual
             except Exception as exc:
                 self.counters["internal_errors"] += 1
                 self._report("the ticker", exc)
-            self._reschedule()
+            self._timer.reschedule()
 
     @property
     def ticker(self) -> Ticker | None:
         """What besides the channel uses the timer (``set_ticker``), if anything."""
-        return self._ticker
+        return self._timer.ticker
 
     def set_ticker(self, ticker: Ticker | None) -> None:
         """Fold ``ticker``'s deadline into the timer (None: stop); re-arms now."""
-        self._ticker = ticker
+        self._timer.ticker = ticker
         self.reschedule()
 
     def reschedule(self) -> None:
         """Re-arm the timer after the ticker's deadline changed outside a call of ours."""
         if self.status != "closed":
-            self._reschedule()
+            self._timer.reschedule()
 
     def close(self, reason: str = "closed") -> None:
         effects = self.channel.close(reason)
@@ -232,10 +219,7 @@ class Driver:
             self._drain()
         else:
             self._run(effects)
-        self._armed = None
-        self._lingering = False
-        self._ticker = None
-        self.io.schedule(None)
+        self._timer.stop()
         if self.status != "closed":
             self._set_status(StatusEvent("closed", self.mode, reason))
         self._fail_waiters(ChannelClosedError(f"the bridge is closed: {reason}"))
@@ -293,7 +277,7 @@ class Driver:
         finally:
             self._draining = False
         if reschedule:
-            self._reschedule()
+            self._timer.reschedule()
 
     def _drain(self) -> None:
         queue = self._effects
@@ -304,39 +288,6 @@ class Driver:
             except Exception as exc:  # e.g. the iframe went away under postMessage
                 self.counters["io_errors"] += 1
                 self._report(f"carrying out {type(effect).__name__}", exc)
-
-    def _reschedule(self) -> None:
-        # Each schedule() is a setTimeout or clearTimeout, which Chromium makes costly
-        # (tens of µs), so the timer is only touched when it must change. Armed for a later
-        # deadline, it is left alone (it fires early, poll() finds nothing due and re-arms).
-        # When a reply answers the last pending request it is left armed too: it fires
-        # once, finds nothing and is not re-armed, instead of a clearTimeout now and a
-        # setTimeout for the next request, on every round trip. Anything else that leaves
-        # nothing pending (a cancel, a close, the handshake done) cancels it.
-        channel = self.channel
-        armed = self._armed
-        answered, self._answered = self._answered, False
-        ticker = self._ticker
-        if armed is None and ticker is None and not channel.has_timers:
-            return  # nothing armed, nothing due: the usual case on a game's side
-        deadline = channel.next_deadline()
-        if ticker is not None:
-            due = ticker.next_deadline()
-            if due is not None and (deadline is None or due < deadline):
-                deadline = due
-        if deadline is None:
-            if armed is not None and not self._lingering:
-                if answered:
-                    self._lingering = True
-                else:
-                    self._armed = None
-                    self.io.schedule(None)
-            return
-        self._lingering = False
-        if armed is None or deadline < armed:
-            self._armed = deadline
-            delay = (deadline - self.channel.now()) * 1000
-            self.io.schedule(max(0.0, delay) + 1)  # +1 ms: never fire just before the deadline
 
     def _apply(self, effect: Effect) -> None:
         journal = self.dispatcher.wants_journal  # entries are built only while someone listens
@@ -355,10 +306,10 @@ class Driver:
             if journal:
                 self._journal(effect)
         elif isinstance(effect, RequestDone):
-            self._answered = True
-            self._finish(effect.request_id, effect.response, None)
+            self._timer.answered = True
+            self._finish(effect.waiter, effect.response, None)
         elif isinstance(effect, RequestFailed):
-            self._finish(effect.request_id, None, effect.error)
+            self._finish(effect.waiter, None, effect.error)
         elif isinstance(effect, AdoptPort):
             if not self.io.adopt_port():
                 self.counters["internal_errors"] += 1
@@ -397,11 +348,11 @@ class Driver:
                     self.dispatcher.fail("connected() callback", exc)
 
     def _finish(
-        self, request_id: int, response: Message | None, error: ProtocolError | None
+        self, waiter: object, response: Message | None, error: ProtocolError | None
     ) -> None:
-        callback = self._requests.pop(request_id, None)
-        if callback is None:
+        if not callable(waiter):  # a request made on the channel itself, not through us
             return
+        callback = cast(RequestCallback, waiter)
         try:
             callback(response, error)
         except Exception as exc:

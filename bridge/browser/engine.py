@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from pydantic_core import from_json
@@ -29,7 +31,9 @@ from ..core.messages import Message, Role
 from ..core.wire import build, dump_json
 from ..dispatcher import StatusEvent
 from .adapter import EVENT_OPS, handlers
-from .bridges import GameBridge, LobbyBridge, _Bridge
+from .base import BrowserBridge
+from .game import GameBridge
+from .lobby import LobbyBridge
 from .supervision import ComplianceConfigError, ComplianceOptions, Supervision, action_to_dict
 
 _APP_OPS = frozenset({"send", "request", "close", "query", "supervise", "journal"})
@@ -64,31 +68,35 @@ def _reply(key: int, *, ok: Any = None, error: BaseException | None = None) -> s
 class JsHandle:
     """One bridge as seen from the engine kit: ``handle(code, *fields)`` -> outbox."""
 
-    def __init__(self, bridge: _Bridge) -> None:
-        self._bridge = bridge
-        self._driver = bridge._driver
-        self._adapter = bridge._adapter
+    def __init__(self, bridge: BrowserBridge) -> None:
+        self.bridge = bridge
+        self._driver = bridge.driver
+        self._adapter = bridge.adapter
         self._dumped: tuple[Message | None, str] = (None, "")  # the last message emitted
         self._unjournal: Callable[[], None] | None = None
-        self.supervision: Supervision | None = None
         self._ops = handlers(self, _APP_OPS)
         bridge.on_any(self._on_message)  # first: the page hears a message before its actions
         bridge.on_status(self._on_status)
+        if isinstance(bridge, LobbyBridge):
+            bridge.on_compliance(self._on_compliance)
 
     @property
     def _live(self) -> bool:
         return self._driver.status != "closed"
 
+    @property
+    def supervision(self) -> Supervision | None:
+        """The lobby bridge's running supervision, if any (``LobbyBridge.supervision``)."""
+        bridge = self.bridge
+        return bridge.supervision if isinstance(bridge, LobbyBridge) else None
+
     def supervise(self, options: ComplianceOptions | None) -> None:
-        """Run compliance on this (lobby) bridge with ``options``; None stops it."""
-        if options is None:
-            if self.supervision is not None:
-                self.supervision.stop()
-                self.supervision = None
-        elif self.supervision is None:
-            self.supervision = Supervision(self._driver, options, self._on_compliance)
-        else:
-            self.supervision.configure(options)
+        """Run compliance on this (lobby) bridge with ``options``; None stops it (the one
+        implementation: ``LobbyBridge.supervise_with``, reporting to ``on_compliance``)."""
+        bridge = self.bridge
+        if not isinstance(bridge, LobbyBridge):
+            raise ComplianceConfigError("compliance", "a lobby option only")
+        bridge.supervise_with(options)
 
     def __call__(self, op: int, *fields: Any) -> str:
         handler = self._ops.get(op)
@@ -115,7 +123,7 @@ class JsHandle:
         try:
             timeout = None if timeout_ms is None or float(timeout_ms) < 0 else float(timeout_ms)
             message = build(str(type), from_json(data_json) if data_json else None)
-            self._driver.request(message, timeout, self._replier(int(key)))
+            self._driver.request(message, timeout, partial(self._settle, int(key)))
         except Exception as exc:
             self._adapter.emit(_reply(int(key), error=exc))
 
@@ -128,10 +136,10 @@ class JsHandle:
 
     def on_supervise(self, key: int, options_json: str) -> None:
         try:
-            if self._bridge.role is not Role.LOBBY:
+            if self.bridge.role is not Role.LOBBY:
                 raise ComplianceConfigError("compliance", "a lobby option only")
             self.supervise(
-                _compliance(str(options_json), self._bridge.currency) if options_json else None
+                _compliance(str(options_json), self.bridge.currency) if options_json else None
             )
             self._adapter.emit(_reply(int(key), ok=None))
         except Exception as exc:
@@ -141,28 +149,27 @@ class JsHandle:
         """Journal entries are built only while the page has journal handlers (they cost
         about as much as the message itself)."""
         if on and self._unjournal is None:
-            self._unjournal = self._bridge.on_journal(self._on_journal)
+            self._unjournal = self.bridge.on_journal(self._on_journal)
         elif not on and self._unjournal is not None:
             self._unjournal()
             self._unjournal = None
 
     def on_close(self, key: int, reason: str) -> None:
         # The kit answers the close itself, once it has run this outbox.
-        self._bridge.close(str(reason or "closed"))
+        self.bridge.close(str(reason or "closed"))
 
     # ---------------------------------------------------------------- to the page
 
-    def _replier(self, key: int) -> Callable[[Message | None, ProtocolError | None], None]:
-        def done(response: Message | None, error: ProtocolError | None) -> None:
-            if not self._live and error is None:
-                return
-            if error is not None:
-                self._adapter.emit(_reply(key, error=error))
-            else:
-                ok = "null" if response is None else self._dump(response)
-                self._adapter.emit(f'{_REPLY}{{"key":{int(key)},"ok":{ok}}}')
-
-        return done
+    def _settle(self, key: int, response: Message | None, error: ProtocolError | None) -> None:
+        # The waiter the channel holds with the page's request ``key`` (the channel is the
+        # one registry of requests in flight): its reply piece, the page's promise settles.
+        if not self._live and error is None:
+            return
+        if error is not None:
+            self._adapter.emit(_reply(key, error=error))
+        else:
+            ok = "null" if response is None else self._dump(response)
+            self._adapter.emit(f'{_REPLY}{{"key":{key},"ok":{ok}}}')
 
     def _dump(self, message: Message) -> str:
         # A reply is emitted twice (to the handlers, then to the request): dump it once.
@@ -212,7 +219,14 @@ def _positive_ms(cfg: dict[str, Any], key: str) -> float:
     return float(value)
 
 
-def open_bridge(key: int, role: str, config_json: str, kit: Any) -> JsHandle | str:
+def open_bridge(
+    key: int,
+    role: str,
+    config_json: str,
+    kit: Any,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+) -> JsHandle | str:
     """Create a bridge from ``hizi-bridge.js``'s options (camelCase JSON).
 
     Returns the handle, after sending the page the open reply ``{allowed, wildcards}`` (the
@@ -221,7 +235,8 @@ def open_bridge(key: int, role: str, config_json: str, kit: Any) -> JsHandle | s
     or, when the options are refused, the outbox with the error reply (code
     ``invalid_config``, one line; for a ``compliance`` option, with ``field`` naming the
     refused option or setting). A lobby's ``compliance`` option starts
-    supervision (``bridge.browser.supervision``) once the bridge is open.
+    supervision (``bridge.browser.supervision``) once the bridge is open. ``clock``: the
+    channel's clock (seconds), injected by tests.
     """
     try:
         cfg = json.loads(config_json)
@@ -239,11 +254,11 @@ def open_bridge(key: int, role: str, config_json: str, kit: Any) -> JsHandle | s
             if role != "lobby":
                 raise ComplianceConfigError("compliance", "a lobby option only")
             compliance = _compliance(cfg["compliance"], common.get("currency"))
-        bridge: _Bridge
+        bridge: BrowserBridge
         if role == "lobby":
-            bridge = LobbyBridge(None, cfg.get("gameOrigin"), **common, _kit=kit)
+            bridge = LobbyBridge(None, cfg.get("gameOrigin"), **common, _kit=kit, _clock=clock)
         elif role == "game":
-            bridge = GameBridge(cfg.get("lobbyOrigin"), **common, _kit=kit)
+            bridge = GameBridge(cfg.get("lobbyOrigin"), **common, _kit=kit, _clock=clock)
         else:
             raise ValueError(f"role must be 'lobby' or 'game', not {role!r}")
     except Exception as exc:

@@ -5,7 +5,7 @@ and by the Python API (``LobbyBridge.supervise()``): one implementation, in Pyth
 
 * **Fed** by every message the bridge delivers (the game's messages, in order) and by the
   bridge's clock: the supervisor's next deadline is folded into the bridge's one timer
-  (``hub.Driver.set_ticker``), so no second timer runs.
+  (``hub.Driver.set_ticker``, ``bridge.timer``), so no second timer runs.
 * **Carries out** what is protocol: ``ShowRealityCheck`` sends the ``realityCheck`` request
   itself (never inside a round: the scheduler waits for ``roundEnded``; no timeout, a person
   answers; a failed request, e.g. the game page went away, counts again from now);
@@ -194,7 +194,7 @@ class Supervision:
         if self._driver.ticker is self:
             self._driver.set_ticker(None)
 
-    # ---------------------------------------------------------------- hub.Ticker
+    # ---------------------------------------------------------------- timer.Ticker
 
     def next_deadline(self) -> float | None:
         """In the channel's clock (seconds)."""

@@ -227,13 +227,16 @@ class Channel(Steps):
         return effects
 
     def request(
-        self, message: Message, timeout_ms: float | None = None
+        self, message: Message, timeout_ms: float | None = None, waiter: object = None
     ) -> tuple[int, list[Effect]]:
-        """Send a request; a later ``RequestDone`` or ``RequestFailed`` carries the id returned.
+        """Send a request; a later ``RequestDone`` or ``RequestFailed`` carries the id returned
+        and ``waiter`` (anything of the caller's: a callback, a page's key), exactly once.
 
         ``timeout_ms=None`` means ``config.request_timeout_ms``, except for a request a
         person answers (``answered_by_person``: the reality check), which then waits
-        without a timeout; it still fails ``cancelled`` if the game's page goes away.
+        without a timeout; it still fails ``cancelled`` if the game's page goes away. The
+        channel is the one registry of requests in flight (``bridge.core.requests``): a
+        caller keeps no table of its own, it reads the waiter off the effect.
         """
         if message.reply is None:
             raise InvalidOutboundMessage(f"{message.type!r} is not a request: it has no reply")
@@ -244,7 +247,7 @@ class Channel(Steps):
             raise InvalidOutboundMessage("request timeout must be positive")
         request_id, effects = self._send(message)
         deadline = None if timeout is None else self._clock() + timeout / 1000
-        self._requests.add(request_id, message.reply, deadline, timeout)
+        self._requests.add(request_id, message.reply, deadline, timeout, waiter)
         return request_id, effects
 
     def receive(self, inbound: Inbound) -> list[Effect]:

@@ -79,14 +79,22 @@ class Rejected:
 
 @dataclass(slots=True)
 class RequestDone:
+    """The reply to request ``request_id`` came; ``waiter`` is what ``Channel.request`` was
+    given for it (the channel is the one registry of requests in flight)."""
+
     request_id: int
     response: Message
+    waiter: object = None
 
 
 @dataclass(slots=True)
 class RequestFailed:
+    """Request ``request_id`` ended without a reply (``RequestTimeout``, ``RequestCancelled``,
+    or the error that kept it from being sent); ``waiter`` as for ``RequestDone``."""
+
     request_id: int
     error: ProtocolError
+    waiter: object = None
 
 
 @dataclass(slots=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pydantic_core import PydanticSerializationError
 
 from .dialects import Dialect
-from .effects import Effect, Post, RequestFailed, SendFailed, Transport
+from .effects import Effect, Post, SendFailed, Transport
 from .envelope import seal
 from .errors import InvalidOutboundMessage, ProtocolError, UnsupportedInDialect
 from .messages import Message
@@ -120,8 +120,9 @@ class Outgoing:
     def _fail_queued(self, out: Queued, error: ProtocolError) -> list[Effect]:
         # The caller's send() returned long ago; report instead of raising.
         effects: list[Effect] = [SendFailed(out.message, out.id, error)]
-        if self._requests.drop(out.id):
-            effects.append(RequestFailed(out.id, error))
+        failed = self._requests.drop(out.id, error)
+        if failed is not None:
+            effects.append(failed)
         return effects
 
 

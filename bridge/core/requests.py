@@ -3,6 +3,11 @@
 Both directions: ``Requests`` holds the requests this side sent (``add``, ``match``,
 ``expire``, ``cancel``) and the ids of the peer's requests waiting for our reply
 (``peer_asked``, ``answer_to``), so a reply we send carries ``re``.
+
+It is the one registry of the requests this side sent: each holds its *waiter*, whatever the
+caller of ``Channel.request`` gave (the Python API's callback, the JS API's settle of a page
+key), handed back in the ``RequestDone`` / ``RequestFailed`` that ends it, so no layer above
+keeps a second table that must be kept in step with this one.
 """
 
 from __future__ import annotations
@@ -11,8 +16,9 @@ from collections import OrderedDict, deque
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from .effects import RequestFailed
-from .errors import RequestCancelled, RequestTimeout
+from .effects import RequestDone, RequestFailed
+from .errors import ProtocolError, RequestCancelled, RequestTimeout
+from .messages import Message
 from .stats import Stats
 
 
@@ -21,6 +27,7 @@ class Pending:
     reply: str  # the message type that answers it
     deadline: float | None  # clock value (s); None: answered by a person, no timeout
     timeout_ms: float | None
+    waiter: object  # the caller's, handed back when the request ends
 
 
 class Requests:
@@ -36,9 +43,14 @@ class Requests:
         return request_id in self._pending
 
     def add(
-        self, request_id: int, reply: str, deadline: float | None, timeout_ms: float | None
+        self,
+        request_id: int,
+        reply: str,
+        deadline: float | None,
+        timeout_ms: float | None,
+        waiter: object = None,
     ) -> None:
-        self._pending[request_id] = Pending(reply, deadline, timeout_ms)
+        self._pending[request_id] = Pending(reply, deadline, timeout_ms, waiter)
 
     def next_deadline(self) -> float | None:
         deadline: float | None = None
@@ -48,12 +60,13 @@ class Requests:
                 deadline = due
         return deadline
 
-    def match(self, reply_type: str, re: int | None) -> int | None:
-        """The request a ``reply_type`` message answers, removed and counted; or None.
+    def match(self, message: Message, re: int | None) -> RequestDone | None:
+        """The request ``message`` answers, removed, counted and done; or None.
 
         With ``re`` (the port) exactly that request; without (compatibility mode has no
         ids) the oldest one waiting for this type.
         """
+        reply_type = message.type
         request_id: int | None = None
         if re is not None:
             pending = self._pending.get(re)
@@ -64,10 +77,11 @@ class Requests:
                 if pending.reply == reply_type:
                     request_id = candidate
                     break
-        if request_id is not None:
-            del self._pending[request_id]
-            self._stats.requests_ok += 1
-        return request_id
+        if request_id is None:
+            return None
+        waiter = self._pending.pop(request_id).waiter
+        self._stats.requests_ok += 1
+        return RequestDone(request_id, message, waiter)
 
     def expire(self, now: float) -> list[RequestFailed]:
         """Fail (``timeout``) every request whose deadline passed."""
@@ -77,27 +91,29 @@ class Requests:
                 del self._pending[request_id]
                 self._stats.requests_timed_out += 1
                 error = RequestTimeout(f"no {pending.reply!r} within {pending.timeout_ms:g} ms")
-                failed.append(RequestFailed(request_id, error))
+                failed.append(RequestFailed(request_id, error, pending.waiter))
         return failed
 
     def cancel(self, why: str, *, keep: Collection[int] = ()) -> list[RequestFailed]:
         """Fail (``cancelled``) every request but those in ``keep`` (still queued: they go to
         the next peer, which can answer them)."""
         failed: list[RequestFailed] = []
-        for request_id in list(self._pending):
+        for request_id, pending in list(self._pending.items()):
             if request_id in keep:
                 continue
             del self._pending[request_id]
             self._stats.requests_cancelled += 1
-            failed.append(RequestFailed(request_id, RequestCancelled(why)))
+            failed.append(RequestFailed(request_id, RequestCancelled(why), pending.waiter))
         return failed
 
-    def drop(self, request_id: int) -> bool:
-        """Forget one request (its message could not be sent); True if it was pending."""
-        if self._pending.pop(request_id, None) is None:
-            return False
+    def drop(self, request_id: int, error: ProtocolError) -> RequestFailed | None:
+        """End one request with ``error`` (its message could not be sent); None if it was
+        not pending."""
+        pending = self._pending.pop(request_id, None)
+        if pending is None:
+            return None
         self._stats.requests_cancelled += 1
-        return True
+        return RequestFailed(request_id, error, pending.waiter)
 
     # ---------------------------------------------------------------- the peer's requests
 

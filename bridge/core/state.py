@@ -92,7 +92,7 @@ class Event(StrEnum):
 
 class Step(StrEnum):
     """What a transition does, in order. Checks come first and may raise: then nothing
-    changed. The channel carries out each (``Channel._step_<value>``)."""
+    changed. The channel carries out each (``bridge.core.steps.Steps._step_<value>``)."""
 
     CHECK_STRICT = "check_strict"  # check: decode a window value strictly
     CHECK_LOOSE = "check_loose"  # check: decode it, a plain peer's loose forms allowed

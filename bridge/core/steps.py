@@ -27,7 +27,6 @@ from .effects import (
     HandshakeTimedOut,
     Mode,
     Post,
-    RequestDone,
     Superseded,
     Transport,
 )
@@ -146,9 +145,9 @@ class Steps:
         self.stats.accepted_by_type[message.type] += 1
         effects: list[Effect] = [Deliver(message, msg_id, via, raw, normalised)]
         if message.type in REPLIES:
-            request_id = self._requests.match(message.type, re)
-            if request_id is not None:
-                effects.append(RequestDone(request_id, message))
+            done = self._requests.match(message, re)
+            if done is not None:
+                effects.append(done)
         if message.reply is not None and msg_id is not None:
             self._requests.peer_asked(message.reply, msg_id)
         return effects

@@ -1756,8 +1756,12 @@ const GAME_TO_LOBBY = [
       this._journal = [];
       this._status = [];
       this._compliance = [];
-      this._replies = new Map(); // key -> {resolve, reject}: requests, queries, the open, the close
-      this._sends = new Map(); // key -> {resolve, reject}: sends the engine has not taken yet
+      // key -> {resolve, reject, send}: every promise the engine settles, in key order. The
+      // engine decides each (Python's Channel holds the requests in flight, their deadlines
+      // and replies): a reply piece with the key settles it; a send (send: true) also
+      // resolves when an ack covers its key. Only when no engine can answer any more (the
+      // close done, the runtime failed or died) does _teardown reject what is left.
+      this._waiting = new Map();
       // "open", then "closing" (close() called, the engine has not answered yet), then
       // "closed" (torn down: no promise of this bridge settles any more).
       this._phase = "open";
@@ -1777,7 +1781,7 @@ const GAME_TO_LOBBY = [
             dialect: options.dialect, currency: options.currency, compliance: options.compliance };
       this.ready = new Promise((resolve, reject) => {
         const key = nextKey++;
-        this._replies.set(key, {
+        this._waiting.set(key, {
           resolve: (policy) => {
             resolve(this);
             // One task later: journal handlers added in the caller's then() count already.
@@ -1835,7 +1839,7 @@ const GAME_TO_LOBBY = [
         const json = this._encode(type, data, reject);
         if (json === null) return;
         const key = nextKey++;
-        this._sends.set(key, { resolve, reject });
+        this._waiting.set(key, { resolve, reject, send: true });
         this._runtime.send(pageOps.send(this._id, key, String(type), json));
       });
     }
@@ -1845,7 +1849,7 @@ const GAME_TO_LOBBY = [
         const json = this._encode(type, data, reject);
         if (json === null) return;
         const key = nextKey++;
-        this._replies.set(key, { resolve, reject });
+        this._waiting.set(key, { resolve, reject });
         // -1: the default for this request (a number: JS null would not reach Python as None).
         this._runtime.send(pageOps.request(this._id, key, String(type), json,
           timeoutMs === undefined || timeoutMs === null ? -1 : Number(timeoutMs)));
@@ -1912,7 +1916,7 @@ const GAME_TO_LOBBY = [
           return;
         }
         const key = nextKey++;
-        this._replies.set(key, { resolve, reject });
+        this._waiting.set(key, { resolve, reject });
         this._runtime.send(make(key));
       });
     }
@@ -1950,7 +1954,7 @@ const GAME_TO_LOBBY = [
       this._page.close();
       this._closing = new Promise((resolve) => {
         const key = nextKey++;
-        this._replies.set(key, {
+        this._waiting.set(key, {
           resolve: (live) => { this._lastLive = live; this._teardown("closed", null, text); resolve(); },
           reject: () => { this._teardown("closed", null, text); resolve(); },
         });
@@ -1965,10 +1969,11 @@ const GAME_TO_LOBBY = [
       if (op.op === "out") {
         this._page.run(op.pieces, transfer);
       } else if (op.op === "ack") {
-        for (const [key, pending] of this._sends) {
-          if (key > op.key) break;
-          this._sends.delete(key);
-          pending.resolve();
+        for (const [key, waiting] of this._waiting) {
+          if (key > op.key) break; // (keys grow: the rest came later)
+          if (!waiting.send) continue; // a request, a query: its reply piece settles it
+          this._waiting.delete(key);
+          waiting.resolve();
         }
       }
     }
@@ -1978,12 +1983,11 @@ const GAME_TO_LOBBY = [
         this._dispatch(this._byType.get(value.type) || [], value);
         this._dispatch(this._any, value);
       } else if (code === PIECE.REPLY) {
-        const pending = this._sends.get(value.key) || this._replies.get(value.key);
-        if (!pending) return;
-        this._sends.delete(value.key);
-        this._replies.delete(value.key);
-        if (value.error) pending.reject(new HiziBridgeError(value.error));
-        else pending.resolve(value.ok);
+        const waiting = this._waiting.get(value.key);
+        if (!waiting) return;
+        this._waiting.delete(value.key);
+        if (value.error) waiting.reject(new HiziBridgeError(value.error));
+        else waiting.resolve(value.ok);
       } else if (code === PIECE.STATUS) {
         this._setState(value);
       } else if (code === PIECE.JOURNAL) {
@@ -2004,10 +2008,9 @@ const GAME_TO_LOBBY = [
       this._page.close();
       this._runtime.remove(this);
       const fail = err || new HiziBridgeError({ code: "cancelled", message: "bridge closed" });
-      const pending = [...this._replies.values(), ...this._sends.values()];
-      this._replies.clear();
-      this._sends.clear();
-      for (const { reject } of pending) reject(fail);
+      const left = [...this._waiting.values()];
+      this._waiting.clear();
+      for (const { reject } of left) reject(fail);
       this._setState({ status, mode: this._state.mode, reason: err ? err.message : (reason || "closed"),
         code: err ? err.code : null });
     }

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -201,6 +202,7 @@ class FakeIO:
     port_offered: bool = False
     has_port: bool = False
     fail_next_post: bool = False
+    errors: list[str] = field(default_factory=list)  # where the driver reported a failure
 
     def post_window(self, text: str, target_origin: str, transfer_port: bool) -> None:
         if self.fail_next_post:
@@ -230,8 +232,7 @@ def make(role: Role = Role.LOBBY, **kw: Any) -> tuple[Driver, FakeIO, Clock]:
     peer = GAME_ORIGIN if role is Role.LOBBY else LOBBY_ORIGIN
     channel = Channel(ChannelConfig(role=role, peer_origin=peer, **kw), clock=clock)
     io = FakeIO()
-    errors: list[str] = []
-    driver = Driver(channel, io, report=lambda where, exc: errors.append(where))
+    driver = Driver(channel, io, report=lambda where, exc: io.errors.append(where))
     return driver, io, clock
 
 
@@ -325,9 +326,13 @@ def pieces(out: str) -> list[tuple[str, Any]]:
     return result
 
 
-def open_handle(role: str, config: dict[str, Any]) -> tuple[Any, StubKit]:
+def open_handle(
+    role: str, config: dict[str, Any], clock: Callable[[], float] | None = None
+) -> tuple[Any, StubKit]:
+    """A JS-API bridge's engine handle (open reply taken), its channel on ``clock`` if given."""
     kit = StubKit()
-    handle = engine.open_bridge(1, role, json.dumps(config), kit)
+    extra = {} if clock is None else {"clock": clock}
+    handle = engine.open_bridge(1, role, json.dumps(config), kit, **extra)
     assert not isinstance(handle, str), handle
     [(code, reply)] = pieces(kit.runs.pop())
     assert code == "reply" and reply["key"] == 1

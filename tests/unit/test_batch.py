@@ -65,9 +65,7 @@ def test_a_batch_is_received_in_order_and_each_text_is_checked_on_its_own() -> N
 
 
 def test_an_unexpected_failure_in_one_text_does_not_cost_the_others() -> None:
-    lobby, _ = connected_lobby()
-    errors: list[str] = []
-    lobby._report = lambda where, exc: errors.append(where)
+    lobby, io = connected_lobby()
     real = lobby.channel.receive
     calls = {"n": 0}
 
@@ -82,7 +80,7 @@ def test_an_unexpected_failure_in_one_text_does_not_cost_the_others() -> None:
     lobby.dispatcher.on("balance", lambda m: got.append(m.data))
     lobby.receive_batch([port(balance(i, i + 1)) for i in range(3)])
     assert got == [0, 2]
-    assert lobby.counters["internal_errors"] == 1 and errors == ["receiving a batched message"]
+    assert lobby.counters["internal_errors"] == 1 and io.errors == ["receiving a batched message"]
 
 
 PORT_STUB = r"""

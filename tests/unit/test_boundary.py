@@ -172,7 +172,7 @@ def test_each_python_handler_takes_the_fields_its_op_declares() -> None:
         if o.name == "open":
             params = list(inspect.signature(engine.open_bridge).parameters)[:3]
         else:
-            target = handle._bridge._adapter if o.name in adapter.EVENT_OPS else handle
+            target = handle.bridge.adapter if o.name in adapter.EVENT_OPS else handle
             params = list(inspect.signature(getattr(target, f"on_{o.name}")).parameters)
         assert tuple(params) == o.call_fields, o.name
 

@@ -1,5 +1,5 @@
 """bridge.core.catalog: every catalog message declares its named helper, and the records
-match the helpers both APIs have (bridge/browser/bridges.py, the JS helper table)."""
+match the helpers both APIs have (bridge/browser/helpers.py, the JS helper table)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from bridge.browser.bridges import GameHelpers, LobbyHelpers
+from bridge.browser.helpers import GameHelpers, LobbyHelpers
 from bridge.core import messages as m
 from bridge.core.catalog import Helper, helpers, js_name
 from bridge.core.messages import CONTROL, GAME_TO_LOBBY, LOBBY_TO_GAME, Role

@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from bridge.browser.base import BrowserBridge
+from bridge.browser.game import GameBridge
 from bridge.compliance import UntrustedLobby
 from bridge.core.errors import InvalidConfig
-
-from .test_python_helpers import bridges  # noqa: F401  (the fixture)
 
 PATTERNS = ["https://*.casino.example", "http://127.0.0.1:*"]
 
@@ -40,20 +40,19 @@ def _page(monkeypatch: pytest.MonkeyPatch, search: str, ancestors: list[str] | N
 
 
 @pytest.fixture
-def opened(bridges: types.ModuleType, monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:  # noqa: F811
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     """The bridges that got as far as their channel (none, when the lobby is refused)."""
     calls: list[dict[str, Any]] = []
-    monkeypatch.setattr(bridges._Bridge, "__init__", lambda self, **kw: calls.append(kw))
+    monkeypatch.setattr(BrowserBridge, "__init__", lambda self, **kw: calls.append(kw))
     return calls
 
 
 def test_an_allowed_lobby_that_frames_the_game_is_the_peer(
-    bridges: types.ModuleType,  # noqa: F811
     opened: list[dict[str, Any]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _page(monkeypatch, "?lobby=https%3A%2F%2Fplay.casino.example", ["https://play.casino.example"])
-    bridges.GameBridge(lobby_origins=PATTERNS)
+    GameBridge(lobby_origins=PATTERNS)
     assert [c["peer_origin"] for c in opened] == ["https://play.casino.example"]
     assert opened[0]["allowed_origins"] is None  # the lobby alone is heard
 
@@ -67,7 +66,6 @@ def test_an_allowed_lobby_that_frames_the_game_is_the_peer(
     ],
 )
 def test_a_refused_lobby_raises_before_the_bridge_exists(
-    bridges: types.ModuleType,  # noqa: F811
     opened: list[dict[str, Any]],
     monkeypatch: pytest.MonkeyPatch,
     search: str,
@@ -76,19 +74,18 @@ def test_a_refused_lobby_raises_before_the_bridge_exists(
 ) -> None:
     _page(monkeypatch, search, ancestors)
     with pytest.raises(UntrustedLobby, match=text) as info:
-        bridges.GameBridge(lobby_origins=PATTERNS)
+        GameBridge(lobby_origins=PATTERNS)
     assert (info.value.param, info.value.code) == ("lobby", "untrusted_lobby")
     assert info.value.patterns == ("http://127.0.0.1:*", "https://*.casino.example")
     assert opened == []
 
 
 def test_without_ancestor_origins_the_pattern_alone_decides(
-    bridges: types.ModuleType,  # noqa: F811
     opened: list[dict[str, Any]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _page(monkeypatch, "?lobby=http%3A%2F%2F127.0.0.1%3A8000", None)
-    bridges.GameBridge(lobby_origins=PATTERNS)
+    GameBridge(lobby_origins=PATTERNS)
     assert opened[0]["peer_origin"] == "http://127.0.0.1:8000"
 
 
@@ -104,7 +101,6 @@ def test_without_ancestor_origins_the_pattern_alone_decides(
     ],
 )
 def test_the_options_errors_are_invalid_config(
-    bridges: types.ModuleType,  # noqa: F811
     opened: list[dict[str, Any]],
     monkeypatch: pytest.MonkeyPatch,
     kwargs: dict[str, Any],
@@ -112,13 +108,12 @@ def test_the_options_errors_are_invalid_config(
 ) -> None:
     _page(monkeypatch, "?lobby=https%3A%2F%2Fa.casino.example", None)
     with pytest.raises(InvalidConfig, match=text):
-        bridges.GameBridge(**kwargs)
+        GameBridge(**kwargs)
     assert opened == []
 
 
 def test_an_exact_lobby_origin_is_used_as_given(
-    bridges: types.ModuleType,  # noqa: F811
     opened: list[dict[str, Any]],
 ) -> None:
-    bridges.GameBridge("https://a.casino.example", allowed_origins=["https://a.casino.example"])
+    GameBridge("https://a.casino.example", allowed_origins=["https://a.casino.example"])
     assert opened[0]["peer_origin"] == "https://a.casino.example"

@@ -46,10 +46,9 @@ class Pair:
 
     def __init__(self, lobby_config: dict[str, Any] | None = None, advance_ms: float = 0) -> None:
         self.clock = Clock()
-        self.lobby, _ = open_handle("lobby", {"gameOrigin": GAME, **(lobby_config or {})})
-        self.game, _ = open_handle("game", {"lobbyOrigin": LOBBY})
-        self.lobby._bridge._channel._clock = self.clock
-        self.game._bridge._channel._clock = self.clock
+        lobby = {"gameOrigin": GAME, **(lobby_config or {})}
+        self.lobby, _ = open_handle("lobby", lobby, self.clock)
+        self.game, _ = open_handle("game", {"lobbyOrigin": LOBBY}, self.clock)
         self.lobby(CODES["start"], True)
         self.clock.advance_ms(advance_ms)  # the game takes a while to come
         [hello] = [p[1][1] for p in pieces(self.game(CODES["start"], True)) if p[0] == "window"]
@@ -58,7 +57,7 @@ class Pair:
         out = pieces(self.game(CODES["window"], json.dumps(welcome), True, LOBBY, True))
         [ready] = [p[1] for p in out if p[0].startswith("port")]
         self.lobby(CODES["port"], json.dumps(ready), False)
-        assert self.lobby._bridge.status == "connected"
+        assert self.lobby.bridge.status == "connected"
 
     def supervise(self, options: dict[str, Any] | None) -> list[tuple[str, Any]]:
         out = pieces(self.lobby(CODES["supervise"], 5, json.dumps(options) if options else ""))
@@ -162,26 +161,23 @@ def test_a_check_that_gets_no_answer_counts_again_from_the_failure() -> None:
     assert pair.lobby.supervision.checks_failed == 1
     assert pair.lobby.supervision.supervisor.reality_check.state == "counting"
     # The game is gone (the lobby waits for a new page): no session runs, nothing is due.
-    assert pair.lobby._bridge.status != "connected"
+    assert pair.lobby.bridge.status != "connected"
     assert pair.lobby.supervision.next_deadline() is None
     assert timers(out)  # the timer is armed, for the lobby's own handshake wait only
     assert actions(pair.tick(60_001)) == []
 
 
 def test_no_session_for_a_game_that_never_connected() -> None:
-    kit = StubKit()
-    config = {"gameOrigin": GAME, "compliance": {"settings": RC, "currency": "EUR"}}
-    handle = engine.open_bridge(1, "lobby", json.dumps(config), kit)
-    assert not isinstance(handle, str)
     clock = Clock()
-    handle._bridge._channel._clock = clock
+    config = {"gameOrigin": GAME, "compliance": {"settings": RC, "currency": "EUR"}}
+    handle, _ = open_handle("lobby", config, clock)
     handle(CODES["start"], True)
     assert handle.supervision.next_deadline() is None  # handshaking: no game yet
     seen: list[dict[str, Any]] = []
     for _ in range(40):  # well past the handshake timeout and the interval
         clock.advance_ms(5_000)
         seen += actions(pieces(handle(CODES["timer"])))
-    assert handle._bridge.status == "error"
+    assert handle.bridge.status == "error"
     assert seen == []
     assert handle.supervision.next_deadline() is None
 
@@ -213,8 +209,8 @@ def test_supervise_null_stops_and_the_timer_forgets_the_deadline() -> None:
     pair.supervise({"settings": RC, "currency": "EUR"})
     pair.supervise(None)
     assert pair.lobby.supervision is None
-    assert pair.lobby._driver._ticker is None
-    assert actions(pair.tick(120_000)) == []
+    assert pair.lobby.bridge.driver.ticker is None
+    assert timers(pair.tick(120_000)) == [] and actions(pair.tick(120_000)) == []
 
 
 # ------------------------------------------------------------------ inactivity
@@ -282,7 +278,7 @@ def test_the_lobby_option_starts_supervision_on_the_bridge_timer() -> None:
     [open_reply] = kit.runs  # the OPEN reply; no timer yet: the session waits for the game
     assert pieces(open_reply)[0][0] == "reply"
     assert handle.supervision is not None and not handle.supervision.active
-    assert handle._driver._ticker is handle.supervision
+    assert handle.bridge.driver.ticker is handle.supervision
 
 
 def test_compliance_is_a_lobby_option_only() -> None:
@@ -330,30 +326,20 @@ def test_the_js_helpers_cover_the_catalog_and_requests_follow_one_rule() -> None
 
 
 def test_the_python_api_runs_the_same_supervision() -> None:
-    from bridge.browser.bridges import LobbyBridge
     from bridge.compliance import GameSettings, ShowRealityCheck
     from bridge.compliance.actions import Action
-    from bridge.dispatcher import StatusEvent
 
-    kit = StubKit()
-    bridge = LobbyBridge(None, GAME, _kit=kit)
-    clock = Clock()
-    bridge._channel._clock = clock
+    pair = Pair()
+    bridge = pair.lobby.bridge  # the LobbyBridge under the engine's handle: the Python API
     seen: list[Action] = []
     bridge.on_compliance(seen.append)
     bridge.supervise(GameSettings.parse(RC), currency="EUR")
-    clock.advance_ms(60_001)
-    bridge._driver.poll()
-    assert seen == []  # no game connected: no session, no check
-    bridge._driver._set_status(StatusEvent("connected", "hizi"))  # as the handshake does,
-    bridge._driver.reschedule()  # inside the driver's run, which re-arms after
-    assert [p for p in pieces(kit.runs.pop()) if p[0] == "timer"]  # armed on the bridge's timer
-    clock.advance_ms(60_001)
-    bridge._driver.poll()
+    out = pair.tick(60_001)
     [action] = seen
     assert isinstance(action, ShowRealityCheck) and action.data.currency == "EUR"
+    assert posts(out) == ["realityCheck"]  # sent by the bridge itself
     with pytest.raises(ComplianceConfigError) as info:
         bridge.supervise(GameSettings(), currency="euro")
     assert info.value.field == "compliance.currency"
     bridge.supervise(None)
-    assert bridge._driver._ticker is None
+    assert bridge.supervision is None and bridge.driver.ticker is None

@@ -22,10 +22,10 @@ RC = {"elapsedSeconds": 3600, "totalStaked": 120, "totalWon": 95.5, "netResult":
       "currency": "EUR"}  # fmt: skip
 
 
-def open_pair() -> tuple[Any, Any]:
-    """A lobby and a game, connected by hand through their outboxes."""
-    lobby, _ = open_handle("lobby", {"gameOrigin": GAME})
-    game, _ = open_handle("game", {"lobbyOrigin": LOBBY})
+def open_pair() -> tuple[Any, Any, StubKit, StubKit]:
+    """A lobby and a game, connected by hand through their outboxes; their kits."""
+    lobby, lobby_kit = open_handle("lobby", {"gameOrigin": GAME})
+    game, game_kit = open_handle("game", {"lobbyOrigin": LOBBY})
     assert lobby(CODES["start"], True) != ""
     [(_, (target, hello))] = [p for p in pieces(game(CODES["start"], True)) if p[0] == "window"]
     assert target == LOBBY and hello["type"] == "hiziBridge.hello"
@@ -36,8 +36,8 @@ def open_pair() -> tuple[Any, Any]:
     assert ("adopt_port", None) in out  # the game adopts the port that came with the welcome
     [ready] = [p[1] for p in out if p[0].startswith("port")]
     lobby(CODES["port"], json.dumps(ready), False)
-    assert lobby._bridge.status == game._bridge.status == "connected"
-    return lobby, game
+    assert lobby.bridge.status == game.bridge.status == "connected"
+    return lobby, game, lobby_kit, game_kit
 
 
 def test_the_open_reply_gives_the_page_its_allow_list() -> None:
@@ -59,8 +59,7 @@ def test_a_refused_config_answers_one_line_with_invalid_config() -> None:
 
 
 def test_a_round_trip_crosses_once_per_event() -> None:
-    lobby, game = open_pair()
-    lk, gk = lobby._adapter._run.__self__, game._adapter._run.__self__
+    lobby, game, lk, gk = open_pair()
     lk.runs.clear()
     gk.runs.clear()
     out = lobby(CODES["request"], 7, "realityCheck", json.dumps(RC), -1)
@@ -90,7 +89,7 @@ def test_a_round_trip_crosses_once_per_event() -> None:
 
 def test_every_delivered_message_crosses_and_journal_entries_only_on_demand() -> None:
     # The page's handlers are the page's alone: Python keeps no copy of which types it has.
-    lobby, game = open_pair()
+    lobby, game, _, _ = open_pair()
     for type_name, data in [("roundEnded", ""), ("balance", "5")]:
         out = game(CODES["send"], 1, type_name, data)
         out = lobby(CODES["port"], out[1:], False)
@@ -104,7 +103,7 @@ def test_every_delivered_message_crosses_and_journal_entries_only_on_demand() ->
 
 
 def test_the_page_sides_refusal_is_counted_and_journaled_once() -> None:
-    lobby, _ = open_pair()
+    lobby, *_ = open_pair()
     lobby(CODES["journal"], True)
     [(code, entry)] = pieces(lobby(CODES["refused"], "origin", "https://evil.example"))
     assert code == "journal" and entry["reason"] == "origin" and entry["status"] == "rejected"
@@ -114,7 +113,7 @@ def test_the_page_sides_refusal_is_counted_and_journaled_once() -> None:
 
 
 def test_a_batch_answers_with_one_outbox_in_order() -> None:
-    lobby, _ = open_pair()
+    lobby, *_ = open_pair()
     texts = [json.dumps({"type": "balance", "data": i, "id": i + 101}) for i in range(3)]
     out = lobby(CODES["batch"], "\x00".join([*texts, "nope"]))
     assert pieces(out) == [("message", {"type": "balance", "data": i}) for i in range(3)]
@@ -126,7 +125,7 @@ def test_a_batch_answers_with_one_outbox_in_order() -> None:
 
 
 def test_a_failed_send_answers_with_an_error_reply_and_posts_nothing() -> None:
-    lobby, _ = open_pair()
+    lobby, *_ = open_pair()
     for data, type_name in [('{"on": 1}', "turbo"), ("null", "noSuchType"), ("", "balance")]:
         [(code, reply)] = pieces(lobby(CODES["send"], 3, type_name, data))
         assert code == "reply" and reply["key"] == 3
@@ -136,17 +135,16 @@ def test_a_failed_send_answers_with_an_error_reply_and_posts_nothing() -> None:
 
 
 def test_outside_a_call_pieces_go_to_the_kit_at_once() -> None:
-    lobby, _ = open_pair()
-    kit = lobby._adapter._run.__self__
+    lobby, _, kit, _ = open_pair()
     kit.runs.clear()
-    lobby._bridge.send("pause")  # not inside a call from the kit
+    lobby.bridge.send("pause")  # not inside a call from the kit
     [(code, pause)] = pieces(kit.runs.pop())
     assert code == "port_batched" and pause["type"] == "pause"
 
 
 def test_closing_inside_an_event_posts_the_bye_first() -> None:
-    lobby, _ = open_pair()
-    lobby._bridge.on("balance", lambda m: lobby._bridge.close("done"))
+    lobby, *_ = open_pair()
+    lobby.bridge.on("balance", lambda m: lobby.bridge.close("done"))
     out = pieces(lobby(CODES["port"], json.dumps({"type": "balance", "data": 1, "id": 101}), False))
     codes = [c for c, _ in out]
     bye = codes.index("port") if "port" in codes else codes.index("port_batched")
@@ -158,7 +156,7 @@ def test_closing_inside_an_event_posts_the_bye_first() -> None:
 
 
 def test_close_cancels_pending_requests_in_the_same_outbox() -> None:
-    lobby, _ = open_pair()
+    lobby, *_ = open_pair()
     lobby(CODES["request"], 11, "pause", "", 5000)
     out = pieces(lobby(CODES["close"], 12, "bye"))
     replies = [p for c, p in out if c == "reply"]

@@ -5,35 +5,13 @@ from __future__ import annotations
 import asyncio
 import gc
 import inspect
-import sys
-import types
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from bridge.browser import helpers
 from bridge.core import messages as m
 from bridge.core.errors import RequestTimeout
-
-
-@pytest.fixture
-def bridges(monkeypatch: pytest.MonkeyPatch) -> Iterator[types.ModuleType]:
-    """bridge.browser.bridges under CPython: pyodide stubbed (the helpers never touch it)."""
-    code = types.ModuleType("pyodide.code")
-    code.run_js = lambda *a: None  # type: ignore[attr-defined]
-    ffi = types.ModuleType("pyodide.ffi")
-    ffi.create_proxy = lambda f: f  # type: ignore[attr-defined]
-    for name, module in (("pyodide", types.ModuleType("pyodide")), ("pyodide.code", code),
-                         ("pyodide.ffi", ffi)):  # fmt: skip
-        monkeypatch.setitem(sys.modules, name, module)
-    for name in ("bridge.browser.bridges", "bridge.browser.adapter"):
-        monkeypatch.delitem(sys.modules, name, raising=False)
-    import bridge.browser.bridges as module
-
-    yield module
-    for name in ("bridge.browser.bridges", "bridge.browser.adapter"):
-        sys.modules.pop(name, None)
-
 
 ARGS: dict[str, tuple[Any, ...]] = {
     "turbo": (True,),
@@ -97,9 +75,9 @@ def _helpers(base: type) -> list[str]:
 @pytest.mark.parametrize(("side", "catalog"), [("LobbyHelpers", m.LOBBY_TO_GAME),
                                                ("GameHelpers", m.GAME_TO_LOBBY)])  # fmt: skip
 def test_one_helper_per_message_and_requests_follow_one_rule(
-    bridges: types.ModuleType, side: str, catalog: tuple[type[m.Message], ...]
+    side: str, catalog: tuple[type[m.Message], ...]
 ) -> None:
-    base = getattr(bridges, side)
+    base = getattr(helpers, side)
     rec = _recorder(base)
     for name in _helpers(base):
         asked = len(rec.asked)
@@ -116,10 +94,8 @@ def test_one_helper_per_message_and_requests_follow_one_rule(
     rec.loop.close()
 
 
-def test_round_ended_sends_the_extension_fields_only_when_given(
-    bridges: types.ModuleType,
-) -> None:
-    rec = _recorder(bridges.GameHelpers)
+def test_round_ended_sends_the_extension_fields_only_when_given() -> None:
+    rec = _recorder(helpers.GameHelpers)
     rec.round_ended()
     rec.round_ended(stake=1.0, win=0.0)
     assert rec.posted == [
@@ -129,8 +105,8 @@ def test_round_ended_sends_the_extension_fields_only_when_given(
     rec.loop.close()
 
 
-def test_bad_helper_data_raises_at_the_call(bridges: types.ModuleType) -> None:
-    rec = _recorder(bridges.GameHelpers)
+def test_bad_helper_data_raises_at_the_call() -> None:
+    rec = _recorder(helpers.GameHelpers)
     with pytest.raises(ValueError):
         rec.round_started(-1.0)
     with pytest.raises(ValueError):
@@ -139,11 +115,9 @@ def test_bad_helper_data_raises_at_the_call(bridges: types.ModuleType) -> None:
     rec.loop.close()
 
 
-def test_an_unanswered_request_helper_can_be_dropped_silently(
-    bridges: types.ModuleType,
-) -> None:
+def test_an_unanswered_request_helper_can_be_dropped_silently() -> None:
     """A plain game never answers pause: the future fails, and nobody must be told twice."""
-    rec = _recorder(bridges.LobbyHelpers)
+    rec = _recorder(helpers.LobbyHelpers)
     reported: list[dict[str, Any]] = []
     rec.loop.set_exception_handler(lambda loop, ctx: reported.append(ctx))
     rec.pause()

@@ -8,6 +8,7 @@ from bridge.core import messages as m
 from bridge.core.channel import Channel, ChannelConfig
 from bridge.core.effects import (
     Inbound,
+    RequestDone,
     RequestFailed,
 )
 from bridge.core.errors import (
@@ -91,6 +92,33 @@ def test_request_times_out_on_the_injected_clock() -> None:
     assert net.lobby.types == ["gameClosed"] and rid not in net.lobby.done
 
 
+def test_each_request_ends_once_with_the_waiter_it_was_given() -> None:
+    """The channel is the one registry of requests in flight: whatever the caller gave as
+    ``waiter`` comes back on the effect that ends the request (reply, timeout, cancel)."""
+    net = Loopback(request_timeout_ms=3000)
+    net.connect()
+    answered, effects = net.lobby.channel.request(CHECK, waiter="the check")
+    net.apply(net.lobby, effects)
+    timed_out, effects = net.lobby.channel.request(m.Close(), waiter="the close")
+    net.apply(net.lobby, effects)
+    cancelled, effects = net.lobby.channel.request(m.Pause(), 60_000, waiter="the pause")
+    net.apply(net.lobby, effects)
+    net.run()
+    net.apply(net.game, net.game.channel.send(ANSWER))
+    net.run()
+    net.advance(3000)
+    net.apply(net.lobby, net.lobby.channel.close("done"))
+    ends = [e for e in net.lobby.effects if isinstance(e, RequestDone | RequestFailed)]
+    assert [(e.request_id, e.waiter) for e in ends] == [
+        (answered, "the check"),
+        (timed_out, "the close"),
+        (cancelled, "the pause"),
+    ]
+    assert isinstance(ends[1], RequestFailed) and isinstance(ends[1].error, RequestTimeout)
+    assert isinstance(ends[2], RequestFailed) and isinstance(ends[2].error, RequestCancelled)
+    assert net.lobby.channel.pending_requests == 0
+
+
 def test_request_queued_for_a_peer_that_never_comes_times_out() -> None:
     clock_now = [0.0]
     lobby = Channel(
@@ -144,20 +172,23 @@ def test_queued_requests_survive_a_reset_and_go_to_the_next_page() -> None:
 def test_replies_match_by_re_or_else_the_oldest_waiting_for_that_type() -> None:
     from bridge.core.requests import Requests
     from bridge.core.stats import Stats
+    from bridge.core.wire import build
 
+    paused, resumed = build("gamePaused"), build("gameResumed")
     stats = Stats()
     requests = Requests(stats)
-    requests.add(1, "gamePaused", 10.0, 1000)
-    requests.add(2, "gamePaused", 11.0, 1000)
-    requests.add(3, "realityCheckAnswer", None, None)
+    requests.add(1, "gamePaused", 10.0, 1000, "first")
+    requests.add(2, "gamePaused", 11.0, 1000, "second")
+    requests.add(3, "realityCheckAnswer", None, None, "third")
     assert requests.next_deadline() == 10.0 and len(requests) == 3
-    assert requests.match("gamePaused", 2) == 2  # by id
-    assert requests.match("gameResumed", 1) is None  # the id waits for another type
-    assert requests.match("gamePaused", None) == 1  # compat: the oldest
+    assert requests.match(paused, 2) == RequestDone(2, paused, "second")  # by id
+    assert requests.match(resumed, 1) is None  # the id waits for another type
+    assert requests.match(paused, None) == RequestDone(1, paused, "first")  # compat: the oldest
     assert stats.requests_ok == 2 and 3 in requests
     assert requests.expire(1e9) == []  # a person answers: no deadline
     [failed] = requests.cancel("gone", keep=())
     assert failed.request_id == 3 and isinstance(failed.error, RequestCancelled)
+    assert failed.waiter == "third"  # each ending hands back the caller's waiter
     assert stats.requests_cancelled == 1 and len(requests) == 0
 
 
