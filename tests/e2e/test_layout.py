@@ -29,7 +29,7 @@ STEP_TIMEOUT_MS = 15_000
 # A trial click waits this long for the control to become reachable (scrolling included).
 REACH_TIMEOUT_MS = 5_000
 
-VIEWPORTS = {
+VIEWPORTS: dict[str, dict[str, Any]] = {
     "800x600": {"viewport": {"width": 800, "height": 600}},
     "390x844-phone": {
         "viewport": {"width": 390, "height": 844},
@@ -44,7 +44,7 @@ CONTROLS = "button:visible:enabled, input:visible:enabled, select:visible:enable
 
 @pytest.fixture(params=list(VIEWPORTS), ids=[f"chromium-{v}" for v in VIEWPORTS])
 def sized_page(request: pytest.FixtureRequest, new_context: Callable[..., BrowserContext]) -> Page:
-    options: dict[str, Any] = VIEWPORTS[request.param]
+    options = VIEWPORTS[request.param]
     return new_context(**options).new_page()
 
 
