@@ -157,10 +157,10 @@ def _loose_section() -> list[str]:
         )
     out += [
         "",
-        "Amounts are never rescaled: every amount is read in the currency's major unit, as",
-        "sent. `1250` may be EUR 12.50 in cents or EUR 1,250.00, and no rule can tell from",
-        "the value, so hizi-bridge does not guess; an operator whose game sends cents",
-        "converts in its handler.",
+        "Amounts from a plain peer are never rescaled: each is read in the currency's major",
+        "unit, as sent. `1250` may be EUR 12.50 in cents or EUR 1,250.00, and no rule can tell",
+        "from the value, so hizi-bridge does not guess; an operator whose game sends cents",
+        "converts in its handler (a dialect whose docs say minor units converts, see below).",
         "",
     ]
     return out
@@ -192,7 +192,9 @@ def _dialects_section() -> list[str]:
         "valid message (a hello: `appendix_a` on the port); the lobby's sends wait until then and",
         "go in the picked dialect's form. The pick is a journal line (type `dialect`) and in",
         '`stats()["dialect"]`; the iframe loading again picks again. `rubyplay` is a candidate',
-        "only when the bridge has a `currency`.",
+        "only when the bridge has a `currency`; without one a RubyPlay message is refused as",
+        "`unsupported`, its error naming the missing option, and counted in",
+        '`stats()["dialect"]["needs_currency"]`.',
         "",
         "### gamesglobal: GamesGlobal Bridge API",
         "",

@@ -44,10 +44,15 @@ def to_major(minor: object, currency: str, *, field: str) -> float:
     """
     if isinstance(minor, bool) or not isinstance(minor, int | float):
         raise SchemaViolation(f"{field}: an integer amount in minor units, not {minor!r}"[:200])
-    if isinstance(minor, float) and not (minor.is_integer() and abs(minor) <= _SAFE_INTEGER):
+    if isinstance(minor, float) and not minor.is_integer():
         raise SchemaViolation(
             f"{field}: {minor!r} is not a whole number of {currency} minor units "
             "(refused, never rounded)"[:200]
+        )
+    if isinstance(minor, float) and abs(minor) > _SAFE_INTEGER:
+        raise SchemaViolation(
+            f"{field}: {minor!r} minor units is beyond 2**53, where a JSON number stops being "
+            "an exact integer (refused, never rounded)"[:200]
         )
     count = int(minor)
     if count < 0:

@@ -74,9 +74,10 @@ export interface JournalEntry {
 }
 
 export interface BridgeStats {
-  /** With dialect "auto" only: the dialect in use (null until picked) and how many picks. */
+  /** With dialect "auto" only: the dialect in use (null until picked), how many picks, values
+   * two dialects accepted, and RubyPlay messages refused because the bridge has no currency. */
   dialect?: { mode: "auto"; picked: string | null; picks: number; ambiguous: number;
-    candidates: string[] };
+    needs_currency: number; candidates: string[] };
   accepted: number;
   rejected: Record<string, number>;
   rejected_total: number;

@@ -162,12 +162,20 @@ def test_picking_the_same_dialect_again_keeps_its_state() -> None:
     assert auto.picked is first  # still past its BRIDGE_API_READY
 
 
-def test_without_a_currency_rubyplay_is_not_a_candidate() -> None:
+def test_without_a_currency_a_rubyplay_game_is_refused_naming_the_option() -> None:
     channel = lobby(currency=None)
     channel.start()
-    refused = channel.receive(inbound(rp("gameStarted")))
-    assert [e.error.reason.value for e in refused if isinstance(e, Rejected)] == ["unknown_type"]
-    assert "rubyplay" not in channel.dialect.stats()["candidates"]  # type: ignore[attr-defined]
+    refused = [e for e in channel.receive(inbound(rp("gameStarted"))) if isinstance(e, Rejected)]
+    assert [e.error.reason.value for e in refused] == ["unsupported"]
+    assert "rp.g2w.gameStarted" in str(refused[0].error)
+    assert "currency" in str(refused[0].error)
+    stats = channel.dialect.stats()  # type: ignore[attr-defined]
+    assert "rubyplay" not in stats["candidates"]
+    assert (stats["needs_currency"], stats["picked"]) == (1, None)
+    # Other studios' games still pick as usual on such a bridge.
+    delivered_ = delivered(channel.receive(inbound(marbles("balance-updated", {"balance": 5}))))
+    assert channel.dialect.stats()["picked"] == "155io"  # type: ignore[attr-defined]
+    assert delivered_ != []
 
 
 def test_auto_is_a_lobby_option() -> None:

@@ -5,7 +5,10 @@ page uses. ``Auto`` probes with the bridge's own hello (so a hizi-bridge game up
 MessagePort as usual) and otherwise picks the dialect from the first valid message of the
 document: the value is decoded by every candidate (``appendix_a``, ``gamesglobal``,
 ``rubyplay`` when the bridge has a ``currency``, ``155io``), and the pick is made only when
-exactly one accepts it. A value no candidate accepts is refused with the most telling of
+exactly one accepts it. Without a ``currency`` RubyPlay cannot be a candidate (its money is
+in minor units), so a RubyPlay message is then refused as ``unsupported``, with an error that
+names the missing option, and counted in ``stats()["dialect"]["needs_currency"]``, instead of
+passing for a mere unknown type. A value no candidate accepts is refused with the most telling of
 their errors (a recognised envelope's schema error before "unknown type"); one that several
 accept is refused as ambiguous (``malformed``), and nothing is picked.
 
@@ -42,6 +45,7 @@ from ..loose import normalise as normalise_loose
 from ..messages import Direction, Message, Role
 from ..wire import parse_object
 from .base import Dialect
+from .rubyplay import G2W as RUBYPLAY_G2W
 
 NAME = "auto"
 # Which refusal says most about a value no candidate took: a candidate that recognised its
@@ -94,6 +98,7 @@ class Auto:
         self.picks: list[Pick] = []
         self.unjournalled: list[Pick] = []  # picks the driver has not journalled yet
         self.ambiguous = 0
+        self.needs_currency = 0  # RubyPlay messages refused for want of the currency option
 
     # ------------------------------------------------------------------ picking
 
@@ -116,6 +121,13 @@ class Auto:
             self.ambiguous += 1
             names = ", ".join(d.name for d, _ in accepted)
             raise MalformedMessage(f"dialect auto: accepted by {names}; nothing picked")
+        if not accepted and "rubyplay" not in self.candidates and _is_rubyplay(value):
+            self.needs_currency += 1
+            raise NeedsCurrency(
+                f"dialect auto: {value['type']} is RubyPlay's, whose money is in the currency's "  # type: ignore[index]
+                "minor unit; give the bridge its currency (currency: 'EUR') to read RubyPlay "
+                "games"
+            )
         if not accepted:
             raise (
                 min(refused, key=lambda e: _TELLING.index(e.reason))
@@ -150,6 +162,7 @@ class Auto:
             "picked": current,
             "picks": len(self.picks),
             "ambiguous": self.ambiguous,
+            "needs_currency": self.needs_currency,
             "candidates": list(self.candidates),
         }
 
@@ -190,6 +203,20 @@ class Auto:
     def received(self, message: Message) -> None:
         if self.picked is not None:
             self.picked.received(message)
+
+
+class NeedsCurrency(RemoteProtocolError):
+    """A RubyPlay message reached an ``auto`` bridge that has no ``currency`` to read it with."""
+
+    reason = RejectReason.UNSUPPORTED
+
+
+def _is_rubyplay(value: object) -> bool:
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("type"), str)
+        and value["type"].startswith(RUBYPLAY_G2W)
+    )
 
 
 def _decode(dialect: Dialect, value: object, direction: Direction) -> Message:
