@@ -58,6 +58,14 @@ def parser() -> argparse.ArgumentParser:
         help="default build/bench/results.json (bench/results.json is the recorded run)",
     )
     p_bench.add_argument("--site-dir", type=Path, default=None, help="default build/site")
+    p_bench.add_argument(
+        "--cpu-throttle",
+        type=_rates,
+        default=None,
+        metavar="RATES",
+        help="only the slow-device section at these CPU slowdowns, e.g. 4,6 "
+        "(bench/throttle_bench.py; writes build/bench/throttle.json)",
+    )
     p_shots = sub.add_parser(
         "screenshots",
         parents=[offline],
@@ -67,3 +75,14 @@ def parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=None, help="folder for the files; default docs/"
     )
     return root
+
+
+def _rates(text: str) -> list[float]:
+    """``--cpu-throttle``: comma-separated slowdowns, each above 1 (e.g. ``4,6``)."""
+    try:
+        rates = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text!r}") from None
+    if not rates or any(r <= 1 for r in rates):
+        raise argparse.ArgumentTypeError(f"each rate must be above 1, e.g. 4,6 (got {text!r})")
+    return rates

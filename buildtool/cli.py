@@ -98,16 +98,20 @@ def serve(site_dir: Path, lobby_port: int, game_port: int, verbose: bool) -> Non
 
 
 def run_bench(args: argparse.Namespace) -> None:
-    """``python build.py bench``: the runner lives in bench/browser_bench.py."""
-    spec = importlib.util.spec_from_file_location(
-        "hizi_browser_bench", ROOT / "bench" / "browser_bench.py"
-    )
+    """``python build.py bench``: the runners live in bench/browser_bench.py and (with
+    ``--cpu-throttle``) bench/throttle_bench.py."""
+    name = "throttle_bench" if args.cpu_throttle else "browser_bench"
+    spec = importlib.util.spec_from_file_location(f"hizi_{name}", ROOT / "bench" / f"{name}.py")
     if spec is None or spec.loader is None:
-        raise BuildError("bench/browser_bench.py is missing")
+        raise BuildError(f"bench/{name}.py is missing")
     runner = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = runner  # dataclasses look their module up while it loads
     spec.loader.exec_module(runner)
-    kwargs: dict[str, object] = {"quick": args.quick, "runs": args.runs, "offline": args.offline}
+    kwargs: dict[str, object] = {"offline": args.offline}
+    if args.cpu_throttle:
+        kwargs["rates"] = args.cpu_throttle
+    else:
+        kwargs.update(quick=args.quick, runs=args.runs)
     if args.out is not None:
         kwargs["out"] = args.out
     if args.site_dir is not None:
