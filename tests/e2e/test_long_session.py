@@ -93,7 +93,9 @@ def _snapshot(page: Page, name: str, probe: HeapProbe) -> dict[str, Any]:
         "early": page.evaluate("[__hiziBridgeEarly.events.length, __hiziBridgeEarly.overflow]"),
         "stats": {
             k: stats[k]
-            for k in ("pending_requests", "queued", "rejected_total", "io_errors", "early_overflow")
+            # Not rejected_total: a late message of the document just replaced is rightly
+            # refused (another window) and counted; that is a count, not a leak (CI saw one).
+            for k in ("pending_requests", "queued", "io_errors", "early_overflow")
         }
         | {"internal_errors": stats.get("internal_errors", 0)},
         "own_workers": len(probe.workers),
@@ -168,7 +170,6 @@ def test_an_evening_of_game_switches_grows_nothing(
     assert last["stats"] == {
         "pending_requests": 0,
         "queued": 0,
-        "rejected_total": 0,
         "io_errors": 0,
         "early_overflow": 0,
         "internal_errors": 0,
