@@ -132,11 +132,11 @@ class GameSettings(BaseModel):
         large for a double is out of range like any other.
         """
         if isinstance(value, str):
-            value = _strict_json(value)
+            value = _strict_json(value)  # refuses lone surrogates itself
+        elif isinstance(value, dict) and _holds_lone_surrogate(value):
+            raise SettingsError([("settings", LONE_SURROGATE_WHY)])
         if not isinstance(value, dict):
             raise SettingsError([("settings", "expected a JSON object")])
-        if _holds_lone_surrogate(value):
-            raise SettingsError([("settings", LONE_SURROGATE_WHY)])
         try:
             return cls.model_validate(value)
         except ValidationError as exc:
