@@ -144,7 +144,10 @@ class Steps:
         self.stats.accepted += 1
         self.stats.accepted_by_type[message.type] += 1
         effects: list[Effect] = [Deliver(message, msg_id, via, raw, normalised)]
-        if message.type in REPLIES:
+        # A window message answers a request by its type only in compatibility mode, where
+        # requests went on the window. While a port is held (or being confirmed) requests went
+        # on it with ids: a window post, from any script in the game's document, settles none.
+        if message.type in REPLIES and (via is Transport.PORT or self.peer_state is S.PLAIN):
             done = self._requests.match(message, re)
             if done is not None:
                 effects.append(done)

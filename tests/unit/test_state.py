@@ -419,6 +419,35 @@ def test_plain_to_bridge() -> None:
     assert net.game.types[-1] == "turbo" and net.lobby.channel.stats.handshakes == 1
 
 
+def test_a_hello_before_the_load_event_cancels_what_was_asked_in_compat() -> None:
+    # The new bridge page says hello before the iframe's load event reaches the lobby: the
+    # hello alone must end the request the plain page can no longer answer.
+    net = Loopback(game_plain=True)
+    net.apply(net.lobby, net.lobby.channel.start())
+    plain_says(net, "gameReady")
+    rid = lobby_request(net, CHECK)
+    new_bridge_document(net)
+    net.apply(net.game, net.game.channel.start())
+    net.run()
+    assert isinstance(net.lobby.failed[rid], RequestCancelled)
+    assert net.lobby.channel.mode is Mode.BRIDGE and net.lobby.channel.state is State.CONNECTED
+
+
+def test_a_plain_answer_on_the_window_settles_no_request_asked_on_the_port() -> None:
+    # Any script in the game's document can post on the window; with a port held, the
+    # answer to a request is the one on the port (it carries the request's id).
+    net = connected_bridge()
+    rid = lobby_request(net, CHECK)
+    net.run()
+    forged = {"type": "realityCheckAnswer", "data": {"choice": "quit"}}
+    net.inject(net.lobby, Inbound(forged, net.game.origin, from_peer=True))
+    assert rid not in net.lobby.done and rid not in net.lobby.failed
+    answer = m.RealityCheckAnswer(data={"choice": "continue"})  # type: ignore[arg-type]
+    net.apply(net.game, net.game.channel.send(answer))
+    net.run()
+    assert net.lobby.done[rid].data.choice.value == "continue"
+
+
 def test_plain_to_plain() -> None:
     net = Loopback(game_plain=True)
     net.apply(net.lobby, net.lobby.channel.start(announce=False))
