@@ -348,6 +348,14 @@ def test_a_bridge_game_that_also_posts_plain_messages_itself(
             "(o) => window.parent.postMessage({type: 'balance', data: 42}, o)", lobby.lobby_origin
         )
         lobby.wait_types("a", start, ["balance"], "the game's own plain message")
+        # Red team of #18: a window post from the game's document answers no request while
+        # the port is held (the answer is the one on the port, naming the request's id).
+        game.evaluate(
+            "(o) => window.parent.postMessage("
+            "{type: 'realityCheckAnswer', data: {choice: 'quit'}}, o)",
+            lobby.lobby_origin,
+        )
+        lobby.wait_types("a", start, ["balance", "realityCheckAnswer"], "the forged answer")
         lobby.page.wait_for_timeout(4000)  # past the 3 s deadline of the lobby's question
         assert lobby.page.evaluate("[bridges.a.status, bridges.a.mode]") == ["connected", "bridge"]
         assert lobby.outcome("mixed") == "pending"
