@@ -2122,6 +2122,39 @@ const GAME_TO_LOBBY = [
   });
 
   // ---------------------------------------------------------------- entry points
+  // The options each entry point reads (hizi-bridge.d.ts's LobbyOptions / GameOptions). A
+  // name outside them is refused: a misspelt option (requestTimeoutMS) would otherwise be
+  // ignored and its default used without a word.
+  const COMMON_OPTIONS = ["allowedOrigins", "requestTimeoutMs", "handshakeTimeoutMs", "dialect",
+    "currency", "runtime", "assetsUrl", "workerUrl", "bootTimeoutMs"];
+  const OPTION_NAMES = {
+    lobby: new Set([...COMMON_OPTIONS, "iframe", "gameOrigin", "compliance"]),
+    game: new Set([...COMMON_OPTIONS, "lobbyOrigin", "lobbyOrigins"]),
+  };
+  const MS_OPTIONS = ["requestTimeoutMs", "handshakeTimeoutMs", "bootTimeoutMs"];
+  function checkOptions(role, options) {
+    if (options === null || typeof options !== "object") {
+      throw new HiziBridgeError({ code: "invalid_config",
+        message: `hizi-bridge: ${role}() takes one options object` });
+    }
+    const known = OPTION_NAMES[role];
+    for (const key of Object.keys(options)) {
+      if (known.has(key)) continue;
+      const near = [...known].find((k) => k.toLowerCase() === key.toLowerCase());
+      throw new HiziBridgeError({ code: "invalid_config", field: key,
+        message: `hizi-bridge: unknown option ${key}` + (near ? `; did you mean ${near}?` :
+          `; ${role}() reads ${[...known].join(", ")}`) });
+    }
+    for (const key of MS_OPTIONS) {
+      const v = options[key];
+      // JSON would carry NaN or Infinity to the engine as null, that is as "not given".
+      if (v !== undefined && v !== null && !(typeof v === "number" && Number.isFinite(v) && v > 0)) {
+        throw new HiziBridgeError({ code: "invalid_config", field: key,
+          message: `hizi-bridge: option ${key} must be a positive number of ms, not ${String(v)}` });
+      }
+    }
+  }
+
   function open(Kind, role, options, required) {
     try {
       for (const key of required) {
@@ -2158,9 +2191,17 @@ const GAME_TO_LOBBY = [
     /** Diagnostics and benchmarks (not a stable API): the page's Pyodide with runtime "main". */
     _mainEngine: () => runtimes.mainEngine || null,
     /** Resolves once the bridge is open: the runtime is up and the options were accepted. */
-    lobby(options) { return open(LobbyBridge, "lobby", options, ["iframe", "gameOrigin"]); },
+    lobby(options) {
+      try {
+        checkOptions("lobby", options);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      return open(LobbyBridge, "lobby", options, ["iframe", "gameOrigin"]);
+    },
     game(options) {
       try {
+        checkOptions("game", options);
         const ancestors = location.ancestorOrigins; // Chromium and WebKit; not Firefox
         const framing = ancestors && ancestors.length ? ancestors[0] : null;
         return open(GameBridge, "game", Launch.gameOptions(options, location.search, framing),

@@ -173,7 +173,9 @@ def test_connected_settles_at_once_and_a_bad_option_is_one_line(
                 new Promise((r) => setTimeout(() => r("pending"), 50)),
             ]);
             const slash = await outcome(openLobby(0, { gameOrigin: game + "/" }));
-            return { again, closed, slash };
+            const typo = await outcome(openLobby(0, { requestTimeoutMS: 5 }));
+            const nan = await outcome(openLobby(0, { requestTimeoutMs: NaN }));
+            return { again, closed, slash, typo, nan };
         }""",
         site.game_origin,
     )
@@ -183,6 +185,13 @@ def test_connected_settles_at_once_and_a_bad_option_is_one_line(
     assert (name, code) == ("HiziBridgeError", "invalid_config")
     assert "\n" not in message and "Traceback" not in message, message
     assert site.game_origin in message, message
+    # Red team of #18: a misspelt option and a NaN were ignored (the default used, no word).
+    assert result["typo"] == [
+        "HiziBridgeError", "invalid_config",
+        "hizi-bridge: unknown option requestTimeoutMS; did you mean requestTimeoutMs?",
+    ]  # fmt: skip
+    assert result["nan"][:2] == ["HiziBridgeError", "invalid_config"], result["nan"]
+    assert "requestTimeoutMs must be a positive number of ms, not NaN" in result["nan"][2]
     page.context.close()
 
 
