@@ -2,7 +2,8 @@
 
 The protocol core (``bridge.core``) is pure Python. ``LobbyBridge`` and
 ``GameBridge`` need a browser (Pyodide / PyScript) and are imported lazily so
-``import bridge`` works under plain CPython too.
+``import bridge`` works under plain CPython too; so are ``RubyPlay``, ``Io155`` and
+``JournalEntry`` (``bridge.later``: a JS-API boot leaves them for when they are used).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .core.channel import Channel, ChannelConfig, State
-from .core.dialects import DIALECT_NAMES, Io155, RubyPlay, dialect_data, not_given
+from .core.dialects import DIALECT_NAMES, dialect_data, not_given
 from .core.effects import Inbound, Mode, Transport
 from .core.errors import (
     ChannelClosedError,
@@ -25,7 +26,6 @@ from .core.errors import (
     RequestTimeout,
     UnsupportedInDialect,
 )
-from .core.journal import JournalEntry
 from .core.limits import Limits
 from .core.messages import *  # noqa: F403  (the catalog is the public vocabulary)
 from .core.messages import Direction, Message, Role
@@ -35,6 +35,8 @@ from .core.wire import build, dump, dump_json, parse
 if TYPE_CHECKING:
     from .browser.game import GameBridge
     from .browser.lobby import LobbyBridge
+    from .core.dialects import Io155, RubyPlay
+    from .core.journal import JournalEntry
 
 __version__ = "0.2.0"
 
@@ -48,6 +50,14 @@ def __getattr__(name: str) -> Any:
         from .browser.game import GameBridge
 
         return GameBridge
+    if name in ("RubyPlay", "Io155"):
+        from .core import dialects
+
+        return getattr(dialects, name)
+    if name == "JournalEntry":
+        from .core.journal import JournalEntry
+
+        return JournalEntry
     raise AttributeError(f"module 'bridge' has no attribute {name!r}")
 
 

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from . import __version__
+from .later import later_modules_loaded
 
 if TYPE_CHECKING:
     from .hub import Driver
@@ -52,6 +53,8 @@ def bridge_stats(driver: Driver, page: Mapping[str, Any]) -> dict[str, Any]:
     out["package_version"] = __version__
     out["protocol_versions"] = list(driver.channel.config.versions)
     out["protocol_version"] = driver.channel.version
+    # Which of the modules a boot leaves for later this runtime has imported (bridge.later).
+    out["later_modules_loaded"] = later_modules_loaded()
     if driver.auto is not None:  # dialect "auto": what it picked, per document
         out["dialect"] = driver.auto.stats()
     for key in ("boot_ms", "runtime"):  # the JS API's runtime, as the page knows it

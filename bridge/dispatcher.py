@@ -12,11 +12,13 @@ import contextlib
 import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .core.errors import ProtocolError
-from .core.journal import JournalEntry
 from .core.messages import BY_TYPE, Message
+
+if TYPE_CHECKING:
+    from .core.journal import JournalEntry
 
 Handler = Callable[[Any], object]
 Unsubscribe = Callable[[], None]

@@ -15,10 +15,10 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from .core.channel import Channel, State
-from .core.dialects import Auto
+from .core.dialects import is_auto
 from .core.effects import (
     AdoptPort,
     ClosePort,
@@ -45,7 +45,6 @@ from .core.errors import (
     RemoteProtocolError,
     SourceRejected,
 )
-from .core.journal import entry_for
 from .core.messages import Message
 from .counters import bridge_stats
 from .dispatcher import (
@@ -57,6 +56,9 @@ from .dispatcher import (
     print_error,
 )
 from .timer import Ticker, Timer
+
+if TYPE_CHECKING:
+    from .core.dialects.auto import Auto
 
 
 class IO(Protocol):
@@ -104,7 +106,7 @@ class Driver:
         self._connected_waiters: list[tuple[Callable[[], None], FailureCallback | None]] = []
         self._failure: ProtocolError | None = None  # why status is "error", if it is
         dialect = channel.dialect
-        self.auto: Auto | None = dialect if isinstance(dialect, Auto) else None
+        self.auto: Auto | None = dialect if is_auto(dialect) else None
 
     # ----------------------------------------------------------------- commands
 
@@ -252,10 +254,11 @@ class Driver:
 
     def _journal_picks(self, auto: Auto) -> None:
         """Dialect "auto" picked one: a journal line per pick (after the message it read)."""
-        entries = auto.take_journal(self.channel.target_origin, self._wall_ms())
-        if self.dispatcher.wants_journal:
-            for entry in entries:
-                self.dispatcher.journal(entry)
+        if not self.dispatcher.wants_journal:  # forgotten unheard, as entries would be
+            auto.unjournalled.clear()
+            return
+        for entry in auto.take_journal(self.channel.target_origin, self._wall_ms()):
+            self.dispatcher.journal(entry)
 
     # ----------------------------------------------------------------- effects
 
@@ -359,6 +362,8 @@ class Driver:
             self.dispatcher.fail("request callback", exc)
 
     def _journal(self, effect: Effect) -> None:
+        from .core.journal import entry_for  # only while someone listens (LATER_MODULES)
+
         entry = entry_for(effect, self._wall_ms())
         if entry is not None:
             self.dispatcher.journal(entry)

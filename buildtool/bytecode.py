@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .common import BuildError, log, warn
 
-PYC_RECIPE = "9"
+PYC_RECIPE = "10"
 OWN_PROJECT = "hizi-bridge"
 STDLIB_KEY = "python-stdlib"  # never a project name (no such wheel is vendored)
 # The standard library cut to what the bridge imports (JS API pages only).
@@ -397,6 +397,17 @@ def _check_drops(used_site: set[str]) -> None:
         raise BuildError(f"a boot imports {hit}, which RUNTIME_DROP leaves out of dist/")
 
 
+# What the compiler's Pyodide imports to record which stdlib and wheel modules dist/ ships as
+# bytecode (the stdlib cut keeps those alone): the JS API's boot (``bridge.browser.engine``),
+# then what it leaves for after connected (``bridge.later.LATER_MODULES``: compliance, the
+# journal, the other dialects), so a module only a later path imports is shipped too.
+_BRIDGE_IMPORTS = (
+    "import importlib, bridge.browser.engine as _engine\n"
+    "for _name in _engine.LATER_MODULES:\n"
+    "    importlib.import_module(_name)"
+)
+
+
 def _run_compiler(
     node: str, archives: Mapping[str, Path], pyodide_dir: Path, root: Path
 ) -> tuple[str, set[str], set[str]] | None:
@@ -412,7 +423,7 @@ def _run_compiler(
         "index": json.dumps(str(pyodide_dir.resolve()) + "/"),
         "root": json.dumps(str(root)),
         "wheels": json.dumps(wheels),
-        "imports": "import bridge.browser.engine" if own else "import pydantic",
+        "imports": _BRIDGE_IMPORTS if own else "import pydantic",
         "stdlib_key": json.dumps(STDLIB_KEY),
         "nodoc": json.dumps(NODOC),
     }

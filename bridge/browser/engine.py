@@ -9,32 +9,42 @@ JavaScript owns the handlers and the promises (keyed by the page's ``key``); thi
 the protocol side of them: every delivered message goes to the page (whose handlers pick
 theirs), a reply per request / query / failed send, status changes and, while the page asks
 for them, journal entries.
+
+What connecting needs is imported here; ``LATER_MODULES`` (``bridge.later``: compliance,
+supervision, the journal, the dialects other than Appendix A's) are imported where first used,
+or at ``open_bridge`` when the options name them.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import sys
 import time
 from collections.abc import Callable
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from pydantic_core import from_json
 
 from ..boundary import code_of
-from ..compliance import Action
 from ..core.dialects import dialect_data
 from ..core.errors import ProtocolError
-from ..core.journal import JournalEntry
 from ..core.messages import Message, Role
 from ..core.wire import build, dump_json
 from ..dispatcher import StatusEvent
+from ..later import LATER_MODULES as LATER_MODULES  # the build imports them after this one
 from .adapter import EVENT_OPS, handlers
 from .base import BrowserBridge
 from .game import GameBridge
 from .lobby import LobbyBridge
-from .supervision import ComplianceConfigError, ComplianceOptions, Supervision, action_to_dict
+
+if TYPE_CHECKING:
+    from ..compliance import Action
+    from ..core.journal import JournalEntry
+    from .supervision import ComplianceOptions, Supervision
+
+_SUPERVISION = "bridge.browser.supervision"
 
 _APP_OPS = frozenset({"send", "request", "close", "query", "supervise", "journal"})
 _REPLY = code_of("reply")
@@ -49,7 +59,8 @@ def _error(exc: BaseException) -> dict[str, str]:
         return exc.to_dict()
     # One line: what went wrong, never a traceback (e.g. a config error's ValueError).
     message = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
-    if isinstance(exc, ComplianceConfigError):
+    supervision = sys.modules.get(_SUPERVISION)  # not imported: no ComplianceConfigError yet
+    if supervision is not None and isinstance(exc, supervision.ComplianceConfigError):
         return {
             "name": type(exc).__name__,
             "code": "invalid_config",
@@ -95,7 +106,7 @@ class JsHandle:
         implementation: ``LobbyBridge.supervise_with``, reporting to ``on_compliance``)."""
         bridge = self.bridge
         if not isinstance(bridge, LobbyBridge):
-            raise ComplianceConfigError("compliance", "a lobby option only")
+            _not_a_lobby()
         bridge.supervise_with(options)
 
     def __call__(self, op: int, *fields: Any) -> str:
@@ -137,7 +148,7 @@ class JsHandle:
     def on_supervise(self, key: int, options_json: str) -> None:
         try:
             if self.bridge.role is not Role.LOBBY:
-                raise ComplianceConfigError("compliance", "a lobby option only")
+                _not_a_lobby()
             self.supervise(
                 _compliance(str(options_json), self.bridge.currency) if options_json else None
             )
@@ -191,6 +202,8 @@ class JsHandle:
             self._adapter.emit(_JOURNAL + json.dumps(entry.to_dict()))
 
     def _on_compliance(self, action: Action) -> None:
+        from .supervision import action_to_dict  # supervision runs: it is imported
+
         if self._live:
             self._adapter.emit(_COMPLIANCE + json.dumps(action_to_dict(action)))
 
@@ -203,6 +216,8 @@ assert not _APP_OPS & EVENT_OPS  # each op has one handler
 
 def _compliance(raw: object, currency: str | None) -> ComplianceOptions:
     """``ComplianceOptions.parse``; its currency defaults to the bridge's ``currency``."""
+    from .supervision import ComplianceOptions
+
     value = raw
     if isinstance(raw, str):
         with contextlib.suppress(ValueError):  # parse() names the option
@@ -210,6 +225,12 @@ def _compliance(raw: object, currency: str | None) -> ComplianceOptions:
     if isinstance(value, dict) and value.get("currency") is None and currency is not None:
         value = {**value, "currency": currency}
     return ComplianceOptions.parse(value)
+
+
+def _not_a_lobby() -> NoReturn:
+    from .supervision import ComplianceConfigError
+
+    raise ComplianceConfigError("compliance", "a lobby option only")
 
 
 def _positive_ms(cfg: dict[str, Any], key: str) -> float:
@@ -252,7 +273,7 @@ def open_bridge(
         compliance = None
         if cfg.get("compliance") is not None:
             if role != "lobby":
-                raise ComplianceConfigError("compliance", "a lobby option only")
+                _not_a_lobby()
             compliance = _compliance(cfg["compliance"], common.get("currency"))
         bridge: BrowserBridge
         if role == "lobby":

@@ -7,7 +7,6 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from ..compliance.launch import LaunchError, UntrustedLobby, trusted_lobby
 from ..core.dialects import Dialect
 from ..core.errors import InvalidConfig
 from ..core.messages import Role
@@ -84,6 +83,8 @@ def _lobby_from_launch(
     if isinstance(lobby_origins, str):
         raise InvalidConfig("lobby_origins must be a list of origins, not one string")
     import js
+
+    from ..compliance.launch import LaunchError, UntrustedLobby, trusted_lobby
 
     location = js.location
     ancestors = getattr(location, "ancestorOrigins", None)  # Chromium and WebKit

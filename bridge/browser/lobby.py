@@ -5,15 +5,17 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..compliance import Action, GameSettings
 from ..core.dialects import Dialect
 from ..core.messages import Role
 from ..dispatcher import Handler, Unsubscribe
 from .base import BrowserBridge
 from .helpers import LobbyHelpers
-from .supervision import ComplianceOptions, Supervision
+
+if TYPE_CHECKING:  # imported when supervision starts (bridge.browser.engine.LATER_MODULES)
+    from ..compliance import Action, GameSettings
+    from .supervision import ComplianceOptions, Supervision
 
 
 class LobbyBridge(BrowserBridge, LobbyHelpers):
@@ -53,6 +55,8 @@ class LobbyBridge(BrowserBridge, LobbyHelpers):
             raw["inactivityLimitMs"] = inactivity_limit_ms
         if inactivity_warn_ms:
             raw["inactivityWarnMs"] = inactivity_warn_ms
+        from .supervision import ComplianceOptions
+
         self.supervise_with(
             ComplianceOptions.parse({k: v for k, v in raw.items() if v is not None})
         )
@@ -65,6 +69,8 @@ class LobbyBridge(BrowserBridge, LobbyHelpers):
                 self._supervision.stop()
                 self._supervision = None
         elif self._supervision is None:
+            from .supervision import Supervision
+
             self._supervision = Supervision(self.driver, options, self._on_compliance)
         else:
             self._supervision.configure(options)

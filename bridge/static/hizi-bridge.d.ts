@@ -108,6 +108,9 @@ export interface BridgeStats {
   protocol_versions: number[];
   /** The version the handshake chose; null before it and with a plain Appendix A peer. */
   protocol_version: number | null;
+  /** The modules a boot leaves for after connected (compliance, supervision, the journal,
+   * dialects other than appendix_a) that this bridge's runtime has imported so far. */
+  later_modules_loaded: string[];
   [key: string]: unknown;
 }
 

@@ -8,8 +8,8 @@ first time a player reaches it. This run boots the vendored Pyodide with dist's 
 dist's wheels (nothing else on sys.path but the test modules), imports every shipped bridge
 module, then calls the unit tests of those paths (the plain and parametrized ones; those that
 need fixtures are skipped) with a small stand-in for pytest. The result lists each
-ImportError / LookupError (a missing codec) with the test that hit it, and the imported
-modules, for the report.
+ImportError / LookupError (a missing codec) with the test that hit it, the imported modules,
+and what ``bridge.later.LATER_MODULES`` import beyond a boot (with the file each came from).
 """
 
 from __future__ import annotations
@@ -118,6 +118,18 @@ import importlib, inspect, itertools, json, os, sys, traceback
 sys.path.insert(0, "/t")
 import bridge
 missing, skipped, ran, failed = [], [], 0, []
+# What the modules a boot leaves for after connected import beyond the boot, and from which
+# file: the build records them too (buildtool/bytecode.py), so each is shipped as bytecode.
+import bridge.browser.engine
+from bridge.later import LATER_MODULES
+booted = set(sys.modules)
+for name in LATER_MODULES:
+    try:
+        importlib.import_module(name)
+    except (ImportError, LookupError) as exc:
+        missing.append({"where": f"import {name} (after the engine)", "error": repr(exc)})
+later_deps = {n: getattr(sys.modules[n], "__file__", None) or "" for n in sorted(sys.modules)
+              if n not in booted and n.split(".")[0] != "bridge"}
 top = os.path.dirname(bridge.__path__[0])
 shipped = {
     os.path.splitext(os.path.relpath(os.path.join(base, name), top))[0].replace(os.sep, ".")
@@ -164,7 +176,7 @@ for name in json.loads(TEST_MODULES_JSON):
             except BaseException as exc:  # the stand-in is not pytest: noted, not judged
                 failed.append(f"{name}.{attr}: {exc!r}"[:300])
 print(json.dumps({"missing": missing, "skipped": skipped, "ran": ran, "failed": failed,
-                  "modules": sorted(sys.modules)}))
+                  "modules": sorted(sys.modules), "later_deps": later_deps}))
 """
 
 NODE_SCRIPT = r"""

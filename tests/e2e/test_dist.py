@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import time
+import zipfile
 from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,8 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Response
+
+from bridge.later import LATER_MODULES
 
 from .conftest import ROOT, BrowserLog
 from .dist_imports import run_on_dist
@@ -118,3 +121,17 @@ def test_later_paths_import_nothing_dist_leaves_out(hosted: Hosted) -> None:
     assert not report["skipped"], report["skipped"]
     for module in ("bridge.core.dialects.gamesglobal", "bridge.compliance.supervisor"):
         assert module in report["modules"]
+    # The modules a boot leaves for after connected (bridge.later) are shipped, as bytecode,
+    # and so is what they import beyond the boot (the build imports them after the engine when
+    # it records what the cut keeps): a later path gets no ImportError and compiles nothing.
+    assert set(LATER_MODULES) <= set(report["modules"])
+    wheel = next(w for w in hosted.manifest["wheels"] if w["name"] == "hizi-bridge")
+    with zipfile.ZipFile(hosted.dist / "vendor" / wheel["file"]) as zf:
+        names = set(zf.namelist())
+    for module in LATER_MODULES:
+        path = module.replace(".", "/")
+        assert {f"{path}.pyc", f"{path}/__init__.pyc"} & names, module
+    deps = report["later_deps"]
+    assert deps, "the later modules import nothing beyond a boot: the check is idle"
+    sources = {n: f for n, f in deps.items() if f.endswith(".py")}
+    assert not sources, sources

@@ -152,6 +152,11 @@ def test_handshake_reaches_bridge_mode_over_a_message_port(pair: Pair) -> None:
     # Exactly the peer's origin as targetOrigin, never "*".
     assert lobby_stats["target_origins"] == [pair.site.game_origin]
     assert game_stats["target_origins"] == [pair.site.lobby_origin]
+    # Of what a boot leaves for after connected (bridge.later), the runtime imported the
+    # journal alone: the example pages ask for journal entries (onJournal); no compliance, no
+    # dialect but Appendix A's.
+    assert lobby_stats["later_modules_loaded"] == ["bridge.core.journal"]
+    assert game_stats["later_modules_loaded"] == ["bridge.core.journal"]
     live = lobby.evaluate("bridge.liveResources()")
     assert live == {
         "window_listeners": 1,

@@ -48,6 +48,11 @@ def test_reality_check_waits_for_the_round_and_the_answer_reaches_on_compliance(
     page: Page, e2e_site: E2ESite, browser_log: BrowserLog
 ) -> None:
     game = _open(page, e2e_site)
+    # The compliance option imported compliance at creation, in the lobby's runtime only.
+    later = page.evaluate("async () => (await bridge.stats()).later_modules_loaded")
+    assert {"bridge.compliance", "bridge.browser.supervision"} <= set(later), later
+    later = game.evaluate("async () => (await bridge.stats()).later_modules_loaded")
+    assert not {"bridge.compliance", "bridge.browser.supervision"} & set(later), later
     # A round starts at once (the session began at gameReady, just now) and stays open.
     game.evaluate("() => bridge.roundStarted(99)")
     page.wait_for_function(

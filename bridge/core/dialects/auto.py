@@ -29,9 +29,10 @@ Loose Appendix A forms (``bridge.core.loose``) are accepted from a plain page as
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..errors import (
     InvalidConfig,
@@ -40,12 +41,14 @@ from ..errors import (
     RemoteProtocolError,
     UnknownMessageType,
 )
-from ..journal import JournalEntry
 from ..loose import normalise as normalise_loose
 from ..messages import Direction, Message, Role
 from ..wire import parse_object
 from .base import Dialect
 from .rubyplay import G2W as RUBYPLAY_G2W
+
+if TYPE_CHECKING:
+    from ..journal import JournalEntry
 
 NAME = "auto"
 # Which refusal says most about a value no candidate took: a candidate that recognised its
@@ -82,13 +85,16 @@ class Auto:
     ) -> None:
         if role is not Role.LOBBY:
             raise InvalidConfig("dialect 'auto' is a lobby option: a game knows the wire it speaks")
-        if make is None:
-            from . import make_dialect  # the package imports this module: import it late
+        from . import MODULES, make_dialect  # the package imports this module: import it late
 
+        if make is None:
             make = make_dialect
         names = candidates or ("appendix_a", "gamesglobal", "rubyplay", "155io")
         if currency is None:  # RubyPlay's minor units need it: without, it cannot be told
             names = tuple(n for n in names if n != "rubyplay")
+        for name in names:  # every candidate decodes the first message: import them now
+            if name in MODULES:
+                importlib.import_module(MODULES[name])
         self._options: dict[str, Any] = {} if currency is None else {"currency": currency}
         self._make: Callable[..., Dialect] = make
         self.role = role
@@ -171,6 +177,8 @@ class Auto:
     def take_journal(self, origin: str, time: float) -> list[JournalEntry]:
         """The picks not journalled yet, as journal lines (``time`` in ms since the epoch),
         and forgets them."""
+        from ..journal import JournalEntry
+
         picks, self.unjournalled = self.unjournalled, []
         return [
             JournalEntry(
