@@ -29,10 +29,11 @@ HiziBridge.game(OPTIONS).then(
 
 def _open_game(tmp_path: Path, current_script: object, options: dict[str, Any]) -> Any:
     program = tmp_path / "harness.js"
+    # The script goes in last: its own text may hold the placeholders' words.
     program.write_text(
-        HARNESS.replace("SOURCE", json.dumps(SCRIPT.read_text()))
-        .replace("CURRENT_SCRIPT", json.dumps(current_script))
+        HARNESS.replace("CURRENT_SCRIPT", json.dumps(current_script))
         .replace("OPTIONS", json.dumps(options))
+        .replace("SOURCE", json.dumps(SCRIPT.read_text()))
     )
     done = subprocess.run(["node", str(program)], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr[-3000:]
