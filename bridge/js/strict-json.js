@@ -49,8 +49,16 @@
     }
   /** JSON text of `root`, or throws {[NOT_PLAIN], path, why} naming the first refused value. */
   function toPlainJson(root, rootPath) {
-    checkPlain(root, rootPath, new Set());
-    return JSON.stringify(root);
+    try {
+      checkPlain(root, rootPath, new Set());
+      return JSON.stringify(root);
+    } catch (err) {
+      if (err && err[NOT_PLAIN]) throw err;
+      // Nested deeper than this thread's stack, or a getter or Proxy trap that threw: the
+      // value cannot be read as plain data. The caller hears it typed, not as a bare error.
+      const what = err && err.name ? `${err.name}: ${err.message}` : String(err);
+      throw { [NOT_PLAIN]: true, path: rootPath, why: `could not be encoded (${what})` };
+    }
   }
   // Not JSON: an inbound value that JSON cannot carry becomes a "malformed" rejection.
   const UNSERIALISABLE = "\u0000unserialisable";

@@ -63,6 +63,9 @@ const cases = [
   { rounds: NaN }, { action: new Date(0) }, 10n, cycle, { reason: "x\udc00" },
   { list: [1, undefined] }, { f() {} }, { ok: "\ud83c\udfb0", n: -0.5, none: null },
 ];
+// Deeper than any stack, and a getter that throws (red team of #18: both were bare errors).
+let deep = {}; for (let i = 0; i < 200000; i++) deep = { d: deep };
+cases.push(deep, { get stake() { throw new Error("no stake yet"); } });
 out(cases.map((v) => {
   try { return ["ok", toPlainJson(v, "data")]; } catch (e) { return [e.path, e.why]; }
 }));
@@ -77,3 +80,5 @@ out(cases.map((v) => {
     assert got[5] == ["data.list[1]", "is undefined, which JSON cannot carry"]
     assert got[6] == ["data.f", "is function, which JSON cannot carry"]
     assert got[7] == ["ok", '{"ok":"\U0001f3b0","n":-0.5,"none":null}']  # a pair is fine
+    assert got[8][0] == "data" and got[8][1].startswith("could not be encoded (RangeError: ")
+    assert got[9] == ["data", "could not be encoded (Error: no stake yet)"]
