@@ -52,7 +52,7 @@ from .messages import BY_TYPE, Bye, Direction, HelloData, Message, Ready, Role, 
 from .origin import normalise_origin
 from .outgoing import Outgoing, Queued, check_unicode, encode
 from .requests import Requests
-from .state import PORT_STATES, Event, PeerState
+from .state import PORT_STATES, SENDING_STATES, Event, PeerState
 from .stats import Stats
 from .steps import TAKEOVER, Happening, Steps
 from .wire import parse_object
@@ -378,7 +378,8 @@ class Channel(Steps):
             self.stats.sent += 1
             return msg_id, [self._out.port_post(message, msg_id, re, self.target_origin, text)]
         out = Queued(message, msg_id, re, text)
-        if self.peer_state is S.PLAIN:
-            return msg_id, self._out.emit(out, self.target_origin, on_port=False)
-        self._out.queue(out)
-        return msg_id, []
+        if self.peer_state not in SENDING_STATES:  # held until the table's FLUSH step
+            self._out.queue(out)
+            return msg_id, []
+        # The sending states but CONNECTED (above): PLAIN, on the window.
+        return msg_id, self._out.emit(out, self.target_origin, on_port=False)
