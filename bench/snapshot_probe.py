@@ -31,9 +31,11 @@ SNAPSHOT_JS = """async () => {
     return (s.boot && s.boot.snapshot) || null;
 }"""
 STORED_JS = """async (key) => {
-    const cache = await caches.open("hizi-bridge-snapshot");
-    const res = await cache.match(key);
-    return !!res && res.headers.get("x-hizi-snapshot-bytes") !== null;
+    // Complete: an entry may be visible while its body is still being written.
+    const res = await (await caches.open("hizi-bridge-snapshot")).match(key);
+    if (!res || res.headers.get("x-hizi-snapshot-bytes") === null) return false;
+    const bytes = (await res.arrayBuffer()).byteLength;
+    return bytes === Number(res.headers.get("x-hizi-snapshot-bytes"));
 }"""
 
 
@@ -90,8 +92,9 @@ def main() -> None:
                             t0 = time.monotonic()
                             for n, f in pair.frames().items():
                                 key = info["snapshot"][n]["key"]
-                                f.wait_for_function(STORED_JS, arg=key, timeout=60_000,
-                                                    polling=100)
+                                while not f.evaluate(STORED_JS, key):
+                                    assert time.monotonic() - t0 < 120, "no snapshot"
+                                    time.sleep(0.1)
                             print(f"  snapshots stored {time.monotonic() - t0:.1f} s after "
                                   "connected was read", flush=True)
                 finally:

@@ -8,6 +8,7 @@ normal boot that connects; nothing is fatal. One browser context is one player's
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -30,9 +31,12 @@ OPEN_JS = """async (options) => {
              accepted: stats.accepted_by_type };
 }"""
 STORED_JS = """async (key) => {
-    const res = await (await caches.open("%s")).match(key);
-    return !!res && res.headers.get("x-hizi-snapshot-bytes") !== null;
-}""" % CACHE
+    // Complete: an entry may be visible while its body is still being written.
+    const res = await (await caches.open("hizi-bridge-snapshot")).match(key);
+    if (!res || res.headers.get("x-hizi-snapshot-bytes") === null) return false;
+    const bytes = (await res.arrayBuffer()).byteLength;
+    return bytes === Number(res.headers.get("x-hizi-snapshot-bytes"));
+}"""
 
 
 def _visit(context: BrowserContext, url: str, options: dict[str, Any] | None = None) -> Any:
@@ -45,7 +49,11 @@ def _visit(context: BrowserContext, url: str, options: dict[str, Any] | None = N
 
 
 def _wait_stored(page: Page, key: str) -> None:
-    page.wait_for_function(STORED_JS, arg=key, timeout=BOOT_MS, polling=200)
+    # Polled here: wait_for_function would take the async predicate's promise as truthy.
+    deadline = time.monotonic() + BOOT_MS / 1000
+    while not page.evaluate(STORED_JS, key):
+        assert time.monotonic() < deadline, "no snapshot stored"
+        page.wait_for_timeout(250)
 
 
 @pytest.fixture
