@@ -75,15 +75,21 @@ def main() -> None:
                         pair = bb.open_pair(ctx, url, game_path, errors)
                         got = pair.wait_connected()
                         rows.setdefault(f"{label} {visit_name}", []).append(got["connected_ms"])
-                        info: dict[str, Any] = {"row": f"{label} {visit_name}",
-                                                "connected_ms": got["connected_ms"]}
+                        info: dict[str, Any] = {
+                            "row": f"{label} {visit_name}",
+                            "connected_ms": got["connected_ms"],
+                        }
                         if kind == "worker":
                             info["snapshot"] = {
                                 n: f.evaluate(SNAPSHOT_JS) for n, f in pair.frames().items()
                             }
                             info["phases"] = {
-                                n: [[p[0], round(p[2] - p[1])] for p in
-                                    (f.evaluate(bb.BOOT_TIMELINE_JS) or {}).get("phases", [])]
+                                n: [
+                                    [p[0], round(p[2] - p[1])]
+                                    for p in (f.evaluate(bb.BOOT_TIMELINE_JS) or {}).get(
+                                        "phases", []
+                                    )
+                                ]
                                 for n, f in pair.frames().items()
                             }
                         details.append(info)
@@ -95,8 +101,11 @@ def main() -> None:
                                 while not f.evaluate(STORED_JS, key):
                                     assert time.monotonic() - t0 < 120, "no snapshot"
                                     time.sleep(0.1)
-                            print(f"  snapshots stored {time.monotonic() - t0:.1f} s after "
-                                  "connected was read", flush=True)
+                            print(
+                                f"  snapshots stored {time.monotonic() - t0:.1f} s after "
+                                "connected was read",
+                                flush=True,
+                            )
                 finally:
                     ctx.close()
 
@@ -113,8 +122,11 @@ def main() -> None:
         print(f"{row:32} {statistics.median(vals):7.0f} ms  {[round(v) for v in vals]}")
     out = ROOT / "build" / "bench" / "snapshot-probe.json"
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"rows": rows, "details": details, "loads": loads,
-                               "errors": errors}, indent=2) + "\n", encoding="utf-8")
+    out.write_text(
+        json.dumps({"rows": rows, "details": details, "loads": loads, "errors": errors}, indent=2)
+        + "\n",
+        encoding="utf-8",
+    )
 
 
 if __name__ == "__main__":

@@ -85,13 +85,12 @@ def test_a_repeat_visit_boots_from_the_snapshot_a_corrupt_one_falls_back(
     # Corrupt in place, at the declared length: the restore throws, the boot starts again.
     page.evaluate(
         """async (key) => {
-            const cache = await caches.open("%s");
+            const cache = await caches.open("hizi-bridge-snapshot");
             const bytes = new Uint8Array(await (await cache.match(key)).arrayBuffer());
             bytes.fill(7, 0, 4096);
             await cache.put(key, new Response(bytes, { headers: {
                 "x-hizi-snapshot-bytes": String(bytes.length) } }));
-        }"""
-        % CACHE,
+        }""",
         snap["key"],
     )
     page.close()
@@ -115,11 +114,10 @@ def test_a_truncated_entry_is_dropped_and_made_again(
     _wait_stored(page, key)
     page.evaluate(
         """async (key) => {
-            const cache = await caches.open("%s");
+            const cache = await caches.open("hizi-bridge-snapshot");
             await cache.put(key, new Response(new Uint8Array(1000), { headers: {
                 "x-hizi-snapshot-bytes": "31457408" } }));
-        }"""
-        % CACHE,
+        }""",
         key,
     )
     page.close()
