@@ -1201,7 +1201,7 @@ const GAME_TO_LOBBY = [
   // (no Cache Storage, a quota, a private window, a stale or corrupt entry, a restore that
   // throws) ends in a normal boot; stats().boot.snapshot tells what happened.
   const SNAPSHOT_CACHE = "hizi-bridge-snapshot";
-  const SNAPSHOT_DELAY_MS = 1500; // after the boot: the handshake and the first messages first
+  const SNAPSHOT_DELAY_MS = 5000; // after the boot: the handshake and the game's first seconds first
   // FNV-1a over a string, twice (two seeds): a 64-bit name for the runtime's identity.
   function identityHash(text) {
     let a = 0x811c9dc5;

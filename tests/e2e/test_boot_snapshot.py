@@ -137,7 +137,7 @@ def test_snapshot_false_neither_reads_nor_makes_one(
     page, result = _visit(machine, url, {"snapshot": False})
     assert result["snapshot"]["state"] == "off", result
     assert "snapshot_read" not in result["phases"]
-    page.wait_for_timeout(4000)  # past the delay after which a snapshot would be made
+    page.wait_for_timeout(7000)  # past the delay (5 s) after which a snapshot would be made
     keys = page.evaluate(f"async () => (await (await caches.open('{CACHE}')).keys()).length")
     assert keys == 0
     refused = page.evaluate(
