@@ -1287,10 +1287,17 @@ const GAME_TO_LOBBY = [
     const bytes = pyodide.makeMemorySnapshot();
     const cache = await storage.open(SNAPSHOT_CACHE);
     for (const old of await cache.keys()) if (old.url !== key) await cache.delete(old);
-    await cache.put(key, new Response(bytes, { headers: {
-      "content-type": "application/octet-stream",
-      "x-hizi-snapshot-bytes": String(bytes.length),
-    } }));
+    try {
+      await cache.put(key, new Response(bytes, { headers: {
+        "content-type": "application/octet-stream",
+        "x-hizi-snapshot-bytes": String(bytes.length),
+      } }));
+    } catch (err) {
+      // A quota (or a private mode) that refuses 31 MB: marked, so that later visits do not
+      // boot a nested interpreter each time for nothing; a new deploy's key tries again.
+      await refuseSnapshot(key);
+      throw err;
+    }
     return { key, bytes: bytes.length, ms: performance.now() - t0 };
   }
 
