@@ -129,8 +129,8 @@ export interface BootTimeline {
 
 /** "off" (snapshot: false, runtime "main"), "unavailable" (no Cache Storage), "missing" (none
  * yet: one is made after this boot), "restored", "fallback" (unreadable or the restore failed:
- * booted normally; error says why), "refused" (a restore of this runtime's snapshot failed on
- * this browser before: booted normally, no new one). */
+ * booted normally; error says why), "refused" (a restore of this runtime's snapshot, or its store,
+ * failed on this browser before: booted normally, no new one). */
 export interface BootSnapshot {
   state: "off" | "unavailable" | "missing" | "restored" | "fallback" | "refused";
   /** The Cache Storage key (cache "hizi-bridge-snapshot"); null when off. */
