@@ -37,6 +37,7 @@ MODULES: tuple[str, ...] = (
     "strict-json.js",  # values JSON would change are refused, both ways
     "engine-kit.js",  # the port, the timer, the outbox, per bridge, beside Python
     "boot.js",  # Pyodide and the wheels
+    "snapshot.js",  # the interpreter's memory snapshot, kept in Cache Storage
     "engine.js",  # the carrier messages of every bridge of a page, and the acks
     "worker-entry.js",  # in the worker: serve(self); the page side stops here
     "early-buffer.js",  # window messages that arrive before a bridge listens

@@ -36,7 +36,26 @@
     return res.json();
   }
 
-  async function bootPython(assetsUrl, phases = []) {
+  function pyodideOptions(vendor, manifest, failures) {
+    const options = {
+      indexURL: new URL(manifest.pyodide.index, vendor).href,
+      lockFileURL: new URL(manifest.pyodide.lock, vendor).href, // must be absolute
+      packages: manifest.packages, // fetched while the interpreter boots
+      errorCallback: (msg) => { if (failures) failures.push(String(msg)); },
+      messageCallback: () => {},
+      // pydantic scans for plugins when it builds its first validator (≈0.1 s); this
+      // interpreter is private to the bridge and holds only the vendored wheels, none a plugin.
+      env: { PYDANTIC_DISABLE_PLUGINS: "__all__" },
+    };
+    // The standard library with bytecode compiled at build time; the runtime's own cut when
+    // the build made one (no user Python runs in this interpreter).
+    const stdlib = manifest.pyodide.runtime_stdlib || manifest.pyodide.stdlib;
+    if (stdlib) options.stdLibURL = new URL(stdlib, vendor).href;
+    return options;
+  }
+
+  // snapshot: restore from (and, after the boot, make) a memory snapshot (snapshot.js).
+  async function bootPython(assetsUrl, phases = [], snapshot = false) {
     const start = epochMs();
     const phase = (name, from) => phases.push([name, from, epochMs()]);
     const vendor = new URL("vendor/", assetsUrl);
@@ -49,36 +68,54 @@
     const manifest = EMBEDDED_MANIFEST || await fetchManifest(vendor);
     phase("manifest", start);
     const moduleUrl = new URL(manifest.pyodide.module, vendor).href;
-    const { loadPyodide } = await (moduleUrl === guess ? early : import(moduleUrl));
     const failures = [];
-    const options = {
-      indexURL: new URL(manifest.pyodide.index, vendor).href,
-      lockFileURL: new URL(manifest.pyodide.lock, vendor).href, // must be absolute
-      packages: manifest.packages, // fetched while the interpreter boots
-      errorCallback: (msg) => failures.push(String(msg)),
-      messageCallback: () => {},
-      // pydantic scans for plugins when it builds its first validator (≈0.1 s); this
-      // interpreter is private to the bridge and holds only the vendored wheels, none a plugin.
-      env: { PYDANTIC_DISABLE_PLUGINS: "__all__" },
-    };
-    // The standard library with bytecode compiled at build time; the runtime's own cut when
-    // the build made one (no user Python runs in this interpreter).
-    const stdlib = manifest.pyodide.runtime_stdlib || manifest.pyodide.stdlib;
-    if (stdlib) options.stdLibURL = new URL(stdlib, vendor).href;
-    const runtimeFrom = epochMs();
-    const pyodide = await loadPyodide(options);
-    // wasm compile and instantiate, interpreter and stdlib init, the wheels' install (Pyodide
-    // reports no finer phases; the fetches inside it are in the timeline's fetches).
-    phase("load_pyodide", runtimeFrom);
-    // loadPackage logs and resolves when a wheel fails: check every one explicitly.
-    const loaded = new Set(Object.keys(pyodide.loadedPackages).map(canon));
-    for (const wheel of manifest.wheels) {
-      if (!loaded.has(canon(wheel.name))) failures.push(`package ${wheel.name} did not load`);
+    const options = pyodideOptions(vendor, manifest, failures);
+    const info = { state: "off", key: null, bytes: 0, error: null };
+    let bytes = null;
+    if (snapshot) {
+      const readFrom = epochMs();
+      info.key = snapshotKey(vendor, manifest);
+      bytes = await readSnapshot(info.key, info);
+      phase("snapshot_read", readFrom);
     }
-    if (failures.length) throw new Error(failures.join("; "));
-    // One owned proxy for the engine's lifetime.
-    const importsFrom = epochMs();
-    const open = pyodide.runPython("from bridge.browser.engine import open_bridge\nopen_bridge");
-    phase("imports", importsFrom);
-    return { pyodide, open, timeline: bootTimeline(start, phases) };
+    const { loadPyodide } = await (moduleUrl === guess ? early : import(moduleUrl));
+    // loadPackage logs and resolves when a wheel fails: check every one explicitly.
+    const boot = async (extra) => {
+      const runtimeFrom = epochMs();
+      const pyodide = await loadPyodide(Object.assign({}, options, extra));
+      // wasm compile and instantiate, interpreter and stdlib init (or the snapshot's restore),
+      // the wheels' install (Pyodide reports no finer phases; the fetches inside it are in the
+      // timeline's fetches).
+      phase("load_pyodide", runtimeFrom);
+      const loaded = new Set(Object.keys(pyodide.loadedPackages).map(canon));
+      for (const wheel of manifest.wheels) {
+        if (!loaded.has(canon(wheel.name))) failures.push(`package ${wheel.name} did not load`);
+      }
+      if (failures.length) throw new Error(failures.join("; "));
+      // One owned proxy for the engine's lifetime.
+      const importsFrom = epochMs();
+      const open = pyodide.runPython("from bridge.browser.engine import open_bridge\nopen_bridge");
+      phase("imports", importsFrom);
+      return { pyodide, open };
+    };
+    let python = null;
+    if (bytes !== null) {
+      try {
+        python = await boot({ _loadSnapshot: bytes });
+        info.state = "restored";
+      } catch (err) {
+        // Never fatal: the snapshot is marked refused (no remake for this runtime) and the
+        // boot starts again, normally.
+        info.state = "fallback";
+        info.error = errorText(err);
+        failures.length = 0;
+        await refuseSnapshot(info.key);
+      }
+      bytes = null;
+    }
+    if (python === null) python = await boot({});
+    const timeline = bootTimeline(start, phases);
+    timeline.snapshot = info;
+    return { pyodide: python.pyodide, open: python.open, timeline, assetsUrl,
+      makeSnapshot: snapshot && info.state === "missing" };
   }

@@ -159,7 +159,7 @@
                 "worker-src, or the file is missing or not served as JavaScript)"));
           });
           post = (msg, transfer) => worker.postMessage(msg, transfer || []);
-          post({ assetsUrl, version: VERSION });
+          post({ assetsUrl, version: VERSION, snapshot: options.snapshot !== false });
         } catch (err) {
           const policy = trustedTypesPolicy === null ? ` (Trusted Types: add ${TRUSTED_TYPES_POLICY} ` +
             "to the page's Content-Security-Policy trusted-types directive)" : "";
@@ -195,6 +195,9 @@
     const kind = options.runtime === undefined ? "worker" : options.runtime;
     if (kind !== "worker" && kind !== "main") {
       throw new HiziBridgeError({ code: "invalid_config", message: `hizi-bridge: runtime must be "worker" or "main", not ${JSON.stringify(kind)}` });
+    }
+    if (options.snapshot !== undefined && typeof options.snapshot !== "boolean") {
+      throw new HiziBridgeError({ code: "invalid_config", message: `hizi-bridge: snapshot must be true or false, not ${JSON.stringify(options.snapshot)}` });
     }
     // One runtime per page: every bridge of the page shares the first one's kind.
     let existing = runtimes.worker || runtimes.main;

@@ -61,10 +61,11 @@
     }
     return {
       receive,
-      async boot(assetsUrl) {
+      /** snapshot: restore from a memory snapshot, or make one after the boot (worker only). */
+      async boot(assetsUrl, snapshot = false) {
         const t0 = performance.now();
         try {
-          python = await bootPython(assetsUrl);
+          python = await bootPython(assetsUrl, [], snapshot);
         } catch (err) {
           failed = String(err && err.message ? err.message : err);
           waiting.length = 0;
@@ -73,6 +74,7 @@
         }
         toPage(engineOps.booted(performance.now() - t0, python.timeline), null);
         for (const [data, ports] of waiting.splice(0)) receive(data, ports);
+        if (python.makeSnapshot) scheduleSnapshot(assetsUrl, python.timeline.snapshot);
       },
       get python() { return python; },
     };

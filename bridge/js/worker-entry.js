@@ -25,6 +25,15 @@
           scope.addEventListener("message", (ev) => {
             const data = ev.data;
             if (data === HEARTBEAT) { post(HEARTBEAT, null); return; } // the page's "alive?"
+            if (engine === null && data && data.snapshotOnly === true) {
+              // A nested worker started by the engine's worker (snapshot.js): make, store, done.
+              engine = false;
+              makeSnapshot(String(data.assetsUrl)).then(
+                (made) => post(Object.assign({ ok: true }, made), null),
+                (err) => post({ ok: false, error: errorText(err) }, null));
+              return;
+            }
+            if (engine === false) return;
             if (engine === null) { // the first message: where the runtime's files are
               engine = makeEngine(post);
               if (data.version !== undefined && data.version !== VERSION) {
@@ -33,7 +42,8 @@
                   `runtime at ${data.assetsUrl} is ${VERSION}: host dist/ of the same version`), null);
                 return;
               }
-              engine.boot(String(data.assetsUrl));
+              // The memory snapshot is on unless the page's options said snapshot: false.
+              engine.boot(String(data.assetsUrl), data.snapshot !== false);
               return;
             }
             engine.receive(data, ev.ports);

@@ -126,6 +126,21 @@ export interface BootTimeline {
   /** Resource Timing of the engine's context: start and end of each fetch, bytes on the
    * wire (encoded body; transfer_bytes is 0 when the HTTP cache answered). */
   fetches: { url: string; start_ms: number; end_ms: number; bytes: number; transfer_bytes: number }[];
+  /** The memory snapshot on this boot (option `snapshot`). */
+  snapshot: BootSnapshot;
+}
+
+/** "off" (snapshot: false, runtime "main"), "unavailable" (no Cache Storage), "missing" (none
+ * yet: one is made after this boot), "restored", "fallback" (unreadable or the restore failed:
+ * booted normally; error says why), "refused" (a restore of this runtime's snapshot, or its store,
+ * failed on this browser before: booted normally, no new one). */
+export interface BootSnapshot {
+  state: "off" | "unavailable" | "missing" | "restored" | "fallback" | "refused";
+  /** The Cache Storage key (cache "hizi-bridge-snapshot"); null when off. */
+  key: string | null;
+  /** The restored snapshot's size; 0 otherwise. */
+  bytes: number;
+  error: string | null;
 }
 
 export interface LiveResources {
@@ -397,6 +412,11 @@ export interface CommonOptions {
   /** lobby() / game() reject with "boot_failed" when the runtime is not up by then; ms,
    * default 60,000 (a CSP that blocks the wasm makes Pyodide hang without an error). */
   bootTimeoutMs?: number;
+  /** Boot the worker from a memory snapshot of the interpreter kept in this origin's Cache
+   * Storage (about 31 MB, made in a nested worker after the first boot, keyed by the runtime's
+   * identity); default true. Any failure falls back to a normal boot (stats().boot.snapshot).
+   * false: neither read nor make one. The first bridge's value decides; "main" never uses one. */
+  snapshot?: boolean;
 }
 
 export interface LobbyOptions extends CommonOptions {

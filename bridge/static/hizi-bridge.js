@@ -1114,7 +1114,26 @@ const GAME_TO_LOBBY = [
     return res.json();
   }
 
-  async function bootPython(assetsUrl, phases = []) {
+  function pyodideOptions(vendor, manifest, failures) {
+    const options = {
+      indexURL: new URL(manifest.pyodide.index, vendor).href,
+      lockFileURL: new URL(manifest.pyodide.lock, vendor).href, // must be absolute
+      packages: manifest.packages, // fetched while the interpreter boots
+      errorCallback: (msg) => { if (failures) failures.push(String(msg)); },
+      messageCallback: () => {},
+      // pydantic scans for plugins when it builds its first validator (≈0.1 s); this
+      // interpreter is private to the bridge and holds only the vendored wheels, none a plugin.
+      env: { PYDANTIC_DISABLE_PLUGINS: "__all__" },
+    };
+    // The standard library with bytecode compiled at build time; the runtime's own cut when
+    // the build made one (no user Python runs in this interpreter).
+    const stdlib = manifest.pyodide.runtime_stdlib || manifest.pyodide.stdlib;
+    if (stdlib) options.stdLibURL = new URL(stdlib, vendor).href;
+    return options;
+  }
+
+  // snapshot: restore from (and, after the boot, make) a memory snapshot (snapshot.js).
+  async function bootPython(assetsUrl, phases = [], snapshot = false) {
     const start = epochMs();
     const phase = (name, from) => phases.push([name, from, epochMs()]);
     const vendor = new URL("vendor/", assetsUrl);
@@ -1127,38 +1146,192 @@ const GAME_TO_LOBBY = [
     const manifest = EMBEDDED_MANIFEST || await fetchManifest(vendor);
     phase("manifest", start);
     const moduleUrl = new URL(manifest.pyodide.module, vendor).href;
-    const { loadPyodide } = await (moduleUrl === guess ? early : import(moduleUrl));
     const failures = [];
-    const options = {
-      indexURL: new URL(manifest.pyodide.index, vendor).href,
-      lockFileURL: new URL(manifest.pyodide.lock, vendor).href, // must be absolute
-      packages: manifest.packages, // fetched while the interpreter boots
-      errorCallback: (msg) => failures.push(String(msg)),
-      messageCallback: () => {},
-      // pydantic scans for plugins when it builds its first validator (≈0.1 s); this
-      // interpreter is private to the bridge and holds only the vendored wheels, none a plugin.
-      env: { PYDANTIC_DISABLE_PLUGINS: "__all__" },
-    };
-    // The standard library with bytecode compiled at build time; the runtime's own cut when
-    // the build made one (no user Python runs in this interpreter).
-    const stdlib = manifest.pyodide.runtime_stdlib || manifest.pyodide.stdlib;
-    if (stdlib) options.stdLibURL = new URL(stdlib, vendor).href;
-    const runtimeFrom = epochMs();
-    const pyodide = await loadPyodide(options);
-    // wasm compile and instantiate, interpreter and stdlib init, the wheels' install (Pyodide
-    // reports no finer phases; the fetches inside it are in the timeline's fetches).
-    phase("load_pyodide", runtimeFrom);
-    // loadPackage logs and resolves when a wheel fails: check every one explicitly.
-    const loaded = new Set(Object.keys(pyodide.loadedPackages).map(canon));
-    for (const wheel of manifest.wheels) {
-      if (!loaded.has(canon(wheel.name))) failures.push(`package ${wheel.name} did not load`);
+    const options = pyodideOptions(vendor, manifest, failures);
+    const info = { state: "off", key: null, bytes: 0, error: null };
+    let bytes = null;
+    if (snapshot) {
+      const readFrom = epochMs();
+      info.key = snapshotKey(vendor, manifest);
+      bytes = await readSnapshot(info.key, info);
+      phase("snapshot_read", readFrom);
     }
-    if (failures.length) throw new Error(failures.join("; "));
-    // One owned proxy for the engine's lifetime.
-    const importsFrom = epochMs();
-    const open = pyodide.runPython("from bridge.browser.engine import open_bridge\nopen_bridge");
-    phase("imports", importsFrom);
-    return { pyodide, open, timeline: bootTimeline(start, phases) };
+    const { loadPyodide } = await (moduleUrl === guess ? early : import(moduleUrl));
+    // loadPackage logs and resolves when a wheel fails: check every one explicitly.
+    const boot = async (extra) => {
+      const runtimeFrom = epochMs();
+      const pyodide = await loadPyodide(Object.assign({}, options, extra));
+      // wasm compile and instantiate, interpreter and stdlib init (or the snapshot's restore),
+      // the wheels' install (Pyodide reports no finer phases; the fetches inside it are in the
+      // timeline's fetches).
+      phase("load_pyodide", runtimeFrom);
+      const loaded = new Set(Object.keys(pyodide.loadedPackages).map(canon));
+      for (const wheel of manifest.wheels) {
+        if (!loaded.has(canon(wheel.name))) failures.push(`package ${wheel.name} did not load`);
+      }
+      if (failures.length) throw new Error(failures.join("; "));
+      // One owned proxy for the engine's lifetime.
+      const importsFrom = epochMs();
+      const open = pyodide.runPython("from bridge.browser.engine import open_bridge\nopen_bridge");
+      phase("imports", importsFrom);
+      return { pyodide, open };
+    };
+    let python = null;
+    if (bytes !== null) {
+      try {
+        python = await boot({ _loadSnapshot: bytes });
+        info.state = "restored";
+      } catch (err) {
+        // Never fatal: the snapshot is marked refused (no remake for this runtime) and the
+        // boot starts again, normally.
+        info.state = "fallback";
+        info.error = errorText(err);
+        failures.length = 0;
+        await refuseSnapshot(info.key);
+      }
+      bytes = null;
+    }
+    if (python === null) python = await boot({});
+    const timeline = bootTimeline(start, phases);
+    timeline.snapshot = info;
+    return { pyodide: python.pyodide, open: python.open, timeline, assetsUrl,
+      makeSnapshot: snapshot && info.state === "missing" };
+  }
+
+  // ---------------------------------------------------------------- memory snapshot (engine)
+  // A repeat visit restores the interpreter from a Pyodide memory snapshot kept on the
+  // player's machine (Cache Storage of the page's origin), instead of initialising Python and
+  // its standard library again; the wheels and the bridge's imports run on it as on a normal
+  // boot. The snapshot is taken of a fresh interpreter, before any wheel: Pyodide 314 refuses
+  // one after loadPackage ("Unexpected hiwire entry") and cannot restore one taken after an
+  // extension module. The first visit boots as before and, once the bridge is up, a nested
+  // worker makes the snapshot off the engine's thread and stores it. Any error on the way
+  // (no Cache Storage, a quota, a private window, a stale or corrupt entry, a restore that
+  // throws) ends in a normal boot; stats().boot.snapshot tells what happened.
+  const SNAPSHOT_CACHE = "hizi-bridge-snapshot";
+  const SNAPSHOT_DELAY_MS = 5000; // after the boot: the handshake and the game's first seconds first
+  // FNV-1a over a string, twice (two seeds): a 64-bit name for the runtime's identity.
+  function identityHash(text) {
+    let a = 0x811c9dc5;
+    let b = 0x01000193 ^ 0x5bd1e995;
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      a = Math.imul(a ^ c, 0x01000193) >>> 0;
+      b = Math.imul(b ^ c, 0x01000193 ^ 0x2f) >>> 0;
+    }
+    return a.toString(16).padStart(8, "0") + b.toString(16).padStart(8, "0");
+  }
+  // The cache key names the runtime: this release, Pyodide's version, and the whole manifest
+  // (the standard library's content hash, the lock file, every wheel's sha256), so that a new
+  // deploy never restores an old interpreter. Pyodide checks its own build id on restore too.
+  function snapshotKey(vendor, manifest) {
+    const id = identityHash(JSON.stringify([VERSION, manifest]));
+    return new URL(`snapshot/${manifest.pyodide.version}/${id}.bin`, vendor).href;
+  }
+  function cacheStorage() {
+    try {
+      return typeof caches !== "undefined" && caches && typeof caches.open === "function" ? caches : null;
+    } catch {
+      return null; // some private modes throw on the mere access
+    }
+  }
+  const errorText = (err) => String(err && err.message ? err.message : err);
+
+  // The restore half: the cached bytes for this runtime, or null (and why, in info).
+  async function readSnapshot(key, info) {
+    const storage = cacheStorage();
+    if (storage === null) { info.state = "unavailable"; return null; }
+    try {
+      const cache = await storage.open(SNAPSHOT_CACHE);
+      const res = await cache.match(key);
+      if (!res) { info.state = "missing"; return null; }
+      if (res.headers.get("x-hizi-snapshot") === "refused") {
+        // A restore of this runtime's snapshot failed on this browser before: not again.
+        info.state = "refused";
+        return null;
+      }
+      const expected = Number(res.headers.get("x-hizi-snapshot-bytes"));
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      if (!(bytes.length > 0) || bytes.length !== expected) {
+        throw new Error(`cached snapshot has ${bytes.length} bytes, not ${expected}`);
+      }
+      info.bytes = bytes.length;
+      return bytes;
+    } catch (err) {
+      info.state = "fallback";
+      info.error = errorText(err);
+      await dropSnapshot(key);
+      return null;
+    }
+  }
+  async function refuseSnapshot(key) {
+    const storage = cacheStorage();
+    if (storage === null) return;
+    try {
+      await (await storage.open(SNAPSHOT_CACHE)).put(key, new Response("", { headers: {
+        "x-hizi-snapshot": "refused" } }));
+    } catch { /* the next visit tries it again */ }
+  }
+  async function dropSnapshot(key) {
+    const storage = cacheStorage();
+    if (storage === null) return;
+    try { await (await storage.open(SNAPSHOT_CACHE)).delete(key); } catch { /* nothing to do */ }
+  }
+
+  // The making half, in a nested worker (hizi-bridge-worker.mjs started by the engine's
+  // worker with { snapshotOnly: true }): a fresh interpreter, no wheel, snapshotted and stored
+  // under the key; older entries (other deploys) are deleted, one snapshot per origin.
+  async function makeSnapshot(assetsUrl) {
+    const t0 = performance.now();
+    const vendor = new URL("vendor/", assetsUrl);
+    const manifest = EMBEDDED_MANIFEST || await fetchManifest(vendor);
+    const key = snapshotKey(vendor, manifest);
+    const storage = cacheStorage();
+    if (storage === null) throw new Error("no Cache Storage in this context");
+    const { loadPyodide } = await import(new URL(manifest.pyodide.module, vendor).href);
+    const pyodide = await loadPyodide(Object.assign(pyodideOptions(vendor, manifest, null), {
+      packages: [], _makeSnapshot: true,
+    }));
+    const bytes = pyodide.makeMemorySnapshot();
+    const cache = await storage.open(SNAPSHOT_CACHE);
+    for (const old of await cache.keys()) if (old.url !== key) await cache.delete(old);
+    try {
+      await cache.put(key, new Response(bytes, { headers: {
+        "content-type": "application/octet-stream",
+        "x-hizi-snapshot-bytes": String(bytes.length),
+      } }));
+    } catch (err) {
+      // A quota (or a private mode) that refuses 31 MB: marked, so that later visits do not
+      // boot a nested interpreter each time for nothing; a new deploy's key tries again.
+      await refuseSnapshot(key);
+      throw err;
+    }
+    return { key, bytes: bytes.length, ms: performance.now() - t0 };
+  }
+
+  // In the engine's worker, after a boot that found no snapshot: start the nested worker.
+  function scheduleSnapshot(assetsUrl, info) {
+    if (typeof Worker === "undefined" || typeof location === "undefined") {
+      info.making = "no nested workers here";
+      return;
+    }
+    setTimeout(() => {
+      let worker;
+      try {
+        worker = new Worker(location.href, { type: "module", name: "hizi-bridge-snapshot" });
+      } catch (err) {
+        info.making = `failed: ${errorText(err)}`;
+        return;
+      }
+      info.making = "running";
+      const done = (state) => { info.making = state; worker.terminate(); };
+      worker.addEventListener("message", (ev) => {
+        const data = ev.data || {};
+        done(data.ok ? "stored" : `failed: ${data.error}`);
+      });
+      worker.addEventListener("error", (ev) => done(`failed: ${ev && ev.message ? ev.message : "the worker did not start"}`));
+      worker.postMessage({ snapshotOnly: true, assetsUrl, version: VERSION });
+    }, SNAPSHOT_DELAY_MS);
   }
 
   // ---------------------------------------------------------------- engine
@@ -1224,10 +1397,11 @@ const GAME_TO_LOBBY = [
     }
     return {
       receive,
-      async boot(assetsUrl) {
+      /** snapshot: restore from a memory snapshot, or make one after the boot (worker only). */
+      async boot(assetsUrl, snapshot = false) {
         const t0 = performance.now();
         try {
-          python = await bootPython(assetsUrl);
+          python = await bootPython(assetsUrl, [], snapshot);
         } catch (err) {
           failed = String(err && err.message ? err.message : err);
           waiting.length = 0;
@@ -1236,6 +1410,7 @@ const GAME_TO_LOBBY = [
         }
         toPage(engineOps.booted(performance.now() - t0, python.timeline), null);
         for (const [data, ports] of waiting.splice(0)) receive(data, ports);
+        if (python.makeSnapshot) scheduleSnapshot(assetsUrl, python.timeline.snapshot);
       },
       get python() { return python; },
     };
@@ -1268,6 +1443,15 @@ const GAME_TO_LOBBY = [
           scope.addEventListener("message", (ev) => {
             const data = ev.data;
             if (data === HEARTBEAT) { post(HEARTBEAT, null); return; } // the page's "alive?"
+            if (engine === null && data && data.snapshotOnly === true) {
+              // A nested worker started by the engine's worker (snapshot.js): make, store, done.
+              engine = false;
+              makeSnapshot(String(data.assetsUrl)).then(
+                (made) => post(Object.assign({ ok: true }, made), null),
+                (err) => post({ ok: false, error: errorText(err) }, null));
+              return;
+            }
+            if (engine === false) return;
             if (engine === null) { // the first message: where the runtime's files are
               engine = makeEngine(post);
               if (data.version !== undefined && data.version !== VERSION) {
@@ -1276,7 +1460,8 @@ const GAME_TO_LOBBY = [
                   `runtime at ${data.assetsUrl} is ${VERSION}: host dist/ of the same version`), null);
                 return;
               }
-              engine.boot(String(data.assetsUrl));
+              // The memory snapshot is on unless the page's options said snapshot: false.
+              engine.boot(String(data.assetsUrl), data.snapshot !== false);
               return;
             }
             engine.receive(data, ev.ports);
@@ -1688,7 +1873,7 @@ const GAME_TO_LOBBY = [
                 "worker-src, or the file is missing or not served as JavaScript)"));
           });
           post = (msg, transfer) => worker.postMessage(msg, transfer || []);
-          post({ assetsUrl, version: VERSION });
+          post({ assetsUrl, version: VERSION, snapshot: options.snapshot !== false });
         } catch (err) {
           const policy = trustedTypesPolicy === null ? ` (Trusted Types: add ${TRUSTED_TYPES_POLICY} ` +
             "to the page's Content-Security-Policy trusted-types directive)" : "";
@@ -1724,6 +1909,9 @@ const GAME_TO_LOBBY = [
     const kind = options.runtime === undefined ? "worker" : options.runtime;
     if (kind !== "worker" && kind !== "main") {
       throw new HiziBridgeError({ code: "invalid_config", message: `hizi-bridge: runtime must be "worker" or "main", not ${JSON.stringify(kind)}` });
+    }
+    if (options.snapshot !== undefined && typeof options.snapshot !== "boolean") {
+      throw new HiziBridgeError({ code: "invalid_config", message: `hizi-bridge: snapshot must be true or false, not ${JSON.stringify(options.snapshot)}` });
     }
     // One runtime per page: every bridge of the page shares the first one's kind.
     let existing = runtimes.worker || runtimes.main;

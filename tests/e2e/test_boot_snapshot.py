@@ -1,0 +1,147 @@
+"""The worker's boot from a memory snapshot kept in Cache Storage (issue #19).
+
+A first visit boots normally and, once up, a nested worker stores a snapshot of a fresh
+interpreter under a key naming the runtime; the repeat visit restores it (stats().boot.snapshot
+says "restored"). A corrupt entry, a truncated one, or ``snapshot: false`` all end in a
+normal boot that connects; nothing is fatal. One browser context is one player's machine.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from .conftest import BrowserLog, HostileSite
+
+pytestmark = pytest.mark.e2e
+
+PAGE = "hostile/runtime.html"
+BOOT_MS = 120_000
+CACHE = "hizi-bridge-snapshot"
+
+OPEN_JS = """async (options) => {
+    const bridge = await openLobby(0, options);
+    await bridge.connected();
+    const stats = await bridge.stats();
+    return { mode: bridge.mode, snapshot: stats.boot.snapshot,
+             phases: stats.boot.phases.map((p) => p[0]),
+             accepted: stats.accepted_by_type };
+}"""
+STORED_JS = """async (key) => {
+    // Complete: an entry may be visible while its body is still being written.
+    const res = await (await caches.open("hizi-bridge-snapshot")).match(key);
+    if (!res || res.headers.get("x-hizi-snapshot-bytes") === null) return false;
+    const bytes = (await res.arrayBuffer()).byteLength;
+    return bytes === Number(res.headers.get("x-hizi-snapshot-bytes"));
+}"""
+
+
+def _visit(context: BrowserContext, url: str, options: dict[str, Any] | None = None) -> Any:
+    page = context.new_page()
+    page.goto(url)
+    result = page.evaluate(OPEN_JS, options or {})
+    assert result["mode"] == "compat", result
+    assert result["accepted"] == {"onAppFrameReady": 1, "gameReady": 1}, result
+    return page, result
+
+
+def _wait_stored(page: Page, key: str) -> None:
+    # Polled here: wait_for_function would take the async predicate's promise as truthy.
+    deadline = time.monotonic() + BOOT_MS / 1000
+    while not page.evaluate(STORED_JS, key):
+        assert time.monotonic() < deadline, "no snapshot stored"
+        page.wait_for_timeout(250)
+
+
+@pytest.fixture
+def machine(browser: Browser, browser_log: BrowserLog) -> Any:
+    context = browser.new_context()
+    browser_log.guard(context)
+    yield context
+    context.close()
+
+
+def test_a_repeat_visit_boots_from_the_snapshot_a_corrupt_one_falls_back(
+    machine: BrowserContext, hostile_site: HostileSite, browser_log: BrowserLog
+) -> None:
+    site = hostile_site.site
+    url = site.lobby_url(f"{PAGE}?games=1&game={site.game_origin}")
+    first, cold = _visit(machine, url)
+    snap = cold["snapshot"]
+    assert snap["state"] == "missing", snap
+    assert snap["key"].startswith(site.lobby_origin + "/vendor/snapshot/314.0.7/"), snap
+    assert "snapshot_read" in cold["phases"]
+    _wait_stored(first, snap["key"])
+    first.close()
+
+    page, warm = _visit(machine, url)
+    assert warm["snapshot"]["state"] == "restored", warm
+    assert warm["snapshot"]["key"] == snap["key"]
+    assert warm["snapshot"]["bytes"] > 20_000_000, warm
+    assert warm["snapshot"]["error"] is None
+    # Corrupt in place, at the declared length: the restore throws, the boot starts again.
+    page.evaluate(
+        """async (key) => {
+            const cache = await caches.open("hizi-bridge-snapshot");
+            const bytes = new Uint8Array(await (await cache.match(key)).arrayBuffer());
+            bytes.fill(7, 0, 4096);
+            await cache.put(key, new Response(bytes, { headers: {
+                "x-hizi-snapshot-bytes": String(bytes.length) } }));
+        }""",
+        snap["key"],
+    )
+    page.close()
+    page, fallback = _visit(machine, url)
+    assert fallback["snapshot"]["state"] == "fallback", fallback
+    assert "magic" in fallback["snapshot"]["error"], fallback
+    page.close()
+    # Refused for this runtime from then on: a normal boot, no remake, no retry.
+    page, refused = _visit(machine, url)
+    assert refused["snapshot"]["state"] == "refused", refused
+    browser_log.assert_no_errors()
+
+
+def test_a_truncated_entry_is_dropped_and_made_again(
+    machine: BrowserContext, hostile_site: HostileSite
+) -> None:
+    site = hostile_site.site
+    url = site.lobby_url(f"{PAGE}?games=1&game={site.game_origin}")
+    page, cold = _visit(machine, url)
+    key = cold["snapshot"]["key"]
+    _wait_stored(page, key)
+    page.evaluate(
+        """async (key) => {
+            const cache = await caches.open("hizi-bridge-snapshot");
+            await cache.put(key, new Response(new Uint8Array(1000), { headers: {
+                "x-hizi-snapshot-bytes": "31457408" } }));
+        }""",
+        key,
+    )
+    page.close()
+    page, second = _visit(machine, url)
+    assert second["snapshot"]["state"] == "fallback", second
+    assert "1000 bytes" in second["snapshot"]["error"], second
+    page.close()
+    page, third = _visit(machine, url)
+    assert third["snapshot"]["state"] == "missing", third  # dropped: made again after this boot
+
+
+def test_snapshot_false_neither_reads_nor_makes_one(
+    machine: BrowserContext, hostile_site: HostileSite
+) -> None:
+    site = hostile_site.site
+    url = site.lobby_url(f"{PAGE}?games=1&game={site.game_origin}")
+    page, result = _visit(machine, url, {"snapshot": False})
+    assert result["snapshot"]["state"] == "off", result
+    assert "snapshot_read" not in result["phases"]
+    page.wait_for_timeout(7000)  # past the delay (5 s) after which a snapshot would be made
+    keys = page.evaluate(f"async () => (await (await caches.open('{CACHE}')).keys()).length")
+    assert keys == 0
+    refused = page.evaluate(
+        """() => outcome(HiziBridge.lobby({ iframe: document.createElement("iframe"),
+            gameOrigin: "http://localhost:1", snapshot: "yes" }))"""
+    )
+    assert refused[1] == "invalid_config" and "snapshot must be" in refused[2], refused
