@@ -159,7 +159,7 @@
                 "worker-src, or the file is missing or not served as JavaScript)"));
           });
           post = (msg, transfer) => worker.postMessage(msg, transfer || []);
-          post({ assetsUrl, version: VERSION, snapshot: options.snapshot !== false });
+          post({ assetsUrl, version: VERSION, snapshot: options.snapshot === true }); // opt-in (issue #19)
         } catch (err) {
           const policy = trustedTypesPolicy === null ? ` (Trusted Types: add ${TRUSTED_TYPES_POLICY} ` +
             "to the page's Content-Security-Policy trusted-types directive)" : "";

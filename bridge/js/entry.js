@@ -3,7 +3,7 @@
   // name outside them is refused: a misspelt option (requestTimeoutMS) would otherwise be
   // ignored and its default used without a word.
   const COMMON_OPTIONS = ["allowedOrigins", "requestTimeoutMs", "handshakeTimeoutMs", "dialect",
-    "currency", "runtime", "assetsUrl", "workerUrl", "bootTimeoutMs"];
+    "currency", "runtime", "assetsUrl", "workerUrl", "bootTimeoutMs", "snapshot"];
   const OPTION_NAMES = {
     lobby: new Set([...COMMON_OPTIONS, "iframe", "gameOrigin", "compliance"]),
     game: new Set([...COMMON_OPTIONS, "lobbyOrigin", "lobbyOrigins"]),

@@ -130,7 +130,7 @@ export interface BootTimeline {
   snapshot: BootSnapshot;
 }
 
-/** "off" (snapshot: false, runtime "main"), "unavailable" (no Cache Storage), "missing" (none
+/** "off" (the default, snapshot: false, runtime "main"), "unavailable" (no Cache Storage), "missing" (none
  * yet: one is made after this boot), "restored", "fallback" (unreadable or the restore failed:
  * booted normally; error says why), "refused" (a restore of this runtime's snapshot, or its store,
  * failed on this browser before: booted normally, no new one). */
@@ -414,8 +414,8 @@ export interface CommonOptions {
   bootTimeoutMs?: number;
   /** Boot the worker from a memory snapshot of the interpreter kept in this origin's Cache
    * Storage (about 31 MB, made in a nested worker after the first boot, keyed by the runtime's
-   * identity); default true. Any failure falls back to a normal boot (stats().boot.snapshot).
-   * false: neither read nor make one. The first bridge's value decides; "main" never uses one. */
+   * identity); default false (neither read nor made). Any failure falls back to a normal boot
+   * (stats().boot.snapshot). The first bridge's value decides; "main" never uses one. */
   snapshot?: boolean;
 }
 

@@ -1873,7 +1873,7 @@ const GAME_TO_LOBBY = [
                 "worker-src, or the file is missing or not served as JavaScript)"));
           });
           post = (msg, transfer) => worker.postMessage(msg, transfer || []);
-          post({ assetsUrl, version: VERSION, snapshot: options.snapshot !== false });
+          post({ assetsUrl, version: VERSION, snapshot: options.snapshot === true }); // opt-in (issue #19)
         } catch (err) {
           const policy = trustedTypesPolicy === null ? ` (Trusted Types: add ${TRUSTED_TYPES_POLICY} ` +
             "to the page's Content-Security-Policy trusted-types directive)" : "";
@@ -2322,7 +2322,7 @@ const GAME_TO_LOBBY = [
   // name outside them is refused: a misspelt option (requestTimeoutMS) would otherwise be
   // ignored and its default used without a word.
   const COMMON_OPTIONS = ["allowedOrigins", "requestTimeoutMs", "handshakeTimeoutMs", "dialect",
-    "currency", "runtime", "assetsUrl", "workerUrl", "bootTimeoutMs"];
+    "currency", "runtime", "assetsUrl", "workerUrl", "bootTimeoutMs", "snapshot"];
   const OPTION_NAMES = {
     lobby: new Set([...COMMON_OPTIONS, "iframe", "gameOrigin", "compliance"]),
     game: new Set([...COMMON_OPTIONS, "lobbyOrigin", "lobbyOrigins"]),

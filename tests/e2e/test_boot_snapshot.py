@@ -1,9 +1,10 @@
 """The worker's boot from a memory snapshot kept in Cache Storage (issue #19).
 
-A first visit boots normally and, once up, a nested worker stores a snapshot of a fresh
-interpreter under a key naming the runtime; the repeat visit restores it (stats().boot.snapshot
-says "restored"). A corrupt entry, a truncated one, or ``snapshot: false`` all end in a
-normal boot that connects; nothing is fatal. One browser context is one player's machine.
+With ``snapshot: true`` (opt-in), a first visit boots normally and, once up, a nested worker
+stores a snapshot of a fresh interpreter under a key naming the runtime; the repeat visit
+restores it (stats().boot.snapshot says "restored"). A corrupt entry or a truncated one ends
+in a normal boot that connects; nothing is fatal. Without the option none is read or made.
+One browser context is one player's machine.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.e2e
 PAGE = "hostile/runtime.html"
 BOOT_MS = 120_000
 CACHE = "hizi-bridge-snapshot"
+ON = {"snapshot": True}  # opt-in: the default boots without one
 
 OPEN_JS = """async (options) => {
     const bridge = await openLobby(0, options);
@@ -69,7 +71,7 @@ def test_a_repeat_visit_boots_from_the_snapshot_a_corrupt_one_falls_back(
 ) -> None:
     site = hostile_site.site
     url = site.lobby_url(f"{PAGE}?games=1&game={site.game_origin}")
-    first, cold = _visit(machine, url)
+    first, cold = _visit(machine, url, ON)
     snap = cold["snapshot"]
     assert snap["state"] == "missing", snap
     assert snap["key"].startswith(site.lobby_origin + "/vendor/snapshot/314.0.7/"), snap
@@ -77,7 +79,7 @@ def test_a_repeat_visit_boots_from_the_snapshot_a_corrupt_one_falls_back(
     _wait_stored(first, snap["key"])
     first.close()
 
-    page, warm = _visit(machine, url)
+    page, warm = _visit(machine, url, ON)
     assert warm["snapshot"]["state"] == "restored", warm
     assert warm["snapshot"]["key"] == snap["key"]
     assert warm["snapshot"]["bytes"] > 20_000_000, warm
@@ -94,12 +96,12 @@ def test_a_repeat_visit_boots_from_the_snapshot_a_corrupt_one_falls_back(
         snap["key"],
     )
     page.close()
-    page, fallback = _visit(machine, url)
+    page, fallback = _visit(machine, url, ON)
     assert fallback["snapshot"]["state"] == "fallback", fallback
     assert "magic" in fallback["snapshot"]["error"], fallback
     page.close()
     # Refused for this runtime from then on: a normal boot, no remake, no retry.
-    page, refused = _visit(machine, url)
+    page, refused = _visit(machine, url, ON)
     assert refused["snapshot"]["state"] == "refused", refused
     browser_log.assert_no_errors()
 
@@ -109,7 +111,7 @@ def test_a_truncated_entry_is_dropped_and_made_again(
 ) -> None:
     site = hostile_site.site
     url = site.lobby_url(f"{PAGE}?games=1&game={site.game_origin}")
-    page, cold = _visit(machine, url)
+    page, cold = _visit(machine, url, ON)
     key = cold["snapshot"]["key"]
     _wait_stored(page, key)
     page.evaluate(
@@ -121,20 +123,20 @@ def test_a_truncated_entry_is_dropped_and_made_again(
         key,
     )
     page.close()
-    page, second = _visit(machine, url)
+    page, second = _visit(machine, url, ON)
     assert second["snapshot"]["state"] == "fallback", second
     assert "1000 bytes" in second["snapshot"]["error"], second
     page.close()
-    page, third = _visit(machine, url)
+    page, third = _visit(machine, url, ON)
     assert third["snapshot"]["state"] == "missing", third  # dropped: made again after this boot
 
 
-def test_snapshot_false_neither_reads_nor_makes_one(
+def test_by_default_no_snapshot_is_read_or_made(
     machine: BrowserContext, hostile_site: HostileSite
 ) -> None:
     site = hostile_site.site
     url = site.lobby_url(f"{PAGE}?games=1&game={site.game_origin}")
-    page, result = _visit(machine, url, {"snapshot": False})
+    page, result = _visit(machine, url)
     assert result["snapshot"]["state"] == "off", result
     assert "snapshot_read" not in result["phases"]
     page.wait_for_timeout(7000)  # past the delay (5 s) after which a snapshot would be made
