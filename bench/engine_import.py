@@ -6,7 +6,7 @@ Boots the vendored Pyodide with dist's cut standard library, lock and wheels (as
 ``tests/e2e/dist_imports.py`` does), then prints one JSON line: ``load_ms`` (loadPyodide and
 loadPackage), ``engine_import_ms`` (the JS-API worker's imports), ``bridge_modules`` (how many
 bridge modules that imported) and ``later_import_ms`` (then importing what a boot leaves for
-after connected, ``bridge.later.LATER_MODULES``, listed here so an older dist/ runs too).
+after connected: this tree's ``bridge.later.LATER_MODULES``, so an older dist/ is timed alike).
 Figures only; alternate the trees compared (docs/performance.md, "Boot (issue #19)").
 """
 
@@ -18,15 +18,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-LATER = [
-    "bridge.compliance",
-    "bridge.browser.supervision",
-    "bridge.core.journal",
-    "bridge.core.dialects.gamesglobal",
-    "bridge.core.dialects.rubyplay",
-    "bridge.core.dialects.io155",
-    "bridge.core.dialects.auto",
-]
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from bridge.later import LATER_MODULES  # this tree's list: any dist/ is timed alike
+
+LATER = list(LATER_MODULES)
 
 SCRIPT = r"""
 import { loadPyodide } from %(module)s;
