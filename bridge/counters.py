@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, cast
 
 from . import __version__
+from .core.validators import unbuilt
 from .later import later_modules_loaded
 
 if TYPE_CHECKING:
@@ -55,6 +56,9 @@ def bridge_stats(driver: Driver, page: Mapping[str, Any]) -> dict[str, Any]:
     out["protocol_version"] = driver.channel.version
     # Which of the modules a boot leaves for later this runtime has imported (bridge.later).
     out["later_modules_loaded"] = later_modules_loaded()
+    # Catalog models whose validator is still to be built (bridge.core.validators): the JS
+    # API's engine builds them in its idle tasks after the boot, so this falls to 0.
+    out["validators_unbuilt"] = len(unbuilt())
     if driver.auto is not None:  # dialect "auto": what it picked, per document
         out["dialect"] = driver.auto.stats()
     for key in ("boot_ms", "runtime"):  # the JS API's runtime, as the page knows it

@@ -400,11 +400,14 @@ def _check_drops(used_site: set[str]) -> None:
 # What the compiler's Pyodide imports to record which stdlib and wheel modules dist/ ships as
 # bytecode (the stdlib cut keeps those alone): the JS API's boot (``bridge.browser.engine``),
 # then what it leaves for after connected (``bridge.later.LATER_MODULES``: compliance, the
-# journal, the other dialects), so a module only a later path imports is shipped too.
+# journal, the other dialects), so a module only a later path imports is shipped too; and the
+# message validators the engine builds after its imports (``bridge.core.validators``).
 _BRIDGE_IMPORTS = (
     "import importlib, bridge.browser.engine as _engine\n"
     "for _name in _engine.LATER_MODULES:\n"
-    "    importlib.import_module(_name)"
+    "    importlib.import_module(_name)\n"
+    "from bridge.core.validators import build_all\n"
+    "build_all()"
 )
 
 

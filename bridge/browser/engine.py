@@ -31,6 +31,7 @@ from ..boundary import code_of
 from ..core.dialects import dialect_data
 from ..core.errors import ProtocolError
 from ..core.messages import Message, Role
+from ..core.validators import build_next as build_next  # the engine's idle tasks call it
 from ..core.wire import build, dump_json
 from ..dispatcher import StatusEvent
 from ..later import LATER_MODULES as LATER_MODULES  # the build imports them after this one

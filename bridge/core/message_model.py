@@ -67,13 +67,16 @@ class Data(BaseModel):
         frozen=True,
         alias_generator=to_camel,
         populate_by_name=True,
+        # Built on first use or when idle, not at import: see bridge.core.validators.
+        defer_build=True,
     )
 
 
 class Message(BaseModel):
     """Base of every message. Subclasses pin ``type`` to a literal."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    # defer_build: the validator is built on first use or when idle (bridge.core.validators).
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
     type: str
     data: object = None

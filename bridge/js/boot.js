@@ -96,7 +96,9 @@
       const importsFrom = epochMs();
       const open = pyodide.runPython("from bridge.browser.engine import open_bridge\nopen_bridge");
       phase("imports", importsFrom);
-      return { pyodide, open };
+      // The message validators not built at import (bridge.core.validators), one per call.
+      const buildNext = pyodide.runPython("from bridge.browser.engine import build_next\nbuild_next");
+      return { pyodide, open, buildNext };
     };
     let python = null;
     if (bytes !== null) {
@@ -116,6 +118,6 @@
     if (python === null) python = await boot({});
     const timeline = bootTimeline(start, phases);
     timeline.snapshot = info;
-    return { pyodide: python.pyodide, open: python.open, timeline, assetsUrl,
-      makeSnapshot: snapshot && info.state === "missing" };
+    return { pyodide: python.pyodide, open: python.open, buildNext: python.buildNext, timeline,
+      assetsUrl, makeSnapshot: snapshot && info.state === "missing" };
   }

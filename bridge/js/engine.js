@@ -59,6 +59,18 @@
         }
       }
     }
+    // The validators the imports left unbuilt (bridge.core.validators), one model per task:
+    // a task is a few ms, so an arriving message waits at most one model's build, and a
+    // message type first seen later does not pay its build on arrival.
+    function buildValidators() {
+      let more = false;
+      try {
+        more = python.buildNext();
+      } catch (err) {
+        console.error("hizi-bridge: building a validator failed:", err);
+      }
+      if (more) setTimeout(buildValidators, 0);
+    }
     return {
       receive,
       /** snapshot: restore from a memory snapshot, or make one after the boot (worker only). */
@@ -74,6 +86,7 @@
         }
         toPage(engineOps.booted(performance.now() - t0, python.timeline), null);
         for (const [data, ports] of waiting.splice(0)) receive(data, ports);
+        setTimeout(buildValidators, 0);
         if (python.makeSnapshot) scheduleSnapshot(assetsUrl, python.timeline.snapshot);
       },
       get python() { return python; },

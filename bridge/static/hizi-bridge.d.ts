@@ -111,6 +111,10 @@ export interface BridgeStats {
   /** The modules a boot leaves for after connected (compliance, supervision, the journal,
    * dialects other than appendix_a) that this bridge's runtime has imported so far. */
   later_modules_loaded: string[];
+  /** Message and data models whose validator this runtime has not built yet: each is built
+   * on first use, and the JS API's engine builds the rest one per idle task after its boot,
+   * so this falls to 0 within a few hundred ms of it. */
+  validators_unbuilt: number;
   [key: string]: unknown;
 }
 

@@ -1174,7 +1174,9 @@ const GAME_TO_LOBBY = [
       const importsFrom = epochMs();
       const open = pyodide.runPython("from bridge.browser.engine import open_bridge\nopen_bridge");
       phase("imports", importsFrom);
-      return { pyodide, open };
+      // The message validators not built at import (bridge.core.validators), one per call.
+      const buildNext = pyodide.runPython("from bridge.browser.engine import build_next\nbuild_next");
+      return { pyodide, open, buildNext };
     };
     let python = null;
     if (bytes !== null) {
@@ -1194,8 +1196,8 @@ const GAME_TO_LOBBY = [
     if (python === null) python = await boot({});
     const timeline = bootTimeline(start, phases);
     timeline.snapshot = info;
-    return { pyodide: python.pyodide, open: python.open, timeline, assetsUrl,
-      makeSnapshot: snapshot && info.state === "missing" };
+    return { pyodide: python.pyodide, open: python.open, buildNext: python.buildNext, timeline,
+      assetsUrl, makeSnapshot: snapshot && info.state === "missing" };
   }
 
   // ---------------------------------------------------------------- memory snapshot (engine)
@@ -1395,6 +1397,18 @@ const GAME_TO_LOBBY = [
         }
       }
     }
+    // The validators the imports left unbuilt (bridge.core.validators), one model per task:
+    // a task is a few ms, so an arriving message waits at most one model's build, and a
+    // message type first seen later does not pay its build on arrival.
+    function buildValidators() {
+      let more = false;
+      try {
+        more = python.buildNext();
+      } catch (err) {
+        console.error("hizi-bridge: building a validator failed:", err);
+      }
+      if (more) setTimeout(buildValidators, 0);
+    }
     return {
       receive,
       /** snapshot: restore from a memory snapshot, or make one after the boot (worker only). */
@@ -1410,6 +1424,7 @@ const GAME_TO_LOBBY = [
         }
         toPage(engineOps.booted(performance.now() - t0, python.timeline), null);
         for (const [data, ports] of waiting.splice(0)) receive(data, ports);
+        setTimeout(buildValidators, 0);
         if (python.makeSnapshot) scheduleSnapshot(assetsUrl, python.timeline.snapshot);
       },
       get python() { return python; },
