@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import ClassVar, Final
+from typing import Any, ClassVar, Final
 
 from pydantic import BaseModel, ConfigDict, ValidationInfo
 from pydantic.alias_generators import to_camel
@@ -58,7 +58,35 @@ class HelperParam:
     optional: bool = False
 
 
-class Data(BaseModel):
+class CatalogModel(BaseModel):
+    """Base of ``Data`` and ``Message``: built from its own module's names only.
+
+    Catalog models are declared with ``defer_build`` (``bridge.core.validators``), and
+    pydantic builds a deferred model on its first use by resolving its annotations in the
+    namespace of the caller five frames up. Called from JavaScript (a Pyodide proxy) the stack
+    can be shallower, and the build then fails with "call stack is not deep enough"; and a
+    caller's locals have no business in how a message is validated. So every rebuild here
+    ignores the caller's frames: the annotations resolve as at import, in their module.
+    """
+
+    @classmethod
+    def model_rebuild(
+        cls,
+        *,
+        force: bool = False,
+        raise_errors: bool = True,
+        _parent_namespace_depth: int = 2,
+        _types_namespace: Any = None,
+    ) -> bool | None:
+        return super().model_rebuild(
+            force=force,
+            raise_errors=raise_errors,
+            _parent_namespace_depth=0,  # no caller frame (see the class docstring)
+            _types_namespace=_types_namespace,
+        )
+
+
+class Data(CatalogModel):
     """Base of structured ``data`` payloads: camelCase on the wire, strict types."""
 
     model_config = ConfigDict(
@@ -72,7 +100,7 @@ class Data(BaseModel):
     )
 
 
-class Message(BaseModel):
+class Message(CatalogModel):
     """Base of every message. Subclasses pin ``type`` to a literal."""
 
     # defer_build: the validator is built on first use or when idle (bridge.core.validators).

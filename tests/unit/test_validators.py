@@ -57,6 +57,33 @@ def test_a_message_builds_its_own_model_and_no_other() -> None:
     assert result == ["Balance"]
 
 
+def test_a_first_use_from_a_shallow_stack_builds(tmp_path: Path) -> None:
+    """pydantic builds a deferred model in its caller's namespace, five frames up: a first use
+    from JavaScript (the bench's floor called the validator straight from a Pyodide proxy)
+    has fewer, and failed with "call stack is not deep enough". Module level is as shallow as
+    CPython gets."""
+    script = tmp_path / "first_use.py"
+    script.write_text(
+        "import json\n"
+        "from bridge.core.messages import BY_TYPE\n"
+        "balance = BY_TYPE['balance']\n"
+        "message = balance.__pydantic_validator__.validate_python("
+        "{'type': 'balance', 'data': 1.5})\n"
+        "print(json.dumps([message.data, balance.__pydantic_serializer__.to_json(message)"
+        ".decode()]))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == [1.5, '{"type":"balance","data":1.5}']
+
+
 def test_build_next_builds_one_per_call_until_none_is_left() -> None:
     result = _fresh(
         "import json\n"
