@@ -3,7 +3,9 @@
   // the MessagePort and the timer, calls Python (`py`, the bridge's handle) with each event,
   // carries out the engine pieces of the outbox Python returns, decodes the page pieces (once,
   // here) and hands them to the page side in one carrier message (`deliver`).
-  function makeEngineKit(bridgeId, deliver) {
+  // onConnected: called on each status piece that says "connected" (the engine starts its idle
+  // work then, not while the other frame may still be booting on the same cores).
+  function makeEngineKit(bridgeId, deliver, onConnected = () => {}) {
     let py = null;
     let port = null;
     let portOutbox = null; // port texts after the first of a task: one array frame (v2)
@@ -58,6 +60,8 @@
             const channel = new MessageChannel();
             usePort(channel.port1);
             transfer = [channel.port2];
+          } else if (code === PIECE.STATUS && value.status === "connected") {
+            onConnected();
           }
           (page || (page = [])).push(code, value);
         }

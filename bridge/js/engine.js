@@ -10,7 +10,7 @@
       const id = msg[1];
       if (msg[0] === OP.OPEN) {
         const open = readOp(msg);
-        const kit = makeEngineKit(id, toPage);
+        const kit = makeEngineKit(id, toPage, startBuilding);
         const handle = python.open(open.key, open.role, open.configJson, kit);
         if (typeof handle === "string") { // refused: the reply with the error
           kit.run(handle);
@@ -71,6 +71,14 @@
       }
       if (more) setTimeout(buildValidators, 0);
     }
+    // Started when the first bridge connects: before that, the cores are the other frame's
+    // boot's and this frame's handshake's (2 cores here; a phone has few more).
+    let building = false;
+    function startBuilding() {
+      if (building || !python || !python.buildNext) return;
+      building = true;
+      setTimeout(buildValidators, 0);
+    }
     return {
       receive,
       /** snapshot: restore from a memory snapshot, or make one after the boot (worker only). */
@@ -86,7 +94,6 @@
         }
         toPage(engineOps.booted(performance.now() - t0, python.timeline), null);
         for (const [data, ports] of waiting.splice(0)) receive(data, ports);
-        setTimeout(buildValidators, 0);
         if (python.makeSnapshot) scheduleSnapshot(assetsUrl, python.timeline.snapshot);
       },
       get python() { return python; },

@@ -909,7 +909,9 @@ const GAME_TO_LOBBY = [
   // the MessagePort and the timer, calls Python (`py`, the bridge's handle) with each event,
   // carries out the engine pieces of the outbox Python returns, decodes the page pieces (once,
   // here) and hands them to the page side in one carrier message (`deliver`).
-  function makeEngineKit(bridgeId, deliver) {
+  // onConnected: called on each status piece that says "connected" (the engine starts its idle
+  // work then, not while the other frame may still be booting on the same cores).
+  function makeEngineKit(bridgeId, deliver, onConnected = () => {}) {
     let py = null;
     let port = null;
     let portOutbox = null; // port texts after the first of a task: one array frame (v2)
@@ -964,6 +966,8 @@ const GAME_TO_LOBBY = [
             const channel = new MessageChannel();
             usePort(channel.port1);
             transfer = [channel.port2];
+          } else if (code === PIECE.STATUS && value.status === "connected") {
+            onConnected();
           }
           (page || (page = [])).push(code, value);
         }
@@ -1348,7 +1352,7 @@ const GAME_TO_LOBBY = [
       const id = msg[1];
       if (msg[0] === OP.OPEN) {
         const open = readOp(msg);
-        const kit = makeEngineKit(id, toPage);
+        const kit = makeEngineKit(id, toPage, startBuilding);
         const handle = python.open(open.key, open.role, open.configJson, kit);
         if (typeof handle === "string") { // refused: the reply with the error
           kit.run(handle);
@@ -1409,6 +1413,14 @@ const GAME_TO_LOBBY = [
       }
       if (more) setTimeout(buildValidators, 0);
     }
+    // Started when the first bridge connects: before that, the cores are the other frame's
+    // boot's and this frame's handshake's (2 cores here; a phone has few more).
+    let building = false;
+    function startBuilding() {
+      if (building || !python || !python.buildNext) return;
+      building = true;
+      setTimeout(buildValidators, 0);
+    }
     return {
       receive,
       /** snapshot: restore from a memory snapshot, or make one after the boot (worker only). */
@@ -1424,7 +1436,6 @@ const GAME_TO_LOBBY = [
         }
         toPage(engineOps.booted(performance.now() - t0, python.timeline), null);
         for (const [data, ports] of waiting.splice(0)) receive(data, ports);
-        setTimeout(buildValidators, 0);
         if (python.makeSnapshot) scheduleSnapshot(assetsUrl, python.timeline.snapshot);
       },
       get python() { return python; },
