@@ -57,7 +57,7 @@ def bridge_stats(driver: Driver, page: Mapping[str, Any]) -> dict[str, Any]:
     # Which of the modules a boot leaves for later this runtime has imported (bridge.later).
     out["later_modules_loaded"] = later_modules_loaded()
     # Catalog models whose validator is still to be built (bridge.core.validators): the JS
-    # API's engine builds them in its idle tasks after the boot, so this falls to 0.
+    # API's engine builds them in its idle tasks once a bridge connects, so this falls to 0.
     out["validators_unbuilt"] = len(unbuilt())
     if driver.auto is not None:  # dialect "auto": what it picked, per document
         out["dialect"] = driver.auto.stats()

@@ -5,8 +5,9 @@ Every message and ``data`` model is declared with pydantic's ``defer_build`` (se
 at import was about a quarter of the JS-API worker's Python imports, before ``connected``
 (issue #19, docs/performance.md); the handshake needs four. A model is built the first time
 it validates or dumps (pydantic does that itself), and the JS API's engine calls
-``build_next`` from its idle tasks after its boot, one model per task, so a message type seen
-later does not pay its build when it arrives. Nothing here changes what a model accepts.
+``build_next`` from its idle tasks once its first bridge is connected, one model per task, so
+a message type seen later does not pay its build when it arrives.
+Nothing here changes what a model accepts.
 """
 
 from __future__ import annotations

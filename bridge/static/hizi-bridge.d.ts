@@ -112,8 +112,10 @@ export interface BridgeStats {
    * dialects other than appendix_a) that this bridge's runtime has imported so far. */
   later_modules_loaded: string[];
   /** Message and data models whose validator this runtime has not built yet: each is built
-   * on first use, and the JS API's engine builds the rest one per idle task after its boot,
-   * so this falls to 0 within a few hundred ms of it. */
+   * on first use, and the JS API's engine (worker or page runtime) builds the rest one per
+   * idle task once its first bridge is connected, so this falls to 0 soon after that; it
+   * stays above 0 while no bridge has connected, and on a PyScript page (Python API), which
+   * builds on first use only. */
   validators_unbuilt: number;
   [key: string]: unknown;
 }

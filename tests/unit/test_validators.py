@@ -60,17 +60,25 @@ def test_a_message_builds_its_own_model_and_no_other() -> None:
 def test_a_first_use_from_a_shallow_stack_builds(tmp_path: Path) -> None:
     """pydantic builds a deferred model in its caller's namespace, five frames up: a first use
     from JavaScript (the bench's floor called the validator straight from a Pyodide proxy)
-    has fewer, and failed with "call stack is not deep enough". Module level is as shallow as
-    CPython gets."""
+    has none of its own. A thread whose target is a C callable (``functools.partial`` of
+    ``getattr``) starts with no Python frame under pydantic's placeholder, as a call from
+    JavaScript does; the first use then builds the model."""
     script = tmp_path / "first_use.py"
     script.write_text(
-        "import json\n"
+        "import _thread, functools, json, sys, time\n"
         "from bridge.core.messages import BY_TYPE\n"
         "balance = BY_TYPE['balance']\n"
+        "errors = []\n"
+        "sys.unraisablehook = lambda u: errors.append(repr(u.exc_value))\n"
+        "placeholder = balance.__dict__['__pydantic_validator__']\n"
+        "_thread.start_new_thread(functools.partial(getattr, placeholder, 'validate_python'), ())\n"
+        "deadline = time.monotonic() + 10\n"
+        "while not (balance.__pydantic_complete__ or errors) and time.monotonic() < deadline:\n"
+        "    time.sleep(0.01)\n"
         "message = balance.__pydantic_validator__.validate_python("
         "{'type': 'balance', 'data': 1.5})\n"
-        "print(json.dumps([message.data, balance.__pydantic_serializer__.to_json(message)"
-        ".decode()]))\n"
+        "print(json.dumps([errors, message.data,"
+        " balance.__pydantic_serializer__.to_json(message).decode()]))\n"
     )
     proc = subprocess.run(
         [sys.executable, str(script)],
@@ -81,7 +89,7 @@ def test_a_first_use_from_a_shallow_stack_builds(tmp_path: Path) -> None:
         check=False,
     )
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout) == [1.5, '{"type":"balance","data":1.5}']
+    assert json.loads(proc.stdout) == [[], 1.5, '{"type":"balance","data":1.5}']
 
 
 def test_build_next_builds_one_per_call_until_none_is_left() -> None:
