@@ -71,12 +71,14 @@
     const failures = [];
     const options = pyodideOptions(vendor, manifest, failures);
     const info = { state: "off", key: null, bytes: 0, error: null };
-    let bytes = null;
+    let bytes = null; // a promise of the snapshot's bytes (snapshot.js), read while loadPyodide fetches
     if (snapshot) {
       const readFrom = epochMs();
       info.key = snapshotKey(vendor, manifest);
-      bytes = await readSnapshot(info.key, info);
-      phase("snapshot_read", readFrom);
+      const found = await findSnapshot(info.key, info);
+      phase("snapshot_lookup", readFrom);
+      bytes = found && found.bytes;
+      if (bytes !== null) bytes.then(() => phase("snapshot_read", readFrom), () => {});
     }
     const { loadPyodide } = await (moduleUrl === guess ? early : import(moduleUrl));
     // loadPackage logs and resolves when a wheel fails: check every one explicitly.
@@ -106,12 +108,14 @@
         python = await boot({ _loadSnapshot: bytes });
         info.state = "restored";
       } catch (err) {
-        // Never fatal: the snapshot is marked refused (no remake for this runtime) and the
-        // boot starts again, normally.
+        // Never fatal: the boot starts again, normally. An entry that could not be read whole
+        // is dropped (made again after this boot); one that Pyodide could not restore is
+        // marked refused (no remake for this runtime).
         info.state = "fallback";
         info.error = errorText(err);
         failures.length = 0;
-        await refuseSnapshot(info.key);
+        if (err instanceof SnapshotReadError) await dropSnapshot(info.key);
+        else await refuseSnapshot(info.key);
       }
       bytes = null;
     }

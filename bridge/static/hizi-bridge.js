@@ -1153,12 +1153,14 @@ const GAME_TO_LOBBY = [
     const failures = [];
     const options = pyodideOptions(vendor, manifest, failures);
     const info = { state: "off", key: null, bytes: 0, error: null };
-    let bytes = null;
+    let bytes = null; // a promise of the snapshot's bytes (snapshot.js), read while loadPyodide fetches
     if (snapshot) {
       const readFrom = epochMs();
       info.key = snapshotKey(vendor, manifest);
-      bytes = await readSnapshot(info.key, info);
-      phase("snapshot_read", readFrom);
+      const found = await findSnapshot(info.key, info);
+      phase("snapshot_lookup", readFrom);
+      bytes = found && found.bytes;
+      if (bytes !== null) bytes.then(() => phase("snapshot_read", readFrom), () => {});
     }
     const { loadPyodide } = await (moduleUrl === guess ? early : import(moduleUrl));
     // loadPackage logs and resolves when a wheel fails: check every one explicitly.
@@ -1188,12 +1190,14 @@ const GAME_TO_LOBBY = [
         python = await boot({ _loadSnapshot: bytes });
         info.state = "restored";
       } catch (err) {
-        // Never fatal: the snapshot is marked refused (no remake for this runtime) and the
-        // boot starts again, normally.
+        // Never fatal: the boot starts again, normally. An entry that could not be read whole
+        // is dropped (made again after this boot); one that Pyodide could not restore is
+        // marked refused (no remake for this runtime).
         info.state = "fallback";
         info.error = errorText(err);
         failures.length = 0;
-        await refuseSnapshot(info.key);
+        if (err instanceof SnapshotReadError) await dropSnapshot(info.key);
+        else await refuseSnapshot(info.key);
       }
       bytes = null;
     }
@@ -1243,32 +1247,42 @@ const GAME_TO_LOBBY = [
   }
   const errorText = (err) => String(err && err.message ? err.message : err);
 
-  // The restore half: the cached bytes for this runtime, or null (and why, in info).
-  async function readSnapshot(key, info) {
+  // The restore half, in two steps so that the long one overlaps the runtime's own fetches:
+  // findSnapshot looks the entry up (a few ms) and returns null (and why, in info) or
+  // { bytes }, a promise of its checked bytes (wrapped: an async function's return value would
+  // adopt the promise and wait for the read), which loadPyodide awaits only once the wasm is on its way
+  // (its `_loadSnapshot` takes a promise). A truncated entry rejects that promise with a
+  // SnapshotReadError: the boot drops the entry and starts again without it.
+  class SnapshotReadError extends Error {}
+  async function findSnapshot(key, info) {
     const storage = cacheStorage();
     if (storage === null) { info.state = "unavailable"; return null; }
+    let res;
     try {
-      const cache = await storage.open(SNAPSHOT_CACHE);
-      const res = await cache.match(key);
-      if (!res) { info.state = "missing"; return null; }
-      if (res.headers.get("x-hizi-snapshot") === "refused") {
-        // A restore of this runtime's snapshot failed on this browser before: not again.
-        info.state = "refused";
-        return null;
-      }
-      const expected = Number(res.headers.get("x-hizi-snapshot-bytes"));
-      const bytes = new Uint8Array(await res.arrayBuffer());
-      if (!(bytes.length > 0) || bytes.length !== expected) {
-        throw new Error(`cached snapshot has ${bytes.length} bytes, not ${expected}`);
-      }
-      info.bytes = bytes.length;
-      return bytes;
+      res = await (await storage.open(SNAPSHOT_CACHE)).match(key);
     } catch (err) {
       info.state = "fallback";
       info.error = errorText(err);
       await dropSnapshot(key);
       return null;
     }
+    if (!res) { info.state = "missing"; return null; }
+    if (res.headers.get("x-hizi-snapshot") === "refused") {
+      // A restore of this runtime's snapshot failed on this browser before: not again.
+      info.state = "refused";
+      return null;
+    }
+    const expected = Number(res.headers.get("x-hizi-snapshot-bytes"));
+    const bytes = res.arrayBuffer().then((buffer) => {
+      const view = new Uint8Array(buffer);
+      if (!(view.length > 0) || view.length !== expected) {
+        throw new SnapshotReadError(`cached snapshot has ${view.length} bytes, not ${expected}`);
+      }
+      info.bytes = view.length;
+      return view;
+    }, (err) => { throw new SnapshotReadError(errorText(err)); });
+    bytes.catch(() => {}); // judged where loadPyodide rejects with it
+    return { bytes };
   }
   async function refuseSnapshot(key) {
     const storage = cacheStorage();
