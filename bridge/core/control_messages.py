@@ -4,8 +4,9 @@ Part of the catalog; import them from ``bridge.core.messages``; ``bridge.core.ha
 builds and checks them.
 """
 
-from __future__ import annotations
-
+# Annotations stay unquoted (no `from __future__ import annotations`): pydantic would eval
+# each field's string at class creation, ≈ 50 ms of a JS-API boot under Pyodide
+# (docs/performance.md, issue #19).
 from enum import StrEnum
 from typing import Annotated, Final, Literal
 

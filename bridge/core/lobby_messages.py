@@ -3,9 +3,10 @@
 Part of the catalog; import them from ``bridge.core.messages``.
 """
 
-from __future__ import annotations
-
-from typing import Literal
+# Annotations stay unquoted (no `from __future__ import annotations`): pydantic would eval
+# each field's string at class creation, ≈ 50 ms of a JS-API boot under Pyodide
+# (docs/performance.md, issue #19).
+from typing import Literal, Self
 
 from pydantic import model_validator
 
@@ -195,7 +196,7 @@ class RealityCheckData(Data):
     history_url: HttpUrl | None = None
 
     @model_validator(mode="after")
-    def _win_loss_together(self) -> RealityCheckData:
+    def _win_loss_together(self) -> Self:
         figures = (self.total_staked, self.total_won, self.net_result)
         given = sum(f is not None for f in figures)
         if given not in (0, 3):

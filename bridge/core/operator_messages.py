@@ -4,9 +4,10 @@
 catalog; import them from ``bridge.core.messages``.
 """
 
-from __future__ import annotations
-
-from typing import Literal
+# Annotations stay unquoted (no `from __future__ import annotations`): pydantic would eval
+# each field's string at class creation, ≈ 50 ms of a JS-API boot under Pyodide
+# (docs/performance.md, issue #19).
+from typing import Literal, Self
 
 from pydantic import model_validator
 
@@ -155,7 +156,7 @@ class FreeRoundsData(Data):
     currency: Currency
 
     @model_validator(mode="after")
-    def _left_within_total(self) -> FreeRoundsData:
+    def _left_within_total(self) -> Self:
         if self.rounds_left > self.rounds_total:
             raise ValueError("roundsLeft must not exceed roundsTotal")
         return self

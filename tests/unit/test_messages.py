@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import inspect
 import json
 from typing import Any
 
@@ -112,3 +114,29 @@ def test_money_fields_accept_integers_and_decimals() -> None:
     assert isinstance(msg, m.RoundStarted) and msg.data == 12.0
     check = m.RealityCheck.model_validate(m.RealityCheck.example)
     assert check.data.net_result == -24.5 and check.data.currency == "EUR"
+
+
+CATALOG_MODULES = (
+    "control_messages",
+    "game_messages",
+    "lobby_messages",
+    "operator_messages",
+    "studio_messages",
+    "message_model",
+    "fields",
+)
+
+
+@pytest.mark.parametrize("name", CATALOG_MODULES)
+def test_catalog_modules_keep_annotations_unquoted(name: str) -> None:
+    # With `from __future__ import annotations` every field annotation is a string that
+    # pydantic evaluates (compiles) when the class is made, on the JS-API boot's path.
+    module = importlib.import_module(f"bridge.core.{name}")
+    quoted = [
+        f"{cls.__name__}.{field}"
+        for cls in vars(module).values()
+        if isinstance(cls, type) and cls.__module__ == module.__name__
+        for field, hint in inspect.get_annotations(cls).items()
+        if isinstance(hint, str)
+    ]
+    assert quoted == []
