@@ -127,7 +127,9 @@ export interface BootTimeline {
   /** When the engine's context (the worker, or the page for runtime "main") started. */
   context_start_ms: number;
   /** [name, start, end]: manifest, pyodide_module, load_pyodide (wasm, interpreter,
-   * standard library, wheels), imports (the bridge's Python modules). */
+   * standard library, wheels), imports (the bridge's Python modules); with option
+   * `snapshot`, snapshot_lookup (the cache lookup, before load_pyodide) and, when an entry
+   * was read, snapshot_read (from the lookup to its last byte, alongside load_pyodide). */
   phases: [string, number, number][];
   /** Resource Timing of the engine's context: start and end of each fetch, bytes on the
    * wire (encoded body; transfer_bytes is 0 when the HTTP cache answered). */
