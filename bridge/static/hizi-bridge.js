@@ -1249,40 +1249,40 @@ const GAME_TO_LOBBY = [
 
   // The restore half, in two steps so that the long one overlaps the runtime's own fetches:
   // findSnapshot looks the entry up (a few ms) and returns null (and why, in info) or
-  // { bytes }, a promise of its checked bytes (wrapped: an async function's return value would
-  // adopt the promise and wait for the read), which loadPyodide awaits only once the wasm is on its way
-  // (its `_loadSnapshot` takes a promise). A truncated entry rejects that promise with a
+  // { bytes }, a promise of its checked bytes (wrapped: an async function's return value
+  // would adopt the promise and wait for the read), which loadPyodide awaits only once the
+  // wasm is on its way (its `_loadSnapshot` takes a promise). A truncated entry rejects that promise with a
   // SnapshotReadError: the boot drops the entry and starts again without it.
   class SnapshotReadError extends Error {}
   async function findSnapshot(key, info) {
     const storage = cacheStorage();
     if (storage === null) { info.state = "unavailable"; return null; }
-    let res;
     try {
-      res = await (await storage.open(SNAPSHOT_CACHE)).match(key);
+      const res = await (await storage.open(SNAPSHOT_CACHE)).match(key);
+      if (!res) { info.state = "missing"; return null; }
+      if (res.headers.get("x-hizi-snapshot") === "refused") {
+        // A restore of this runtime's snapshot failed on this browser before: not again.
+        info.state = "refused";
+        return null;
+      }
+      const expected = Number(res.headers.get("x-hizi-snapshot-bytes"));
+      const bytes = res.arrayBuffer().then((buffer) => {
+        const view = new Uint8Array(buffer);
+        if (!(view.length > 0) || view.length !== expected) {
+          throw new SnapshotReadError(`cached snapshot has ${view.length} bytes, not ${expected}`);
+        }
+        info.bytes = view.length;
+        return view;
+      }, (err) => { throw new SnapshotReadError(errorText(err)); });
+      bytes.catch(() => {}); // judged where loadPyodide rejects with it
+      return { bytes };
     } catch (err) {
+      // A lookup (or a Response) that throws: the entry is dropped and the boot is normal.
       info.state = "fallback";
       info.error = errorText(err);
       await dropSnapshot(key);
       return null;
     }
-    if (!res) { info.state = "missing"; return null; }
-    if (res.headers.get("x-hizi-snapshot") === "refused") {
-      // A restore of this runtime's snapshot failed on this browser before: not again.
-      info.state = "refused";
-      return null;
-    }
-    const expected = Number(res.headers.get("x-hizi-snapshot-bytes"));
-    const bytes = res.arrayBuffer().then((buffer) => {
-      const view = new Uint8Array(buffer);
-      if (!(view.length > 0) || view.length !== expected) {
-        throw new SnapshotReadError(`cached snapshot has ${view.length} bytes, not ${expected}`);
-      }
-      info.bytes = view.length;
-      return view;
-    }, (err) => { throw new SnapshotReadError(errorText(err)); });
-    bytes.catch(() => {}); // judged where loadPyodide rejects with it
-    return { bytes };
   }
   async function refuseSnapshot(key) {
     const storage = cacheStorage();
