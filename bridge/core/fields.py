@@ -7,9 +7,7 @@ game's internals. Every number is finite and bounded so a hostile peer cannot
 smuggle NaN, Infinity or 1e308 into an operator's ledger view.
 """
 
-# Annotations stay unquoted (no `from __future__ import annotations`): pydantic would eval
-# each field's string at class creation, ≈ 50 ms of a JS-API boot under Pyodide
-# (docs/performance.md, issue #19).
+# No `from __future__ import annotations` here: why in tests/unit/test_messages.py.
 from typing import Annotated
 
 from pydantic import AfterValidator, Field, StrictBool, StringConstraints, WithJsonSchema

@@ -3,9 +3,7 @@
 Part of the catalog; import them from ``bridge.core.messages``.
 """
 
-# Annotations stay unquoted (no `from __future__ import annotations`): pydantic would eval
-# each field's string at class creation, ≈ 50 ms of a JS-API boot under Pyodide
-# (docs/performance.md, issue #19).
+# No `from __future__ import annotations` here: why in tests/unit/test_messages.py.
 from enum import StrEnum
 from typing import Annotated, Literal
 

@@ -5,9 +5,7 @@ or ``Message`` and declares its wire example, family and, for the named helpers
 (``bridge.core.catalog``), its helper and reply.
 """
 
-# Annotations stay unquoted (no `from __future__ import annotations`): pydantic would eval
-# each field's string at class creation, ≈ 50 ms of a JS-API boot under Pyodide
-# (docs/performance.md, issue #19).
+# No `from __future__ import annotations` here: why in tests/unit/test_messages.py.
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar, Final

@@ -40,8 +40,8 @@
   // The restore half, in two steps so that the long one overlaps the runtime's own fetches:
   // findSnapshot looks the entry up (a few ms) and returns null (and why, in info) or
   // { bytes }, a promise of its checked bytes (wrapped: an async function's return value
-  // would adopt the promise and wait for the read), which loadPyodide awaits only once the
-  // wasm is on its way (its `_loadSnapshot` takes a promise). A truncated entry rejects that promise with a
+  // would adopt the promise and wait for the read). loadPyodide awaits it (`_loadSnapshot`
+  // takes a promise) once the wasm is on its way. A truncated entry rejects it with a
   // SnapshotReadError: the boot drops the entry and starts again without it.
   class SnapshotReadError extends Error {}
   async function findSnapshot(key, info) {

@@ -130,7 +130,8 @@ CATALOG_MODULES = (
 @pytest.mark.parametrize("name", CATALOG_MODULES)
 def test_catalog_modules_keep_annotations_unquoted(name: str) -> None:
     # With `from __future__ import annotations` every field annotation is a string that
-    # pydantic evaluates (compiles) when the class is made, on the JS-API boot's path.
+    # pydantic evaluates (compiles) when the class is made, 81 models on the JS-API boot's
+    # path: ≈ 50 ms of `import bridge.browser.engine` under Pyodide (docs/performance.md, #19).
     module = importlib.import_module(f"bridge.core.{name}")
     quoted = [
         f"{cls.__name__}.{field}"
