@@ -91,9 +91,28 @@ class Dispatcher:
     def wants_journal(self) -> bool:
         return bool(self._journal)
 
+    def sole_listener(self) -> Handler | None:
+        """The one handler every message goes to, when it is the only message handler and
+        nobody wants journal entries (the JS API's engine: its handlers live on the page);
+        else None. The driver's connected lane calls it directly (``Driver.receive_port``)."""
+        if len(self._any) == 1 and not self._by_type and not self._journal:
+            return self._any[0]
+        return None
+
     def message(self, message: Message) -> None:
-        for handler in (*self._by_type.get(message.type, ()), *self._any):
-            self.call(handler, message, f"handler for {message.type!r}")
+        by_type = self._by_type.get(message.type)
+        # A copy: a handler may unsubscribe (itself or another) while we go through them.
+        for handler in (*by_type, *self._any) if by_type else tuple(self._any):
+            self.call_one(handler, message)
+
+    def call_one(self, handler: Handler, message: Message) -> None:
+        """``call`` for a message handler (its description is made only if it fails)."""
+        try:
+            result = handler(message)
+            if result is not None and inspect.isawaitable(result):
+                self._watch(result, f"handler for {message.type!r}")
+        except Exception as exc:
+            self.fail(f"handler for {message.type!r}", exc)
 
     def journal(self, entry: JournalEntry) -> None:
         for handler in tuple(self._journal):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 from collections import deque
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol
 
 from .core.channel import Channel, State
 from .core.dialects import is_auto
@@ -107,6 +107,7 @@ class Driver:
         self._failure: ProtocolError | None = None  # why status is "error", if it is
         dialect = channel.dialect
         self.auto: Auto | None = dialect if is_auto(dialect) else None
+        self._appliers = self._appliers_by_type()
 
     # ----------------------------------------------------------------- commands
 
@@ -151,8 +152,34 @@ class Driver:
         self._run([Rejected(error, origin)])
 
     def receive_port(self, text: str) -> None:
-        """A text off the MessagePort (``receive`` without building an ``Inbound``)."""
-        self._run(self.channel.receive_port(text))
+        """A text off the MessagePort (``receive`` without building an ``Inbound``).
+
+        The connected lane: while one handler hears every message and nobody journals
+        (``Dispatcher.sole_listener``), a data message the channel takes in the connected
+        state goes to it straight (``Channel.receive_port_connected``), without the effect
+        list; what the handler (or the request's callback) sends runs after, in order, as in
+        ``_run``. Anything else takes the general path.
+        """
+        listener = self.dispatcher.sole_listener()
+        if listener is None or self._draining:
+            self._run(self.channel.receive_port(text))
+            return
+        taken = self.channel.receive_port_connected(text)
+        if taken is None:
+            self._run(self.channel.receive_port(text))
+            return
+        message, done = taken
+        self._draining = True
+        try:
+            self.dispatcher.call_one(listener, message)
+            if done is not None:
+                self._apply_request_done(done)
+            if self._effects:  # queued by the handler or the callback meanwhile
+                self._drain()
+        finally:
+            self._draining = False
+        if done is not None:
+            self._timer.reschedule()
 
     def receive_batch(self, inbounds: list[Inbound]) -> None:
         """Several inbound events at once (a coalesced port frame), in order.
@@ -173,7 +200,8 @@ class Driver:
 
     def send(self, message: Message) -> None:
         """Raises ``InvalidOutboundMessage`` / ``ChannelClosedError`` at the call."""
-        self._run(self.channel.send(message))
+        # A send sets no deadline and ends no request: the timer stays as it is.
+        self._run(self.channel.send(message), reschedule=False)
 
     def request(self, message: Message, timeout_ms: float | None, callback: RequestCallback) -> int:
         """Send a request; ``callback(reply, None)`` or ``callback(None, error)`` once it ends.
@@ -293,53 +321,83 @@ class Driver:
                 self._report(f"carrying out {type(effect).__name__}", exc)
 
     def _apply(self, effect: Effect) -> None:
-        journal = self.dispatcher.wants_journal  # entries are built only while someone listens
-        if isinstance(effect, Post):
-            if effect.via is Transport.PORT:
-                self.io.post_port(effect.text)
-            else:
-                self.io.post_window(effect.text, effect.target_origin, effect.transfer_new_port)
-            if journal:
-                self._journal(effect)
-        elif isinstance(effect, Deliver):
-            if journal:
-                self._journal(effect)
-            self.dispatcher.message(effect.message)
-        elif isinstance(effect, Rejected | SendFailed):
-            if journal:
-                self._journal(effect)
-        elif isinstance(effect, RequestDone):
-            self._timer.answered = True
-            self._finish(effect.waiter, effect.response, None)
-        elif isinstance(effect, RequestFailed):
-            self._finish(effect.waiter, None, effect.error)
-        elif isinstance(effect, AdoptPort):
-            if not self.io.adopt_port():
-                self.counters["internal_errors"] += 1
-                self._report("adopting the port", RuntimeError("the welcome carried no port"))
-        elif isinstance(effect, ClosePort):
-            self.io.close_port()
-        elif isinstance(effect, Connected):
-            if self.auto is not None and effect.mode is Mode.BRIDGE:
-                self.auto.handshake_connected()
-                self._journal_picks(self.auto)
-            self._failure = None
-            self._set_status(StatusEvent("connected", effect.mode.value))
-            waiters, self._connected_waiters = self._connected_waiters, []
-            for waiter, _ in waiters:
-                waiter()
-        elif isinstance(effect, Disconnected) and self.channel.state is not State.CLOSED:
+        # One dict lookup by the effect's exact type (effects are final dataclasses), not an
+        # isinstance chain: this runs for every message, twice for a reply.
+        self._appliers[type(effect)](effect)
+
+    def _appliers_by_type(self) -> dict[type, Callable[[Any], None]]:
+        return {
+            Post: self._apply_post,
+            Deliver: self._apply_deliver,
+            Rejected: self._apply_journal_only,
+            SendFailed: self._apply_journal_only,
+            RequestDone: self._apply_request_done,
+            RequestFailed: self._apply_request_failed,
+            AdoptPort: self._apply_adopt_port,
+            ClosePort: self._apply_close_port,
+            Connected: self._apply_connected,
+            Disconnected: self._apply_disconnected,
+            Superseded: self._apply_superseded,
+            HandshakeTimedOut: self._apply_handshake_timed_out,
+        }
+
+    def _apply_post(self, effect: Post) -> None:
+        if effect.via is Transport.PORT:
+            self.io.post_port(effect.text)
+        else:
+            self.io.post_window(effect.text, effect.target_origin, effect.transfer_new_port)
+        if self.dispatcher.wants_journal:  # entries are built only while someone listens
+            self._journal(effect)
+
+    def _apply_deliver(self, effect: Deliver) -> None:
+        if self.dispatcher.wants_journal:
+            self._journal(effect)
+        self.dispatcher.message(effect.message)
+
+    def _apply_journal_only(self, effect: Rejected | SendFailed) -> None:
+        if self.dispatcher.wants_journal:
+            self._journal(effect)
+
+    def _apply_request_done(self, effect: RequestDone) -> None:
+        self._timer.answered = True
+        self._finish(effect.waiter, effect.response, None)
+
+    def _apply_request_failed(self, effect: RequestFailed) -> None:
+        self._finish(effect.waiter, None, effect.error)
+
+    def _apply_adopt_port(self, effect: AdoptPort) -> None:
+        if not self.io.adopt_port():
+            self.counters["internal_errors"] += 1
+            self._report("adopting the port", RuntimeError("the welcome carried no port"))
+
+    def _apply_close_port(self, effect: ClosePort) -> None:
+        self.io.close_port()
+
+    def _apply_connected(self, effect: Connected) -> None:
+        if self.auto is not None and effect.mode is Mode.BRIDGE:
+            self.auto.handshake_connected()
+            self._journal_picks(self.auto)
+        self._failure = None
+        self._set_status(StatusEvent("connected", effect.mode.value))
+        waiters, self._connected_waiters = self._connected_waiters, []
+        for waiter, _ in waiters:
+            waiter()
+
+    def _apply_disconnected(self, effect: Disconnected) -> None:
+        if self.channel.state is not State.CLOSED:
             # The peer left (bye, or its page went away); we wait for the next one.
             self._failure = None
             self._set_status(StatusEvent("handshaking", None, effect.reason))
-        elif isinstance(effect, Superseded):
-            # A newer bridge on the iframe has the game: this one is closed for good.
-            self._set_status(StatusEvent("closed", self.mode, effect.reason, "superseded"))
-            self._fail_waiters(ChannelClosedError(f"the bridge is closed: {effect.reason}"))
-        elif isinstance(effect, HandshakeTimedOut):
-            self._failure = HandshakeTimeout(effect.reason)
-            self._set_status(StatusEvent("error", None, effect.reason, "timeout"))
-            self._fail_waiters(self._failure)
+
+    def _apply_superseded(self, effect: Superseded) -> None:
+        # A newer bridge on the iframe has the game: this one is closed for good.
+        self._set_status(StatusEvent("closed", self.mode, effect.reason, "superseded"))
+        self._fail_waiters(ChannelClosedError(f"the bridge is closed: {effect.reason}"))
+
+    def _apply_handshake_timed_out(self, effect: HandshakeTimedOut) -> None:
+        self._failure = HandshakeTimeout(effect.reason)
+        self._set_status(StatusEvent("error", None, effect.reason, "timeout"))
+        self._fail_waiters(self._failure)
 
     def _fail_waiters(self, error: ProtocolError) -> None:
         waiters, self._connected_waiters = self._connected_waiters, []
@@ -355,7 +413,7 @@ class Driver:
     ) -> None:
         if not callable(waiter):  # a request made on the channel itself, not through us
             return
-        callback = cast(RequestCallback, waiter)
+        callback: RequestCallback = waiter  # callable() said so (cast() would be a call)
         try:
             callback(response, error)
         except Exception as exc:

@@ -119,7 +119,10 @@ class Requests:
 
     def peer_asked(self, reply: str, msg_id: int) -> None:
         """The peer's request ``msg_id`` waits for a ``reply`` message from us."""
-        self._awaiting_reply.setdefault(reply, deque()).append(msg_id)
+        waiting = self._awaiting_reply.get(reply)
+        if waiting is None:  # (not setdefault: that would make a deque on every call)
+            waiting = self._awaiting_reply[reply] = deque()
+        waiting.append(msg_id)
 
     def answer_to(self, type_name: str) -> int | None:
         """The ``re`` for a ``type_name`` message we send: the oldest request it answers."""

@@ -27,6 +27,7 @@ from .effects import (
     HandshakeTimedOut,
     Mode,
     Post,
+    RequestDone,
     Superseded,
     Transport,
 )
@@ -141,19 +142,29 @@ class Steps:
         raw: object = None,
         normalised: tuple[str, ...] = (),
     ) -> list[Effect]:
-        self.stats.accepted += 1
-        self.stats.accepted_by_type[message.type] += 1
         effects: list[Effect] = [Deliver(message, msg_id, via, raw, normalised)]
+        done = self._take(message, msg_id, via, re)
+        if done is not None:
+            effects.append(done)
+        return effects
+
+    def _take(
+        self, message: Message, msg_id: int | None, via: Transport, re: int | None
+    ) -> RequestDone | None:
+        """Count an accepted message, match the request it answers (the ``RequestDone``),
+        remember the reply it asks of us."""
+        stats = self.stats
+        stats.accepted += 1
+        stats.accepted_by_type[message.type] += 1
+        done = None
         # A window message answers a request by its type only in compatibility mode, where
         # requests went on the window. While a port is held (or being confirmed) requests went
         # on it with ids: a window post, from any script in the game's document, settles none.
         if message.type in REPLIES and (via is Transport.PORT or self.peer_state is S.PLAIN):
             done = self._requests.match(message, re)
-            if done is not None:
-                effects.append(done)
         if message.reply is not None and msg_id is not None:
             self._requests.peer_asked(message.reply, msg_id)
-        return effects
+        return done
 
     def _port_post(self, message: Message) -> Post:
         return self._out.port_post(message, self._out.take_id(), None, self.target_origin)

@@ -232,3 +232,72 @@ def test_a_game_refuses_window_traffic_after_the_upgrade() -> None:
     net.inject(net.game, Inbound({"type": "spin"}, LOBBY_ORIGIN, from_peer=True))
     assert reasons(net.game.rejected) == ["transport"]
     assert net.game.delivered == [] and net.game.channel.mode is Mode.BRIDGE
+
+
+# ---------------------------------------------------------------- the connected lane
+
+
+def _port_text(message: dict[str, object], msg_id: int, re: int | None = None) -> str:
+    envelope = {**message, "id": msg_id} if re is None else {**message, "id": msg_id, "re": re}
+    return json.dumps(envelope)
+
+
+def test_the_connected_lane_takes_a_data_message_as_receive_port_would() -> None:
+    lane, general = Loopback(), Loopback()
+    lane.connect()
+    general.connect()
+    text = _port_text({"type": "balance", "data": 12.5}, 50)
+    taken = lane.lobby.channel.receive_port_connected(text)
+    effects = general.lobby.channel.receive_port(text)
+    assert taken is not None and taken == (m.Balance(data=12.5), None)
+    assert [type(e).__name__ for e in effects] == ["Deliver"]
+    assert lane.lobby.channel.stats.to_dict() == general.lobby.channel.stats.to_dict()
+    # The id is noted: the same text again is a duplicate on both ways in.
+    assert lane.lobby.channel.receive_port_connected(text) is None
+    [rejected] = lane.lobby.channel.receive_port(text)
+    assert rejected.error.reason == "duplicate"  # type: ignore[union-attr]
+
+
+def test_the_connected_lane_settles_the_request_its_reply_answers() -> None:
+    net = Loopback()
+    net.connect()
+    lobby = net.lobby.channel
+    request_id, _ = lobby.request(m.RealityCheck(data=m.RealityCheck.example["data"]))
+    answer = {"type": "realityCheckAnswer", "data": {"choice": "continue"}}
+    taken = lobby.receive_port_connected(_port_text(answer, 77, re=request_id))
+    assert taken is not None
+    message, done = taken
+    assert message == m.RealityCheckAnswer(data={"choice": "continue"})  # type: ignore[arg-type]
+    assert done is not None and done.request_id == request_id and done.response is message
+    assert lobby.pending_requests == 0 and lobby.stats.requests_ok == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{not json",
+        json.dumps({"type": "balance", "data": 1}),  # no id
+        _port_text({"type": "balance", "data": "lots"}, 9),  # schema
+        _port_text({"type": "spin"}, 9),  # lobby -> game, not this way
+        _port_text({"type": "hiziBridge.bye", "data": {"reason": "done"}}, 9),  # control
+    ],
+)
+def test_the_connected_lane_leaves_everything_else_to_receive_port_unchanged(text: str) -> None:
+    net = Loopback()
+    net.connect()
+    lobby = net.lobby.channel
+    before = (lobby.stats.to_dict(), lobby.peer_state)
+    assert lobby.receive_port_connected(text) is None
+    assert (lobby.stats.to_dict(), lobby.peer_state) == before
+    effects = lobby.receive_port(text)  # the general path decides, and counts
+    assert effects  # a rejection, or the bye's transition
+
+
+def test_the_connected_lane_is_closed_outside_the_connected_state() -> None:
+    net = Loopback()
+    lobby = net.lobby.channel
+    text = _port_text({"type": "balance", "data": 1}, 3)
+    assert lobby.receive_port_connected(text) is None  # idle
+    net.connect()
+    lobby.close()
+    assert lobby.receive_port_connected(text) is None and lobby.stats.accepted == 0

@@ -21,7 +21,9 @@ from bridge.core.messages import (
     GamePaused,
     GameReady,
     Pause,
+    RealityCheck,
     RealityCheckAnswer,
+    Resume,
     Role,
     RoundStarted,
     Spin,
@@ -344,3 +346,54 @@ def test_a_superseded_lobby_bridge_is_closed_saying_why() -> None:
     assert failures and failures[0].code == "closed"  # type: ignore[attr-defined]
     with pytest.raises(ChannelClosedError, match="another lobby bridge"):
         driver.send(Spin())
+
+
+def _connected_lobby() -> tuple[Driver, FakeIO]:
+    driver, io, _ = make(Role.LOBBY)
+    driver.start()
+    hello = {
+        "type": "hiziBridge.hello",
+        "data": {"protocol": "hizi-bridge", "versions": [1], "role": "game", "session": "g-1"},
+    }
+    io.port_offered = True
+    driver.receive(Inbound(hello, GAME, from_peer=True))
+    driver.receive_port(
+        json.dumps({"type": "hiziBridge.ready", "data": {"session": "g-1"}, "id": 1})
+    )
+    assert driver.status == "connected"
+    return driver, io
+
+
+@pytest.mark.parametrize("journal", [False, True], ids=["connected lane", "general path"])
+def test_a_reply_reaches_the_handler_then_the_request_and_their_sends_go_in_order(
+    journal: bool,
+) -> None:
+    """One handler and no journal: the driver's connected lane; a journal listener: the
+    general path. Both: the handler hears the reply, then the request's callback settles;
+    what each sends from inside goes out after, in that order."""
+    driver, io = _connected_lobby()
+    entries: list[JournalEntry] = []
+    if journal:
+        driver.dispatcher.on_journal(entries.append)
+    heard: list[str] = []
+
+    def handler(message: Any) -> None:
+        heard.append(message.type)
+        if message.type == "realityCheckAnswer":
+            driver.send(Pause())
+
+    def settled(response: Any, error: Any) -> None:
+        heard.append(f"settled {response.data.choice}")
+        driver.send(Resume())
+
+    driver.dispatcher.on_any(handler)
+    request_id = driver.request(RealityCheck(data=RealityCheck.example["data"]), None, settled)
+    answer = {"type": "realityCheckAnswer", "data": {"choice": "quit"}, "id": 2, "re": request_id}
+    driver.receive_port(json.dumps(answer))
+    assert heard == ["realityCheckAnswer", "settled quit"]
+    assert [json.loads(text)["type"] for text in io.port[-2:]] == ["pause", "resume"]
+    assert driver.channel.pending_requests == 0
+    assert bool(entries) is journal  # entries only while someone listens
+    driver.receive_port(json.dumps(answer))  # the same id again: refused, counted, unheard
+    assert heard == ["realityCheckAnswer", "settled quit"]
+    assert driver.stats()["rejected"]["duplicate"] == 1
