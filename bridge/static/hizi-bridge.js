@@ -839,42 +839,67 @@ const GAME_TO_LOBBY = [
   // "repaired" into a valid one: inbound as a malformed message, outbound as a typed error
   // naming the field. Used on both sides of the wire, so both apply the same rule.
   const NOT_PLAIN = Symbol("not plain JSON");
-  // `seen` holds the objects on the current path (a cycle is an object met again on it).
-  function checkPlain(v, path, seen) {
+  // `seen` holds the objects on the current path (a cycle is an object met again on it);
+  // `trail` the path itself, as the root's name then array indexes (numbers) and keys
+  // (strings), made into text only for a refusal: every call of a valid value would
+  // otherwise build the path of each of its members (the round trip's hot path).
+  function pathOf(trail) {
+    let path = trail[0];
+    for (let i = 1; i < trail.length; i++) {
+      const step = trail[i];
+      path += typeof step === "number" ? `[${step}]` : `.${step}`;
+    }
+    return path;
+  }
+  function refuse(trail, why, suffix = "") {
+    return { [NOT_PLAIN]: true, path: pathOf(trail) + suffix, why };
+  }
+  function badUnicode(text) {
+    return typeof text.isWellFormed === "function" ? !text.isWellFormed() : /[\ud800-\udfff]/.test(
+      text.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ""));
+  }
+  function checkPlain(v, trail, seen) {
       switch (typeof v) {
         case "string":
-          if (typeof v.isWellFormed === "function" ? !v.isWellFormed() : /[\ud800-\udfff]/.test(
-            v.replace(/[\ud800-\udbff][\udc00-\udfff]/g, ""))) {
-            throw { [NOT_PLAIN]: true, path, why: "is not valid Unicode (a lone surrogate)" };
-          }
+          if (badUnicode(v)) throw refuse(trail, "is not valid Unicode (a lone surrogate)");
           return;
         case "number":
-          if (!Number.isFinite(v)) throw { [NOT_PLAIN]: true, path, why: `is ${v}, which JSON cannot carry` };
+          if (!Number.isFinite(v)) throw refuse(trail, `is ${v}, which JSON cannot carry`);
           return;
         case "boolean":
           return;
         case "bigint":
-          throw { [NOT_PLAIN]: true, path, why: "is a BigInt; pass a number" };
+          throw refuse(trail, "is a BigInt; pass a number");
         case "undefined":
         case "function":
         case "symbol":
-          throw { [NOT_PLAIN]: true, path, why: `is ${typeof v}, which JSON cannot carry` };
+          throw refuse(trail, `is ${typeof v}, which JSON cannot carry`);
         default:
           if (v === null) return;
-          if (seen.has(v)) throw { [NOT_PLAIN]: true, path, why: "refers back to itself (a cycle)" };
+          if (seen.has(v)) throw refuse(trail, "refers back to itself (a cycle)");
           seen.add(v);
           if (Array.isArray(v)) {
-            for (let i = 0; i < v.length; i++) checkPlain(v[i], `${path}[${i}]`, seen);
+            for (let i = 0; i < v.length; i++) {
+              trail.push(i);
+              checkPlain(v[i], trail, seen);
+              trail.pop();
+            }
           } else {
             const proto = Object.getPrototypeOf(v);
             if (proto !== Object.prototype && proto !== null) {
               const name = (v.constructor && v.constructor.name) || "object";
-              throw { [NOT_PLAIN]: true, path, why: `is a ${name}, not a plain object` };
+              throw refuse(trail, `is a ${name}, not a plain object`);
             }
             for (const k of Object.keys(v)) {
-              if (v[k] === undefined) continue; // an absent optional field, as JSON drops it
-              checkPlain(k, `${path}[${JSON.stringify(k)}] (a key)`, seen);
-              checkPlain(v[k], `${path}.${k}`, seen);
+              const item = v[k];
+              if (item === undefined) continue; // an absent optional field, as JSON drops it
+              if (badUnicode(k)) {
+                throw refuse(trail, "is not valid Unicode (a lone surrogate)",
+                  `[${JSON.stringify(k)}] (a key)`);
+              }
+              trail.push(k);
+              checkPlain(item, trail, seen);
+              trail.pop();
             }
           }
           seen.delete(v);
@@ -883,7 +908,7 @@ const GAME_TO_LOBBY = [
   /** JSON text of `root`, or throws {[NOT_PLAIN], path, why} naming the first refused value. */
   function toPlainJson(root, rootPath) {
     try {
-      checkPlain(root, rootPath, new Set());
+      checkPlain(root, [rootPath], new Set());
       return JSON.stringify(root);
     } catch (err) {
       if (err && err[NOT_PLAIN]) throw err;
