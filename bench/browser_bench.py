@@ -642,7 +642,8 @@ def summarise(runs: list[dict[str, Any]], s: Settings, machine: dict[str, Any]) 
 
 
 def targets(res: dict[str, Any]) -> list[dict[str, Any]]:
-    """Issue #10's targets beside the figures, for the worker runtime (the default)."""
+    """The open targets beside the figures, for the worker runtime (the default): issue #10's
+    main-thread ones, issue #18's round trip and burst (raised from #10's)."""
     out: list[dict[str, Any]] = []
 
     def add(what: str, figure: float, target: str, met: bool) -> None:
@@ -664,7 +665,7 @@ def targets(res: dict[str, Any]) -> list[dict[str, Any]]:
         add(f"connected, worker / main ({visit})", r, "<= 1.1x", r <= 1.1)
     w = res["runtimes"]["worker"]
     b = w["burst"]
-    add("burst events/s", b["events_per_s"], ">= 20,000", b["events_per_s"] >= 20_000)
+    add("burst events/s", b["events_per_s"], ">= 50,000", b["events_per_s"] >= 50_000)
     add("burst lost", b["lost"], "0", b["lost"] == 0)
     add("burst out of order", b["out_of_order"], "0", b["out_of_order"] == 0)
     lt = w["longest_task_ms"]
@@ -672,16 +673,16 @@ def targets(res: dict[str, Any]) -> list[dict[str, Any]]:
     add("longest task during the round trips ms", lt["round_trips"], "< 50", lt["round_trips"] < 50)
     ratio = w["round_trip_ratio"]
     add(
-        "round trip / raw window.postMessage",
+        "round trip / raw window.postMessage (stretch)",
         ratio["bridge_vs_raw_window"],
-        "<= 1.0x",
-        ratio["bridge_vs_raw_window"] <= 1.0,
+        "<= 1.2x",
+        ratio["bridge_vs_raw_window"] <= 1.2,
     )
     add(
         "round trip / floor (worker)",
         ratio["bridge_vs_floor"],
-        "<= 1.3x",
-        ratio["bridge_vs_floor"] <= 1.3,
+        "<= 1.1x",
+        ratio["bridge_vs_floor"] <= 1.1,
     )
     return out
 
@@ -717,8 +718,8 @@ def table(res: dict[str, Any]) -> str:
             f"| {name} | {w['round_trip_us'][kind]:.0f} | {mn['round_trip_us'][kind]:.0f} |"
         )
     for key, name, target in (
-        ("bridge_vs_raw_window", "hizi-bridge / raw window.postMessage", "<= 1.0x"),
-        ("bridge_vs_floor", "hizi-bridge / floor", "<= 1.3x"),
+        ("bridge_vs_raw_window", "hizi-bridge / raw window.postMessage", "<= 1.2x, stretch"),
+        ("bridge_vs_floor", "hizi-bridge / floor", "<= 1.1x"),
         ("bridge_vs_raw_port", "hizi-bridge / raw MessageChannel", ""),
         ("bridge_vs_penpal", "hizi-bridge / Penpal", ""),
         ("floor_vs_raw_port", "floor / raw MessageChannel", ""),
@@ -734,7 +735,7 @@ def table(res: dict[str, Any]) -> str:
         "|---|---:|---:|---|",
         f"| events | {w['burst']['events']} | {mn['burst']['events']} | |",
         f"| events/s | {w['burst']['events_per_s']:,.0f} | {mn['burst']['events_per_s']:,.0f} "
-        "| >= 20,000 |",
+        "| >= 50,000 |",
         f"| lost | {w['burst']['lost']} | {mn['burst']['lost']} | 0 |",
         f"| out of order | {w['burst']['out_of_order']} | {mn['burst']['out_of_order']} | 0 |",
         f"| longest main-thread task during the burst, ms | {w['longest_task_ms']['burst']:.0f} "

@@ -1,6 +1,7 @@
 """The Python of one round trip under Pyodide (Node), against the bench floor's, one process.
 
-    python build.py site && python bench/engine_round_trip.py [SITE ...] [--n 2000]
+    python build.py build && python bench/engine_round_trip.py [SITE ...] [--n 2000]
+        [--source CHECKOUT ...]
 
 For each site/ or dist/ given (default build/site), boots its vendored Pyodide, standard
 library and wheels under Node, wires two JS-API engine handles (a lobby and a game, as
@@ -10,7 +11,9 @@ message, its answer, the lobby's port message) beside the browser bench's floor
 (``bench/pages/bench.js`` ``FLOOR_PY``: parse, validate and dump per hop, four calls), in
 alternating blocks. Prints one JSON line per tree: µs per round trip (median of the blocks)
 and their ratio. No browser, no hops: what the protocol's Python costs above the validation it
-cannot avoid, steadier than the browser bench on a shared machine. Figures only.
+cannot avoid, steadier than the browser bench on a shared machine. ``--source`` (one per
+tree, in order) imports ``bridge`` from a checkout's source instead of the tree's wheel (its
+other wheels stay): two work trees compared without building either. Figures only.
 """
 
 from __future__ import annotations
@@ -108,12 +111,19 @@ const pyodide = await loadPyodide({ indexURL: %(index)s, stdLibURL: %(stdlib)s,
   lockFileURL: %(lock)s, env: { PYDANTIC_DISABLE_PLUGINS: "__all__" } });
 await pyodide.loadPackage(%(wheels)s, { messageCallback() {},
   errorCallback(m) { throw new Error(m); } });
+const source = %(source)s;
+if (source !== null) {
+  pyodide.FS.mkdirTree("/checkout");
+  pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: source }, "/checkout");
+  pyodide.runPython("import sys\nsys.path.insert(0, '/checkout')\nimport bridge\n" +
+    "assert bridge.__file__.startswith('/checkout/'), bridge.__file__");
+}
 pyodide.runPython(%(code)s);
 console.log(pyodide.runPython(`run(${%(n)d}, ${%(blocks)d})`));
 """
 
 
-def script_for(tree: Path, n: int, blocks: int) -> str:
+def script_for(tree: Path, n: int, blocks: int, source: Path | None = None) -> str:
     vendor = tree / "vendor"
     manifest = json.loads((vendor / "manifest.json").read_text())
     py = manifest["pyodide"]
@@ -127,6 +137,7 @@ def script_for(tree: Path, n: int, blocks: int) -> str:
         "code": json.dumps(ROUND_TRIP_PY),
         "n": n,
         "blocks": blocks,
+        "source": json.dumps(None if source is None else str(source.resolve())),
     }
 
 
@@ -135,15 +146,21 @@ def main() -> int:
     parser.add_argument("trees", nargs="*", type=Path, default=[Path("build/site")])
     parser.add_argument("--n", type=int, default=2000, help="round trips per block")
     parser.add_argument("--blocks", type=int, default=5, help="alternating blocks per tree")
+    parser.add_argument(
+        "--source", type=Path, action="append", default=[], help="a checkout, per tree"
+    )
     args = parser.parse_args()
+    if args.source and len(args.source) != len(args.trees):
+        parser.error("give one --source per tree")
     node = shutil.which("node")
     if node is None:
         print("engine_round_trip: needs node", file=sys.stderr)
         return 1
-    for tree in args.trees:
+    for i, tree in enumerate(args.trees):
+        source = args.source[i] if args.source else None
         with tempfile.TemporaryFile("w+") as errors:  # (a pipe loses a long error's end)
             result = subprocess.run(
-                [node, "--input-type=module", "-e", script_for(tree, args.n, args.blocks)],
+                [node, "--input-type=module", "-e", script_for(tree, args.n, args.blocks, source)],
                 stdout=subprocess.PIPE,
                 stderr=errors,
                 text=True,
@@ -154,7 +171,8 @@ def main() -> int:
                 print(f"engine_round_trip: {tree}: {errors.read()[-2000:]}", file=sys.stderr)
                 return 1
         figures = json.loads(result.stdout.strip().splitlines()[-1])
-        print(json.dumps({"tree": str(tree), **figures}))
+        label = {"tree": str(tree)} if source is None else {"source": str(source)}
+        print(json.dumps({**label, **figures}))
     return 0
 
 
