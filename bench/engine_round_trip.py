@@ -168,7 +168,8 @@ def main() -> int:
             )
             if result.returncode != 0:
                 errors.seek(0)
-                print(f"engine_round_trip: {tree}: {errors.read()[-2000:]}", file=sys.stderr)
+                which = tree if source is None else f"{tree} with --source {source}"
+                print(f"engine_round_trip: {which}: {errors.read()[-2000:]}", file=sys.stderr)
                 return 1
         figures = json.loads(result.stdout.strip().splitlines()[-1])
         label = {"tree": str(tree)} if source is None else {"source": str(source)}

@@ -7,7 +7,8 @@ browser lives here so it runs (and is tested) under CPython:
   an ``IO`` object (the adapter, or a fake in tests). Effects are queued and
   drained by one loop, so a handler that sends from inside a delivery cannot
   overtake messages the channel emitted before it. Requests in flight are the channel's
-  alone (the callback rides with each as its waiter); the timer is ``bridge.timer``'s.
+  alone (the callback rides with each as its waiter); the timer is ``bridge.timer``'s; what
+  each effect does is ``bridge.effect_appliers``'s.
 """
 
 from __future__ import annotations
@@ -19,27 +20,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from .core.channel import Channel, State
 from .core.dialects import is_auto
-from .core.effects import (
-    AdoptPort,
-    ClosePort,
-    Connected,
-    Deliver,
-    Disconnected,
-    Effect,
-    HandshakeTimedOut,
-    Inbound,
-    Mode,
-    Post,
-    Rejected,
-    RequestDone,
-    RequestFailed,
-    SendFailed,
-    Superseded,
-    Transport,
-)
+from .core.effects import Effect, Inbound, Rejected
 from .core.errors import (
     ChannelClosedError,
-    HandshakeTimeout,
     OriginRejected,
     ProtocolError,
     RemoteProtocolError,
@@ -55,6 +38,7 @@ from .dispatcher import (
     StatusEvent,
     print_error,
 )
+from .effect_appliers import Appliers
 from .timer import Ticker, Timer
 
 if TYPE_CHECKING:
@@ -79,7 +63,7 @@ class IO(Protocol):
         ...
 
 
-class Driver:
+class Driver(Appliers):
     """Runs a channel's effects through ``io`` and the dispatcher, in order."""
 
     def __init__(
@@ -280,14 +264,6 @@ class Driver:
         are assembled), with ``page``: what the JavaScript halves tallied themselves."""
         return bridge_stats(self, page or {})
 
-    def _journal_picks(self, auto: Auto) -> None:
-        """Dialect "auto" picked one: a journal line per pick (after the message it read)."""
-        if not self.dispatcher.wants_journal:  # forgotten unheard, as entries would be
-            auto.unjournalled.clear()
-            return
-        for entry in auto.take_journal(self.channel.target_origin, self._wall_ms()):
-            self.dispatcher.journal(entry)
-
     # ----------------------------------------------------------------- effects
 
     def _run(self, effects: list[Effect], *, reschedule: bool = True) -> None:
@@ -319,114 +295,3 @@ class Driver:
             except Exception as exc:  # e.g. the iframe went away under postMessage
                 self.counters["io_errors"] += 1
                 self._report(f"carrying out {type(effect).__name__}", exc)
-
-    def _apply(self, effect: Effect) -> None:
-        # One dict lookup by the effect's exact type (effects are final dataclasses), not an
-        # isinstance chain: this runs for every message, twice for a reply.
-        self._appliers[type(effect)](effect)
-
-    def _appliers_by_type(self) -> dict[type, Callable[[Any], None]]:
-        return {
-            Post: self._apply_post,
-            Deliver: self._apply_deliver,
-            Rejected: self._apply_journal_only,
-            SendFailed: self._apply_journal_only,
-            RequestDone: self._apply_request_done,
-            RequestFailed: self._apply_request_failed,
-            AdoptPort: self._apply_adopt_port,
-            ClosePort: self._apply_close_port,
-            Connected: self._apply_connected,
-            Disconnected: self._apply_disconnected,
-            Superseded: self._apply_superseded,
-            HandshakeTimedOut: self._apply_handshake_timed_out,
-        }
-
-    def _apply_post(self, effect: Post) -> None:
-        if effect.via is Transport.PORT:
-            self.io.post_port(effect.text)
-        else:
-            self.io.post_window(effect.text, effect.target_origin, effect.transfer_new_port)
-        if self.dispatcher.wants_journal:  # entries are built only while someone listens
-            self._journal(effect)
-
-    def _apply_deliver(self, effect: Deliver) -> None:
-        if self.dispatcher.wants_journal:
-            self._journal(effect)
-        self.dispatcher.message(effect.message)
-
-    def _apply_journal_only(self, effect: Rejected | SendFailed) -> None:
-        if self.dispatcher.wants_journal:
-            self._journal(effect)
-
-    def _apply_request_done(self, effect: RequestDone) -> None:
-        self._timer.answered = True
-        self._finish(effect.waiter, effect.response, None)
-
-    def _apply_request_failed(self, effect: RequestFailed) -> None:
-        self._finish(effect.waiter, None, effect.error)
-
-    def _apply_adopt_port(self, effect: AdoptPort) -> None:
-        if not self.io.adopt_port():
-            self.counters["internal_errors"] += 1
-            self._report("adopting the port", RuntimeError("the welcome carried no port"))
-
-    def _apply_close_port(self, effect: ClosePort) -> None:
-        self.io.close_port()
-
-    def _apply_connected(self, effect: Connected) -> None:
-        if self.auto is not None and effect.mode is Mode.BRIDGE:
-            self.auto.handshake_connected()
-            self._journal_picks(self.auto)
-        self._failure = None
-        self._set_status(StatusEvent("connected", effect.mode.value))
-        waiters, self._connected_waiters = self._connected_waiters, []
-        for waiter, _ in waiters:
-            waiter()
-
-    def _apply_disconnected(self, effect: Disconnected) -> None:
-        if self.channel.state is not State.CLOSED:
-            # The peer left (bye, or its page went away); we wait for the next one.
-            self._failure = None
-            self._set_status(StatusEvent("handshaking", None, effect.reason))
-
-    def _apply_superseded(self, effect: Superseded) -> None:
-        # A newer bridge on the iframe has the game: this one is closed for good.
-        self._set_status(StatusEvent("closed", self.mode, effect.reason, "superseded"))
-        self._fail_waiters(ChannelClosedError(f"the bridge is closed: {effect.reason}"))
-
-    def _apply_handshake_timed_out(self, effect: HandshakeTimedOut) -> None:
-        self._failure = HandshakeTimeout(effect.reason)
-        self._set_status(StatusEvent("error", None, effect.reason, "timeout"))
-        self._fail_waiters(self._failure)
-
-    def _fail_waiters(self, error: ProtocolError) -> None:
-        waiters, self._connected_waiters = self._connected_waiters, []
-        for _, on_failed in waiters:
-            if on_failed is not None:
-                try:
-                    on_failed(error)
-                except Exception as exc:
-                    self.dispatcher.fail("connected() callback", exc)
-
-    def _finish(
-        self, waiter: object, response: Message | None, error: ProtocolError | None
-    ) -> None:
-        if not callable(waiter):  # a request made on the channel itself, not through us
-            return
-        callback: RequestCallback = waiter  # callable() said so (cast() would be a call)
-        try:
-            callback(response, error)
-        except Exception as exc:
-            self.dispatcher.fail("request callback", exc)
-
-    def _journal(self, effect: Effect) -> None:
-        from .core.journal import entry_for  # only while someone listens (LATER_MODULES)
-
-        entry = entry_for(effect, self._wall_ms())
-        if entry is not None:
-            self.dispatcher.journal(entry)
-
-    def _set_status(self, event: StatusEvent) -> None:
-        self.status = event.status
-        self.mode = event.mode
-        self.dispatcher.status(event)

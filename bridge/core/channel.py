@@ -29,7 +29,6 @@ from __future__ import annotations
 import secrets
 import time
 from collections.abc import Callable
-from enum import StrEnum
 
 from . import handshake
 from .config import ChannelConfig, check_origins
@@ -52,7 +51,7 @@ from .messages import BY_TYPE, Bye, Direction, HelloData, Message, Ready, Role, 
 from .origin import normalise_origin
 from .outgoing import Outgoing, Queued, check_unicode, encode
 from .requests import Requests
-from .state import PORT_STATES, SENDING_STATES, Event, PeerState
+from .state import COARSE, PORT_STATES, SENDING_STATES, Event, PeerState, State
 from .stats import Stats
 from .steps import TAKEOVER, Happening, Steps
 from .wire import parse_object
@@ -60,28 +59,8 @@ from .wire import parse_object
 __all__ = ["TAKEOVER", "Channel", "ChannelConfig", "PeerState", "State"]
 
 
-class State(StrEnum):
-    """The coarse status callers switch on (``peer_state`` says more)."""
-
-    IDLE = "idle"
-    HANDSHAKING = "handshaking"
-    CONNECTED = "connected"
-    CLOSED = "closed"
-
-
 S = PeerState
 _CATALOG = frozenset(BY_TYPE.values())
-_STATE = {
-    S.IDLE: State.IDLE,
-    S.HANDSHAKING: State.HANDSHAKING,
-    S.WELCOMED: State.HANDSHAKING,
-    S.WELCOMED_PLAIN: State.HANDSHAKING,
-    S.CONNECTED: State.CONNECTED,
-    S.PROBING: State.CONNECTED,
-    S.PROBING_PLAIN: State.CONNECTED,
-    S.PLAIN: State.CONNECTED,
-    S.CLOSED: State.CLOSED,
-}
 
 
 class Channel(Steps):
@@ -124,7 +103,7 @@ class Channel(Steps):
 
     @property
     def state(self) -> State:
-        return _STATE[self.peer_state]
+        return COARSE[self.peer_state]
 
     @property
     def mode(self) -> Mode | None:
@@ -135,7 +114,7 @@ class Channel(Steps):
 
     @property
     def connected(self) -> bool:
-        return _STATE[self.peer_state] is State.CONNECTED
+        return COARSE[self.peer_state] is State.CONNECTED
 
     @property
     def pending_requests(self) -> int:

@@ -138,6 +138,28 @@ S = PeerState
 E = Event
 L, G = Role.LOBBY, Role.GAME
 
+
+class State(StrEnum):
+    """The coarse status callers switch on (``peer_state`` says more)."""
+
+    IDLE = "idle"
+    HANDSHAKING = "handshaking"
+    CONNECTED = "connected"
+    CLOSED = "closed"
+
+
+COARSE = {  # each PeerState's State
+    S.IDLE: State.IDLE,
+    S.HANDSHAKING: State.HANDSHAKING,
+    S.WELCOMED: State.HANDSHAKING,
+    S.WELCOMED_PLAIN: State.HANDSHAKING,
+    S.CONNECTED: State.CONNECTED,
+    S.PROBING: State.CONNECTED,
+    S.PROBING_PLAIN: State.CONNECTED,
+    S.PLAIN: State.CONNECTED,
+    S.CLOSED: State.CLOSED,
+}
+
 # States in which a MessagePort is held (port traffic is read only then), in which sends go
 # out at once (else they wait in the queue), and in which each timer may run.
 PORT_STATES = frozenset({S.WELCOMED, S.WELCOMED_PLAIN, S.CONNECTED, S.PROBING, S.PROBING_PLAIN})

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -92,3 +93,43 @@ def test_bench_quick(tmp_path: Path) -> None:
     assert {"manifest", "load_pyodide", "imports"} <= phases, phases
     assert "| boot waterfall, worker_cold, lobby frame" in proc.stdout
     print(f"bench --quick took {elapsed:.1f} s")
+
+
+def test_engine_round_trip_runs_on_a_site_and_on_a_checkout(built_site: Any) -> None:
+    """`bench/engine_round_trip.py`: the four calls of a round trip under Pyodide in Node, on
+    the built site's wheel and on this checkout's source (``--source``), small N."""
+    site = str(built_site.site_dir)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "engine_round_trip.py"),
+            site,
+            site,
+            "--source",
+            str(ROOT / "no-such-checkout"),
+            "--source",
+            str(ROOT),
+            "--n",
+            "20",
+            "--blocks",
+            "1",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    # A checkout that does not exist fails, saying which tree, before the second runs.
+    assert proc.returncode == 1 and "no-such-checkout" in proc.stderr, proc.stderr[-2000:]
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "engine_round_trip.py"), site, site,
+         "--source", str(ROOT), "--source", str(ROOT), "--n", "20", "--blocks", "1"],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    rows = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [row["source"] for row in rows] == [str(ROOT), str(ROOT)]
+    for row in rows:
+        assert row["bridge_us"] > 0 and row["floor_us"] > 0
+        assert abs(row["ratio"] - row["bridge_us"] / row["floor_us"]) < 0.05

@@ -40,6 +40,7 @@ COVERAGE: list[tuple[str, str, str]] = [
     (r"bridge\.contract", "tests/unit/test_contract.py", 'contract.main(["--check"])'),
     (r"-m pytest", ".ci/run", "-m pytest -q"),
     (r"bench/core_bench\.py", "tests/unit/test_readme_commands.py", "core_bench"),
+    (r"bench/engine_round_trip\.py", "tests/e2e/test_bench_smoke.py", "engine_round_trip.py"),
 ]
 # `build.py lock` re-downloads every pin (CI has the cache) and `build.py screenshots` rewrites
 # tracked files under docs/: CI checks that they parse; they were run by hand.
