@@ -317,37 +317,6 @@ def test_timer_is_touched_only_when_it_must_change() -> None:
     assert io.schedules[-1] is None
 
 
-def test_a_superseded_lobby_bridge_is_closed_saying_why() -> None:
-    """Issue #18: the game left this bridge for a newer one on its iframe (its bye said so):
-    status closed with code "superseded", waiters and requests fail, sends raise."""
-    driver, io, _ = make(Role.LOBBY)
-    driver.start()
-    hello = {
-        "type": "hiziBridge.hello",
-        "data": {"protocol": "hizi-bridge", "versions": [1], "role": "game", "session": "g-1"},
-    }
-    io.port_offered = True
-    driver.receive(Inbound(hello, GAME, from_peer=True))
-    driver.receive_port(
-        json.dumps({"type": "hiziBridge.ready", "data": {"session": "g-1"}, "id": 1})
-    )
-    assert driver.status == "connected"
-    statuses: list[StatusEvent] = []
-    driver.dispatcher.on_status(statuses.append)
-    answers: list[object] = []
-    driver.request(Pause(), None, lambda response, error: answers.append(error))
-    bye = {"type": "hiziBridge.bye", "data": {"reason": "another lobby bridge took over"}, "id": 2}
-    driver.receive_port(json.dumps(bye))
-    assert driver.status == "closed" and not io.has_port
-    assert statuses[-1].code == "superseded" and "another lobby bridge" in statuses[-1].reason
-    assert isinstance(answers[0], RequestCancelled)
-    failures: list[Exception] = []
-    driver.when_connected(lambda: None, failures.append)
-    assert failures and failures[0].code == "closed"  # type: ignore[attr-defined]
-    with pytest.raises(ChannelClosedError, match="another lobby bridge"):
-        driver.send(Spin())
-
-
 def _connected_lobby() -> tuple[Driver, FakeIO]:
     driver, io, _ = make(Role.LOBBY)
     driver.start()
@@ -362,6 +331,26 @@ def _connected_lobby() -> tuple[Driver, FakeIO]:
     )
     assert driver.status == "connected"
     return driver, io
+
+
+def test_a_superseded_lobby_bridge_is_closed_saying_why() -> None:
+    """Issue #18: the game left this bridge for a newer one on its iframe (its bye said so):
+    status closed with code "superseded", waiters and requests fail, sends raise."""
+    driver, io = _connected_lobby()
+    statuses: list[StatusEvent] = []
+    driver.dispatcher.on_status(statuses.append)
+    answers: list[object] = []
+    driver.request(Pause(), None, lambda response, error: answers.append(error))
+    bye = {"type": "hiziBridge.bye", "data": {"reason": "another lobby bridge took over"}, "id": 2}
+    driver.receive_port(json.dumps(bye))
+    assert driver.status == "closed" and not io.has_port
+    assert statuses[-1].code == "superseded" and "another lobby bridge" in statuses[-1].reason
+    assert isinstance(answers[0], RequestCancelled)
+    failures: list[Exception] = []
+    driver.when_connected(lambda: None, failures.append)
+    assert failures and failures[0].code == "closed"  # type: ignore[attr-defined]
+    with pytest.raises(ChannelClosedError, match="another lobby bridge"):
+        driver.send(Spin())
 
 
 @pytest.mark.parametrize("journal", [False, True], ids=["connected lane", "general path"])
