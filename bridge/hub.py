@@ -162,8 +162,9 @@ class Driver(Appliers):
                 self._drain()
         finally:
             self._draining = False
-        if done is not None:
-            self._timer.reschedule()
+        # Always: the handler or the callback may have made a request (its effects waited
+        # in the queue, which does not re-arm); nothing armed and nothing due returns at once.
+        self._timer.reschedule()
 
     def receive_batch(self, inbounds: list[Inbound]) -> None:
         """Several inbound events at once (a coalesced port frame), in order.

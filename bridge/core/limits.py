@@ -95,13 +95,6 @@ def decode_text(text: str, limits: Limits = DEFAULT_LIMITS) -> object:
         raise OversizeValue(f"message of {size} characters exceeds {limits.max_text}")
     # Cheap guard before the parser recurses: depth cannot exceed the opener count.
     openers = text.count("[") + text.count("{")
-    if size <= limits.max_nodes and size <= limits.max_string and openers <= limits.max_depth:
-        # A short text (every message of ours): no string, key or node count can exceed
-        # its length, nor the nesting its openers, so fits_by_text's comma count is spared.
-        try:
-            return from_json(text, allow_inf_nan=False)
-        except ValueError as exc:
-            raise MalformedMessage(f"not valid JSON: {exc}") from None
     if openers > limits.max_nodes:
         raise OversizeValue(f"value has more than {limits.max_nodes} elements")
     try:
@@ -110,6 +103,10 @@ def decode_text(text: str, limits: Limits = DEFAULT_LIMITS) -> object:
         if "recursion limit" in str(exc):
             raise OversizeValue(f"value nests deeper than {limits.max_depth} levels") from None
         raise MalformedMessage(f"not valid JSON: {exc}") from None
+    if size <= limits.max_nodes and size <= limits.max_string and openers <= limits.max_depth:
+        # A short text (every message of ours): no string, key or node count can exceed
+        # its length, nor the nesting its openers, so fits_by_text's comma count is spared.
+        return value
     if not fits_by_text(text, limits, openers):
         check_value(value, limits)
     return value

@@ -317,8 +317,8 @@ def test_timer_is_touched_only_when_it_must_change() -> None:
     assert io.schedules[-1] is None
 
 
-def _connected_lobby() -> tuple[Driver, FakeIO]:
-    driver, io, _ = make(Role.LOBBY)
+def _connected_lobby() -> tuple[Driver, FakeIO, Clock]:
+    driver, io, clock = make(Role.LOBBY)
     driver.start()
     hello = {
         "type": "hiziBridge.hello",
@@ -330,13 +330,13 @@ def _connected_lobby() -> tuple[Driver, FakeIO]:
         json.dumps({"type": "hiziBridge.ready", "data": {"session": "g-1"}, "id": 1})
     )
     assert driver.status == "connected"
-    return driver, io
+    return driver, io, clock
 
 
 def test_a_superseded_lobby_bridge_is_closed_saying_why() -> None:
     """Issue #18: the game left this bridge for a newer one on its iframe (its bye said so):
     status closed with code "superseded", waiters and requests fail, sends raise."""
-    driver, io = _connected_lobby()
+    driver, io, _ = _connected_lobby()
     statuses: list[StatusEvent] = []
     driver.dispatcher.on_status(statuses.append)
     answers: list[object] = []
@@ -360,7 +360,7 @@ def test_a_reply_reaches_the_handler_then_the_request_and_their_sends_go_in_orde
     """One handler and no journal: the driver's connected lane; a journal listener: the
     general path. Both: the handler hears the reply, then the request's callback settles;
     what each sends from inside goes out after, in that order."""
-    driver, io = _connected_lobby()
+    driver, io, _ = _connected_lobby()
     entries: list[JournalEntry] = []
     if journal:
         driver.dispatcher.on_journal(entries.append)
@@ -386,3 +386,24 @@ def test_a_reply_reaches_the_handler_then_the_request_and_their_sends_go_in_orde
     driver.receive_port(json.dumps(answer))  # the same id again: refused, counted, unheard
     assert heard == ["realityCheckAnswer", "settled quit"]
     assert driver.stats()["rejected"]["duplicate"] == 1
+
+
+@pytest.mark.parametrize("lane", [True, False], ids=["connected lane", "general path"])
+def test_a_request_the_handler_makes_during_a_delivery_still_times_out(lane: bool) -> None:
+    """Red team of issue #18: on the lane, a request made from inside a delivery left the
+    timer unarmed (its effects waited in the queue), so it never timed out."""
+    driver, io, clock = _connected_lobby()
+    if not lane:
+        driver.dispatcher.on("cashier", lambda message: None)  # a second handler: general path
+    failures: list[Any] = []
+
+    def handler(message: Any) -> None:
+        if message.type == "gameReady":
+            driver.request(Pause(), 500, lambda response, error: failures.append(error))
+
+    driver.dispatcher.on_any(handler)
+    driver.receive_port(json.dumps({"type": "gameReady", "id": 2}))
+    assert io.timer is not None and io.timer >= 500
+    clock.advance(600)
+    driver.poll()
+    assert [error.code for error in failures] == ["timeout"]

@@ -40,3 +40,12 @@ def test_text_bound_implies_the_walk_passes() -> None:
 def test_decode_text_still_refuses(text: str, limits: Limits, error: type[Exception]) -> None:
     with pytest.raises(error):
         decode_text(text, limits)
+
+
+def test_a_short_text_nested_past_the_parser_reads_as_oversize_not_malformed() -> None:
+    """With a caller's ``max_depth`` above the parser's own limit (about 200), a short text
+    nested 250 deep is still ``oversize`` (red team of issue #18: the short path said
+    malformed)."""
+    limits = Limits(max_depth=300, max_nodes=5000, max_string=5000)
+    with pytest.raises(OversizeValue, match="nests deeper"):
+        decode_text("[" * 250 + "]" * 250, limits)
