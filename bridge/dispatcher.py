@@ -103,16 +103,7 @@ class Dispatcher:
         by_type = self._by_type.get(message.type)
         # A copy: a handler may unsubscribe (itself or another) while we go through them.
         for handler in (*by_type, *self._any) if by_type else tuple(self._any):
-            self.call_one(handler, message)
-
-    def call_one(self, handler: Handler, message: Message) -> None:
-        """``call`` for a message handler (its description is made only if it fails)."""
-        try:
-            result = handler(message)
-            if result is not None and inspect.isawaitable(result):
-                self._watch(result, f"handler for {message.type!r}")
-        except Exception as exc:
-            self.fail(f"handler for {message.type!r}", exc)
+            self.call(handler, message, "handler for %r", message.type)
 
     def journal(self, entry: JournalEntry) -> None:
         for handler in tuple(self._journal):
@@ -142,13 +133,15 @@ class Dispatcher:
 
         return unsubscribe
 
-    def call(self, handler: Handler, arg: object, where: str) -> None:
+    def call(self, handler: Handler, arg: object, where: str, *where_args: object) -> None:
+        """``handler(arg)``, isolated; ``where % where_args`` names it in a report (made only
+        when it fails: this runs for every message delivered)."""
         try:
             result = handler(arg)
             if result is not None and inspect.isawaitable(result):
-                self._watch(result, where)
+                self._watch(result, where % where_args if where_args else where)
         except Exception as exc:
-            self.fail(where, exc)
+            self.fail(where % where_args if where_args else where, exc)
 
     def _watch(self, awaitable: Awaitable[Any], where: str) -> None:
         task = asyncio.ensure_future(awaitable)

@@ -142,20 +142,20 @@ class Driver(Appliers):
         (``Dispatcher.sole_listener``), a data message the channel takes in the connected
         state goes to it straight (``Channel.receive_port_connected``), without the effect
         list; what the handler (or the request's callback) sends runs after, in order, as in
-        ``_run``. Anything else takes the general path.
+        ``_run``. Anything else is carried out as the general path's effects.
         """
         listener = self.dispatcher.sole_listener()
         if listener is None or self._draining:
             self._run(self.channel.receive_port(text))
             return
         taken = self.channel.receive_port_connected(text)
-        if taken is None:
-            self._run(self.channel.receive_port(text))
+        if isinstance(taken, list):  # not for the lane: the effects, as receive_port's
+            self._run(taken)
             return
         message, done = taken
         self._draining = True
         try:
-            self.dispatcher.call_one(listener, message)
+            self.dispatcher.call(listener, message, "handler for %r", message.type)
             if done is not None:
                 self._apply_request_done(done)
             if self._effects:  # queued by the handler or the callback meanwhile

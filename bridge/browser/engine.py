@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 
 from pydantic_core import from_json
 
-from ..boundary import KIT_OPS, code_of
+from ..boundary import code_of
 from ..core.dialects import dialect_data
 from ..core.errors import ProtocolError
 from ..core.messages import Message, Role
@@ -35,7 +35,7 @@ from ..core.validators import build_next as build_next  # the engine's idle task
 from ..core.wire import build, dump_json
 from ..dispatcher import StatusEvent
 from ..later import LATER_MODULES as LATER_MODULES  # the build imports them after this one
-from .adapter import EVENT_OPS, console_error, handlers
+from .adapter import EVENT_OPS, handlers
 from .base import BrowserBridge
 from .game import GameBridge
 from .lobby import LobbyBridge
@@ -53,7 +53,6 @@ _MESSAGE = code_of("message")
 _JOURNAL = code_of("journal")
 _COMPLIANCE = code_of("compliance")
 _STATUS = code_of("status")
-_PORT_OP = next(o.code for o in KIT_OPS if o.name == "port")
 
 
 def _error(exc: BaseException) -> dict[str, str]:
@@ -88,7 +87,6 @@ class JsHandle:
         self._dumped: tuple[Message | None, str] = (None, "")  # the last message emitted
         self._unjournal: Callable[[], None] | None = None
         self._ops = handlers(self, _APP_OPS)
-        self._ops[_PORT_OP] = self._on_port  # the hot path, one frame shorter (on_event's)
         bridge.on_any(self._on_message)  # first: the page hears a message before its actions
         bridge.on_status(self._on_status)
         if isinstance(bridge, LobbyBridge):
@@ -123,16 +121,6 @@ class JsHandle:
         finally:
             out = adapter.end(began)
         return out
-
-    def _on_port(self, text: str, encoded: bool) -> None:
-        # ``BrowserAdapter.on_event``'s port op without its lookups; its guard the same.
-        if self._driver.status == "closed":
-            return
-        try:
-            self._driver.receive_port(str(text))
-        except Exception as exc:  # never let an exception escape into the kit's listener
-            self._driver.counters["internal_errors"] += 1
-            console_error(f"hizi-bridge: internal error: {type(exc).__name__}: {exc}")
 
     # ---------------------------------------------------------------- the page's ops
 

@@ -61,6 +61,7 @@ __all__ = ["TAKEOVER", "Channel", "ChannelConfig", "PeerState", "State"]
 
 S = PeerState
 _CATALOG = frozenset(BY_TYPE.values())
+Taken = tuple[Message, RequestDone | None]  # what the connected lane hands its caller
 
 
 class Channel(Steps):
@@ -262,8 +263,27 @@ class Channel(Steps):
             value = decode_text(text, self.config.limits)
             return self._receive_port(value)
         except RemoteProtocolError as exc:
-            self.stats.reject(exc.reason)
-            return [Rejected(exc, "", type_of(value))]
+            return self._refuse_port(exc, value)
+
+    def receive_port_connected(self, text: str) -> Taken | list[Effect]:
+        """``receive_port`` for a caller that only delivers (the connected lane): ``(message,
+        done)`` for a data message taken in the connected state (counted; ``done``: the
+        ``RequestDone`` it settles, if any), without the effect list; for anything else
+        (another state, a control message, a refusal) ``receive_port``'s effects, from the
+        same one decode. One rule, two ways in: the same steps as ``receive_port``.
+        """
+        if self.peer_state is not S.CONNECTED:
+            return self.receive_port(text)
+        value: object = None
+        try:
+            value = decode_text(text, self.config.limits)
+            msg_id, re, message = self._read_port(value)
+            self._seen.note(msg_id)
+            if message.direction is Direction.CONTROL:
+                return self._port_control(message)
+        except RemoteProtocolError as exc:
+            return self._refuse_port(exc, value)
+        return message, self._take(message, msg_id, Transport.PORT, re)
 
     def poll(self) -> list[Effect]:
         """Expire timed-out requests, a handshake and a confirmation that got no answer."""
@@ -312,27 +332,6 @@ class Channel(Steps):
                 raise MalformedMessage(f"{control.type!r} travels on the port, not the window")
         return self._fire(Event.WINDOW_MESSAGE, Happening(value=value))
 
-    def receive_port_connected(self, text: str) -> tuple[Message, RequestDone | None] | None:
-        """The hot path of ``receive_port``, for a caller that carries out nothing but
-        delivery: ``(message, done)`` for a data message taken in the connected state
-        (counted, its reply matched: ``done`` is the ``RequestDone`` it settles, if any);
-        None, with nothing changed, for anything else (another state, a control message,
-        a value the channel refuses), which the caller then hands to ``receive_port``.
-
-        The same code as ``receive_port`` (``_read_port``, ``_take``): one rule, two ways
-        in; it spares the effect list (``Deliver``) the general path builds.
-        """
-        if self.peer_state is not S.CONNECTED:
-            return None
-        try:
-            msg_id, re, message = self._read_port(decode_text(text, self.config.limits))
-            if message.direction is Direction.CONTROL:
-                return None
-            self._seen.note(msg_id)  # the last check: a repeat raises before it is noted
-        except RemoteProtocolError:
-            return None  # receive_port counts and reports it
-        return message, self._take(message, msg_id, Transport.PORT, re)
-
     def _read_port(self, value: object) -> tuple[int, int | None, Message]:
         msg_id, re, body = open_envelope(value)
         return msg_id, re, parse_object(body, direction=self._inbound, limits=None)
@@ -343,19 +342,26 @@ class Channel(Steps):
         msg_id, re, message = self._read_port(value)
         self._seen.note(msg_id)
         if message.direction is Direction.CONTROL:
-            if isinstance(message, Bye):
-                reason = message.data.reason
-                takeover = self.role is Role.LOBBY and reason == TAKEOVER
-                event = Event.BYE_TAKEOVER if takeover else Event.BYE
-                return self._fire(event, Happening(reason=reason))
-            if isinstance(message, Ready):
-                return self._fire(Event.READY)
-            raise MalformedMessage("handshake messages travel on the window, not the port")
+            return self._port_control(message)
         if self.peer_state is S.CONNECTED:
             # The hot path, the table's (CONNECTED, PORT_MESSAGE) row without the lookup: it
             # stays and delivers (tests/unit/test_state.py holds the row to exactly that).
             return self._accept(message, msg_id, Transport.PORT, re)
         return self._fire(Event.PORT_MESSAGE, Happening(message=message, msg_id=msg_id, re=re))
+
+    def _port_control(self, message: Message) -> list[Effect]:
+        if isinstance(message, Bye):
+            reason = message.data.reason
+            takeover = self.role is Role.LOBBY and reason == TAKEOVER
+            event = Event.BYE_TAKEOVER if takeover else Event.BYE
+            return self._fire(event, Happening(reason=reason))
+        if isinstance(message, Ready):
+            return self._fire(Event.READY)
+        raise MalformedMessage("handshake messages travel on the window, not the port")
+
+    def _refuse_port(self, exc: RemoteProtocolError, value: object) -> list[Effect]:
+        self.stats.reject(exc.reason)
+        return [Rejected(exc, "", type_of(value))]
 
     def _follow(self, origin: str) -> None:
         """Post to the allowed origin the current document speaks from."""

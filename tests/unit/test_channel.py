@@ -249,13 +249,13 @@ def test_the_connected_lane_takes_a_data_message_as_receive_port_would() -> None
     text = _port_text({"type": "balance", "data": 12.5}, 50)
     taken = lane.lobby.channel.receive_port_connected(text)
     effects = general.lobby.channel.receive_port(text)
-    assert taken is not None and taken == (m.Balance(data=12.5), None)
+    assert taken == (m.Balance(data=12.5), None)
     assert [type(e).__name__ for e in effects] == ["Deliver"]
     assert lane.lobby.channel.stats.to_dict() == general.lobby.channel.stats.to_dict()
-    # The id is noted: the same text again is a duplicate on both ways in.
-    assert lane.lobby.channel.receive_port_connected(text) is None
-    [rejected] = lane.lobby.channel.receive_port(text)
+    # The id is noted: the same text again is a duplicate on both ways in, counted once.
+    [rejected] = lane.lobby.channel.receive_port_connected(text)  # type: ignore[misc]
     assert rejected.error.reason == "duplicate"  # type: ignore[union-attr]
+    assert lane.lobby.channel.stats.rejected["duplicate"] == 1
 
 
 def test_the_connected_lane_settles_the_request_its_reply_answers() -> None:
@@ -282,22 +282,26 @@ def test_the_connected_lane_settles_the_request_its_reply_answers() -> None:
         _port_text({"type": "hiziBridge.bye", "data": {"reason": "done"}}, 9),  # control
     ],
 )
-def test_the_connected_lane_leaves_everything_else_to_receive_port_unchanged(text: str) -> None:
-    net = Loopback()
-    net.connect()
-    lobby = net.lobby.channel
-    before = (lobby.stats.to_dict(), lobby.peer_state)
-    assert lobby.receive_port_connected(text) is None
-    assert (lobby.stats.to_dict(), lobby.peer_state) == before
-    effects = lobby.receive_port(text)  # the general path decides, and counts
-    assert effects  # a rejection, or the bye's transition
+def test_the_connected_lane_gives_everything_else_receive_ports_effects(text: str) -> None:
+    """A refusal or a control message: the lane returns what ``receive_port`` returns on a
+    twin channel (from its one decode), with the same counters and state: counted once."""
+    lane, general = Loopback(), Loopback()
+    lane.connect()
+    general.connect()
+    got = lane.lobby.channel.receive_port_connected(text)
+    expected = general.lobby.channel.receive_port(text)
+    assert isinstance(got, list) and got  # a rejection, or the bye's transition
+    assert [repr(e) for e in got] == [repr(e) for e in expected]
+    assert lane.lobby.channel.stats.to_dict() == general.lobby.channel.stats.to_dict()
+    assert lane.lobby.channel.peer_state is general.lobby.channel.peer_state
 
 
-def test_the_connected_lane_is_closed_outside_the_connected_state() -> None:
+def test_the_connected_lane_outside_the_connected_state_is_receive_port() -> None:
     net = Loopback()
     lobby = net.lobby.channel
     text = _port_text({"type": "balance", "data": 1}, 3)
-    assert lobby.receive_port_connected(text) is None  # idle
+    [rejected] = lobby.receive_port_connected(text)  # type: ignore[misc]
+    assert rejected.error.reason == "transport"  # type: ignore[union-attr]
     net.connect()
     lobby.close()
-    assert lobby.receive_port_connected(text) is None and lobby.stats.accepted == 0
+    assert lobby.receive_port_connected(text) == [] and lobby.stats.accepted == 0
