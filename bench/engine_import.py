@@ -13,23 +13,21 @@ Figures only; alternate the trees compared (docs/performance.md, "Boot (issue #1
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from node_pyodide import BOOT_JS, boot_fields, run
+
 from bridge.later import LATER_MODULES  # this tree's list: any dist/ is timed alike
 
 LATER = list(LATER_MODULES)
 
-SCRIPT = r"""
-import { loadPyodide } from %(module)s;
-const t0 = performance.now();
-const pyodide = await loadPyodide({ indexURL: %(index)s, stdLibURL: %(stdlib)s,
-  lockFileURL: %(lock)s, env: { PYDANTIC_DISABLE_PLUGINS: "__all__" } });
-await pyodide.loadPackage(%(wheels)s, { messageCallback() {},
-  errorCallback(m) { throw new Error(m); } });
+SCRIPT = (
+    "const t0 = performance.now(); // (the import above it is hoisted: it runs first)\n"
+    + BOOT_JS
+    + r"""
 const t1 = performance.now();
 pyodide.runPython("import bridge.browser.engine");
 const t2 = performance.now();
@@ -41,37 +39,17 @@ const t3 = performance.now();
 console.log(JSON.stringify({ load_ms: Math.round(t1 - t0), engine_import_ms: Math.round(t2 - t1),
   bridge_modules: n, later_import_ms: Math.round(t3 - t2) }));
 """
+)
 
 
 def main() -> int:
     dist = Path(sys.argv[1] if len(sys.argv) > 1 else "dist")
-    vendor = dist / "vendor"
-    manifest = json.loads((vendor / "manifest.json").read_text())
-    py = manifest["pyodide"]
-    index = (vendor / py["index"]).resolve()
-    script = SCRIPT % {
-        "module": json.dumps((index / "pyodide.mjs").as_uri()),
-        "index": json.dumps(str(index) + "/"),
-        "stdlib": json.dumps(str((vendor / py["runtime_stdlib"]).resolve())),
-        "lock": json.dumps(str((vendor / py["lock"]).resolve())),
-        "wheels": json.dumps([str((vendor / w["file"]).resolve()) for w in manifest["wheels"]]),
-        "later": json.dumps(json.dumps(LATER)),
-    }
-    node = shutil.which("node")
-    if node is None:
-        print("node is needed", file=sys.stderr)
+    script = SCRIPT % {**boot_fields(dist), "later": json.dumps(json.dumps(LATER))}
+    returncode, out, err = run(script)
+    if returncode != 0:
+        print(err[-3000:], file=sys.stderr)
         return 1
-    proc = subprocess.run(
-        [node, "--input-type=module", "-e", script],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if proc.returncode != 0:
-        print(proc.stderr[-3000:], file=sys.stderr)
-        return 1
-    print(proc.stdout.strip().splitlines()[-1])
+    print(out.strip().splitlines()[-1])
     return 0
 
 

@@ -20,11 +20,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import shutil
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from node_pyodide import BOOT_JS, boot_fields, run
 
 ROUND_TRIP_PY = r"""
 import json, time
@@ -105,12 +105,9 @@ def run(n, blocks):
                        "ratio": round(bridge / floor, 2)})
 """
 
-SCRIPT = r"""
-import { loadPyodide } from %(module)s;
-const pyodide = await loadPyodide({ indexURL: %(index)s, stdLibURL: %(stdlib)s,
-  lockFileURL: %(lock)s, env: { PYDANTIC_DISABLE_PLUGINS: "__all__" } });
-await pyodide.loadPackage(%(wheels)s, { messageCallback() {},
-  errorCallback(m) { throw new Error(m); } });
+SCRIPT = (
+    BOOT_JS
+    + r"""
 const source = %(source)s;
 if (source !== null) {
   pyodide.FS.mkdirTree("/checkout");
@@ -121,19 +118,12 @@ if (source !== null) {
 pyodide.runPython(%(code)s);
 console.log(pyodide.runPython(`run(${%(n)d}, ${%(blocks)d})`));
 """
+)
 
 
 def script_for(tree: Path, n: int, blocks: int, source: Path | None = None) -> str:
-    vendor = tree / "vendor"
-    manifest = json.loads((vendor / "manifest.json").read_text())
-    py = manifest["pyodide"]
-    index = (vendor / py["index"]).resolve()
     return SCRIPT % {
-        "module": json.dumps((index / "pyodide.mjs").as_uri()),
-        "index": json.dumps(str(index) + "/"),
-        "stdlib": json.dumps(str((vendor / py["runtime_stdlib"]).resolve())),
-        "lock": json.dumps(str((vendor / py["lock"]).resolve())),
-        "wheels": json.dumps([str((vendor / w["file"]).resolve()) for w in manifest["wheels"]]),
+        **boot_fields(tree),
         "code": json.dumps(ROUND_TRIP_PY),
         "n": n,
         "blocks": blocks,
@@ -152,26 +142,14 @@ def main() -> int:
     args = parser.parse_args()
     if args.source and len(args.source) != len(args.trees):
         parser.error("give one --source per tree")
-    node = shutil.which("node")
-    if node is None:
-        print("engine_round_trip: needs node", file=sys.stderr)
-        return 1
     for i, tree in enumerate(args.trees):
         source = args.source[i] if args.source else None
-        with tempfile.TemporaryFile("w+") as errors:  # (a pipe loses a long error's end)
-            result = subprocess.run(
-                [node, "--input-type=module", "-e", script_for(tree, args.n, args.blocks, source)],
-                stdout=subprocess.PIPE,
-                stderr=errors,
-                text=True,
-                check=False,
-            )
-            if result.returncode != 0:
-                errors.seek(0)
-                which = tree if source is None else f"{tree} with --source {source}"
-                print(f"engine_round_trip: {which}: {errors.read()[-2000:]}", file=sys.stderr)
-                return 1
-        figures = json.loads(result.stdout.strip().splitlines()[-1])
+        returncode, out, err = run(script_for(tree, args.n, args.blocks, source))
+        if returncode != 0:
+            which = tree if source is None else f"{tree} with --source {source}"
+            print(f"engine_round_trip: {which}: {err[-2000:]}", file=sys.stderr)
+            return 1
+        figures = json.loads(out.strip().splitlines()[-1])
         label = {"tree": str(tree)} if source is None else {"source": str(source)}
         print(json.dumps({**label, **figures}))
     return 0
