@@ -385,6 +385,7 @@ class Channel(Steps):
                 f"a {self.role.value} cannot send it"
             )
         text = encode(message)  # before any state changes: a refused message costs nothing
+        self._out.remember(message)
         msg_id = self._out.take_id()
         re = self._requests.answer_to(message.type)
         if self.peer_state is S.CONNECTED:  # the hot path: straight onto the port

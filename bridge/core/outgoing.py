@@ -24,6 +24,12 @@ from .requests import Requests
 from .stats import Stats
 from .wire import dump, dump_json
 
+# The game's greeting, Appendix A's loading sequence: a lobby bridge that takes the game
+# over later (a second bridge on the iframe, a restarted one) never heard it, so the game
+# says it again then (``state.py``, the takeover row): the last of each type, in the order
+# the types were first sent.
+GREETING = frozenset({"onAppFrameReady", "gameDataLoaded", "loadProgress", "gameReady"})
+
 
 @dataclass(slots=True)
 class Queued:
@@ -41,6 +47,7 @@ class Outgoing:
         self._next_id = 1
         self._queue: deque[Queued] = deque()
         self._held: deque[tuple[Queued, dict[str, object]]] = deque()
+        self._greeting: dict[str, Message] = {}  # type -> the last one sent (GREETING)
 
     @property
     def next_id(self) -> int:
@@ -51,6 +58,15 @@ class Outgoing:
         msg_id = self._next_id
         self._next_id += 1
         return msg_id
+
+    def remember(self, message: Message) -> None:
+        """Keep ``message`` if it is part of the greeting (``GREETING``)."""
+        if message.type in GREETING:
+            self._greeting[message.type] = message
+
+    def greeting(self) -> list[Message]:
+        """The greeting sent so far, to say again to a lobby bridge that took the game over."""
+        return list(self._greeting.values())
 
     def queue(self, out: Queued) -> None:
         self._queue.append(out)

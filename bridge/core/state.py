@@ -37,8 +37,9 @@ the origin and source checks, so they come from the iframe's *current* document)
   probe's outcome, at once); on a game, the port closing is the lobby's bye.
 * Handshake timeout: a game waits ``handshake_timeout_ms`` (1 s) for a welcome, then takes
   the lobby as plain; a lobby reports ``HandshakeTimedOut`` after 30 s and keeps listening.
-* Two lobby bridges on one iframe: the game follows the newest welcome and says bye
-  ``TAKEOVER`` on the old port. The older lobby channel then ends (CLOSED, effect
+* Two lobby bridges on one iframe: the game follows the newest welcome, says bye
+  ``TAKEOVER`` on the old port and repeats its greeting (``outgoing.GREETING``, the loading
+  messages it sent) to the new one. The older lobby channel then ends (CLOSED, effect
   ``Superseded``): its requests fail ``cancelled`` and its queued sends are dropped, so no
   handle is left waiting for a game it can never have again.
 * Requests still queued when a peer is reset are kept for the next peer; only requests
@@ -115,6 +116,7 @@ class Step(StrEnum):
     CONNECTED_BRIDGE = "connected_bridge"  # Connected(bridge)
     CONNECTED_PLAIN = "connected_plain"  # Connected(compat)
     FLUSH = "flush"  # send the queue
+    REPLAY_GREETING = "replay_greeting"  # game: its loading messages again, to a new lobby
     DELIVER_WINDOW = "deliver_window"  # the checked window message to the handlers
     DELIVER_PORT = "deliver_port"  # the port message to the handlers; replies settle
     DISCONNECTED = "disconnected"  # Disconnected(why)
@@ -249,7 +251,10 @@ def _rows() -> list[tuple[_Key, Transition]]:
     row(game, [S.IDLE, S.HANDSHAKING, S.PLAIN], [E.WELCOME], S.CONNECTED, _WELCOMED)
     # A second lobby bridge on our iframe, or a restarted one, took over: tell the old one
     # (the MessagePort close event that would is not on by default in Chromium).
-    row(game, [S.CONNECTED], [E.WELCOME], None, (Step.SAY_TAKEOVER, *_RESET, *_WELCOMED),
+    # The new lobby bridge never heard the game's greeting (onAppFrameReady, loading, ready):
+    # it is said again, after what was queued.
+    row(game, [S.CONNECTED], [E.WELCOME], None,
+        (Step.SAY_TAKEOVER, *_RESET, *_WELCOMED, Step.REPLAY_GREETING),
         "the lobby restarted its bridge")  # fmt: skip
     row(game, [S.CONNECTED], [E.WINDOW_MESSAGE], None, (Step.REFUSE_WINDOW,))
     row(game, [S.CONNECTED], loads, None, (Step.HELLO,))

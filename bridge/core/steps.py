@@ -257,6 +257,11 @@ class Steps:
     def _step_flush(self, h: Happening) -> list[Effect]:
         return self._out.flush(self.target_origin, on_port=self.peer_state is not S.PLAIN)
 
+    def _step_replay_greeting(self, h: Happening) -> list[Effect]:
+        greeting = self._out.greeting()
+        self.stats.sent += len(greeting)
+        return [self._port_post(message) for message in greeting]
+
     def _step_deliver_window(self, h: Happening) -> list[Effect]:
         message = h.message
         assert message is not None

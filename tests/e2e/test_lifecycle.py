@@ -302,7 +302,8 @@ def test_the_older_of_two_open_bridges_notices_it_lost_the_game(
     life_context: tuple[BrowserContext, BrowserLog], hostile_site: HostileSite
 ) -> None:
     """Issue #18: the older handle is not left handshaking with its requests timing out and
-    its sends lost; it ends, closed, saying why, and the newer one has the game."""
+    its sends lost; it ends, closed, saying why, and the newer one has the game, greeting
+    included (a lobby waiting for gameReady on it would otherwise wait for ever)."""
     lobby = new_lobby(life_context[0], hostile_site)
     try:
         lobby.open("a")
@@ -312,6 +313,7 @@ def test_the_older_of_two_open_bridges_notices_it_lost_the_game(
         lobby.page.wait_for_timeout(100)
         lobby.open("b")
         lobby.wait_connected("bridge", "b")
+        lobby.wait_types("b", 0, BRIDGE_GREETING, "the newer bridge hears the greeting")
         lobby.page.wait_for_function("() => bridges.a.status === 'closed'", timeout=10_000)
         lobby.wait_outcome("older", "cancelled")
         status = lobby.page.evaluate(

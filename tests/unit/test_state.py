@@ -21,6 +21,7 @@ from bridge.core import messages as m
 from bridge.core.channel import Channel, ChannelConfig, State
 from bridge.core.effects import (
     Connected,
+    Deliver,
     Disconnected,
     HandshakeTimedOut,
     Inbound,
@@ -49,6 +50,7 @@ from bridge.core.state import (
     table_for,
     transition,
 )
+from bridge.core.wire import dump
 from bridge.hub import Driver, StatusEvent
 
 from .fakes import (
@@ -671,6 +673,42 @@ def test_a_removed_iframe_cancels_requests_in_either_mode() -> None:
     assert lobby.state is State.HANDSHAKING
     # Nothing to do for a game, a closed channel, or a lobby that has no peer yet.
     assert lobby.peer_removed() == []
+
+
+def test_the_bridge_that_takes_the_game_over_hears_its_greeting() -> None:
+    """Two bridges on one iframe (a component mounted twice): the newer one gets the game's
+    loading messages again (the last of each, in the order first sent), so a lobby that
+    waits for gameReady on it does not wait for ever; the rounds are not repeated."""
+    net = connected_bridge()
+    game = net.game.channel
+    for message in (
+        m.OnAppFrameReady(),
+        m.LoadProgress(data={"percent": 50}),  # type: ignore[arg-type]
+        m.LoadProgress(data={"percent": 100}),  # type: ignore[arg-type]
+        m.GameReady(),
+        m.RoundStarted(data=1),
+    ):
+        net.apply(net.game, game.send(message))
+    net.run()
+    second = Channel(ChannelConfig(Role.LOBBY, GAME_ORIGIN), clock=net.clock)
+    hello = second.start()
+    answer = game.receive(Inbound(json.loads(hello[0].text), LOBBY_ORIGIN, True))  # type: ignore[union-attr]
+    welcome = second.receive(Inbound(json.loads(answer[0].text), GAME_ORIGIN, True))  # type: ignore[union-attr]
+    adopted = game.receive(
+        Inbound(json.loads(welcome[0].text), LOBBY_ORIGIN, True, has_port=True)  # type: ignore[union-attr]
+    )
+    _bye, *to_second = (e for e in adopted if isinstance(e, Post) and e.via is Transport.PORT)
+    heard = []
+    for post in to_second:
+        for effect in second.receive(Inbound(post.text, via=Transport.PORT)):
+            if isinstance(effect, Deliver):
+                heard.append(dump(effect.message))
+    assert second.state is State.CONNECTED
+    assert heard == [
+        {"type": "onAppFrameReady"},
+        {"type": "loadProgress", "data": {"percent": 100}},
+        {"type": "gameReady"},
+    ]
 
 
 def test_the_bridge_a_game_left_closes_for_good() -> None:
