@@ -1,8 +1,10 @@
-"""Booting a site/ or dist/ tree's vendored Pyodide under Node, for the bench's Node scripts.
+"""Booting a site/ or dist/ tree's vendored Pyodide under Node, the engine's way.
 
-``BOOT_JS`` loads Pyodide with the tree's cut standard library and lock, then its wheels (as
-``tests/e2e/dist_imports.py`` does); ``boot_fields(tree)`` fills its placeholders. A script
-puts its own JavaScript after it (``pyodide`` is in scope) and runs the whole with ``run``.
+``BOOT_JS`` loads Pyodide with the tree's cut standard library, the wheels with a shared
+library installed from the manifest's engine lock, and the pure wheels put on ``sys.path`` as
+zips (as bridge/js/boot.js does; buildtool/engine_boot.py); ``boot_fields(tree)`` fills its
+placeholders. A script puts its own JavaScript after it (``pyodide`` is in scope) and runs the
+whole with ``run``. ``tests/e2e/dist_imports.py`` boots dist/ with it too.
 """
 
 from __future__ import annotations
@@ -15,10 +17,17 @@ from pathlib import Path
 
 BOOT_JS = r"""
 import { loadPyodide } from %(module)s;
+import { readFileSync } from "node:fs";
 const pyodide = await loadPyodide({ indexURL: %(index)s, stdLibURL: %(stdlib)s,
-  lockFileURL: %(lock)s, env: { PYDANTIC_DISABLE_PLUGINS: "__all__" } });
-await pyodide.loadPackage(%(wheels)s, { messageCallback() {},
-  errorCallback(m) { throw new Error(m); } });
+  lockFileContents: %(lock)s, packageBaseUrl: %(vendor)s, packages: %(packages)s,
+  env: { PYDANTIC_DISABLE_PLUGINS: "__all__" }, errorCallback(m) { throw new Error(m); } });
+pyodide.FS.mkdirTree("/lib/hizi-bridge");
+const zipPaths = %(zips)s.map((file) => {
+  const path = "/lib/hizi-bridge/" + file.slice(file.lastIndexOf("/") + 1);
+  pyodide.FS.writeFile(path, readFileSync(file));
+  return path;
+});
+pyodide.runPython(`import sys\nsys.path[0:0] = ${JSON.stringify(zipPaths)}`);
 """
 
 
@@ -27,13 +36,16 @@ def boot_fields(tree: Path) -> dict[str, str]:
     vendor = tree / "vendor"
     manifest = json.loads((vendor / "manifest.json").read_text())
     py = manifest["pyodide"]
+    engine = manifest["engine"]
     index = (vendor / py["index"]).resolve()
     return {
         "module": json.dumps((index / "pyodide.mjs").as_uri()),
         "index": json.dumps(str(index) + "/"),
         "stdlib": json.dumps(str((vendor / py["runtime_stdlib"]).resolve())),
-        "lock": json.dumps(str((vendor / py["lock"]).resolve())),
-        "wheels": json.dumps([str((vendor / w["file"]).resolve()) for w in manifest["wheels"]]),
+        "lock": json.dumps(json.dumps(engine["lock"])),
+        "vendor": json.dumps(str(vendor.resolve()) + "/"),
+        "packages": json.dumps(engine["packages"]),
+        "zips": json.dumps([str((vendor / z["file"]).resolve()) for z in engine["zips"]]),
     }
 
 

@@ -11,14 +11,14 @@ Layout (paths relative to dist/; ``<h>`` is the first 16 hex digits of a sha256)
                    .../pyodide.asm.mjs   by fixed names, so the folder carries the hash
                    .../pyodide.asm.wasm
     vendor/pyodide/python_stdlib_runtime.<h>.zip   the stdlib cut to the bridge's imports
-    vendor/pyodide/hizi-lock.<h>.json    Pyodide lock with only our wheels
     vendor/wheels/pyc/<h>/<wheel>.whl    the wheels with bytecode (named as PyPI names them);
                                          ours is the JS API's cut: bytecode only, no
                                          inspector, contract, schema or static files
 
 plus a ``.br`` and a ``.gz`` twin of each file that compresses. Left out on purpose: PyScript,
-Penpal, demos, bench pages, the plain wheels, the full standard library and pyodide-lock.json
-(the JS API passes its own lockFileURL and stdLibURL).
+Penpal, demos, bench pages, the plain wheels, the full standard library and every Pyodide lock
+file (the engine's lock, for the one wheel Pyodide installs, travels in the manifest's
+``engine`` section: buildtool/engine_boot.py).
 """
 
 from __future__ import annotations
@@ -36,8 +36,9 @@ from typing import Any
 from . import compress
 from .bytecode import OWN_PROJECT
 from .common import ROOT, BuildError, log, sha256_file, write_text_atomic
+from .engine_boot import engine_section
 from .notices import NOTICES_NAME, notices
-from .site import TRIMMED_LOCK_NAME, BuildResult, build, trimmed_lock
+from .site import BuildResult, build, trimmed_lock
 
 ENTRY_SCRIPT = "hizi-bridge.js"
 # Scripts a page names by a fixed URL: the script tag, and worker entries (new Worker(url)).
@@ -121,7 +122,7 @@ def _point_at_runtime(entry: Path, module: str) -> None:
 # The engine reads these keys of the manifest; dist/ writes them into the entry script (which
 # is revalidated, as the manifest is), so a boot needs no manifest round trip.
 EMBEDDED_MANIFEST = "const EMBEDDED_MANIFEST = null;"
-EMBEDDED_KEYS = ("format", "version", "pyodide", "packages", "wheels")
+EMBEDDED_KEYS = ("format", "version", "pyodide", "packages", "wheels", "engine")
 
 
 def _embed_manifest(entry: Path, manifest: dict[str, Any]) -> None:
@@ -183,15 +184,13 @@ def make_dist(
         if not wheel["file"].startswith("wheels/pyc/"):
             raise BuildError(f"{wheel['file']}: dist ships only the wheels with bytecode")
         _copy(site_vendor / wheel["file"], vendor / wheel["file"])
-    # The lock lives beside the runtime folder, so its wheel paths are "../wheels/...".
+    # The trimmed lock checks the wheels' names and requirements; the engine's own lock (the
+    # wheel with a shared library only) travels in the manifest, so no lock file is shipped.
     original = json.loads((site_vendor / "pyodide" / "pyodide-lock.json").read_text("utf-8"))
     paths = {name: vendor / w["file"] for name, w in wheels.items()}
     lock = trimmed_lock(original, paths, vendor / "pyodide")
     for name, wheel in wheels.items():
         wheel["sha256"] = lock["packages"][name]["sha256"]
-    lock_text = json.dumps(lock, indent=2) + "\n"
-    lock_name = f"pyodide/{hashed_name(TRIMMED_LOCK_NAME, content_hash(lock_text.encode()))}"
-    write_text_atomic(vendor / lock_name, lock_text)
 
     manifest: dict[str, Any] = {
         "format": site_manifest["format"],
@@ -200,7 +199,7 @@ def make_dist(
             **site_manifest["pyodide"],
             "module": f"{index}pyodide.mjs",
             "index": index,
-            "lock": lock_name,
+            "lock": None,
             # dist/ serves no PyScript page: the only standard library is the cut one.
             "stdlib": stdlib.as_posix(),
             "runtime_stdlib": stdlib.as_posix(),
@@ -209,6 +208,7 @@ def make_dist(
         "wheels": [wheels[name] for name in sorted(wheels)],
         "packages": site_manifest["packages"],
         "bridge_wheel": wheels[OWN_PROJECT]["file"] if OWN_PROJECT in wheels else None,
+        "engine": engine_section(paths, vendor, lock["info"]),
         # Logical name in bridge/static -> file in dist/ (relative to dist/, not vendor/).
         "static": static,
     }

@@ -29,6 +29,7 @@ from packaging.utils import canonicalize_name
 from . import compress
 from .bytecode import OWN_PROJECT, RUNTIME_STDLIB_KEY, STDLIB_KEY, precompile, runtime_key
 from .common import ROOT, BuildError, copy_atomic, log, sha256_file, write_text_atomic
+from .engine_boot import engine_section
 from .lock import PYODIDE_ABI, Lock, fetch, read_lock
 from .vendor import WheelInfo, build_own_wheel, vendor_npm, wheel_metadata
 
@@ -239,6 +240,11 @@ def build(
         "runtime_bridge_wheel": rel(runtime_wheels.get(OWN_PROJECT)),
         # Every wheel cut for the JS API (bytecode.runtime_wheel); dist/ ships these.
         "runtime_wheels": {k: rel(p) for k, p in sorted(runtime_wheels.items())},
+        # How the JS API's engine boots them (engine_boot.py): the cuts where the build made
+        # them, as dist/ does.
+        "engine": engine_section(
+            {k: runtime_wheels.get(k, p) for k, p in wheel_paths.items()}, vendor, trimmed["info"]
+        ),
     }
     write_text_atomic(vendor / "manifest.json", json.dumps(manifest, indent=2) + "\n")
     # A ready-made PyScript config with relative URLs. PyScript resolves them against the

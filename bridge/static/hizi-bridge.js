@@ -1146,8 +1146,12 @@ const GAME_TO_LOBBY = [
   function pyodideOptions(vendor, manifest, failures) {
     const options = {
       indexURL: new URL(manifest.pyodide.index, vendor).href,
-      lockFileURL: new URL(manifest.pyodide.lock, vendor).href, // must be absolute
-      packages: manifest.packages, // fetched while the interpreter boots
+      // Only the wheels with a shared library go through Pyodide's installer (the build's
+      // engine section, buildtool/engine_boot.py); its lock travels in the manifest, its
+      // file names relative to vendor/ (without packageBaseUrl Pyodide would look on its CDN).
+      lockFileContents: JSON.stringify(manifest.engine.lock), // a copy: Pyodide keeps it
+      packageBaseUrl: vendor.href,
+      packages: manifest.engine.packages, // fetched while the interpreter boots
       errorCallback: (msg) => { if (failures) failures.push(String(msg)); },
       messageCallback: () => {},
       // pydantic scans for plugins when it builds its first validator (≈0.1 s); this
@@ -1159,6 +1163,43 @@ const GAME_TO_LOBBY = [
     const stdlib = manifest.pyodide.runtime_stdlib || manifest.pyodide.stdlib;
     if (stdlib) options.stdLibURL = new URL(stdlib, vendor).href;
     return options;
+  }
+
+  // The pure-Python wheels go on sys.path as they are, stored zips that zipimport reads in
+  // place, instead of Pyodide's installer, which unpacks every member through Python (the
+  // five took ≈ 150 ms a frame under Node). Fetched from the start, beside Pyodide's own
+  // fetches, each checked against the build's sha256 (the browser refuses other bytes).
+  const ZIP_DIR = "/lib/hizi-bridge";
+  function integrity(hex) {
+    let binary = "";
+    for (let i = 0; i < hex.length; i += 2) binary += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16));
+    return `sha256-${btoa(binary)}`;
+  }
+  // A wheel that cannot be fetched whole fails the boot, not the snapshot (boot() below).
+  class WheelFetchError extends Error {}
+  function fetchZips(vendor, zips) {
+    return Promise.all(zips.map(async (zip) => {
+      const url = new URL(zip.file, vendor);
+      let res;
+      try {
+        res = await fetch(url, { integrity: integrity(zip.sha256) });
+      } catch (err) {
+        throw new WheelFetchError(`cannot fetch ${url.href}, or its bytes are not the build's ` +
+          `(sha256 ${zip.sha256}): ${err && err.message ? err.message : err}`);
+      }
+      if (!res.ok) throw new WheelFetchError(`${res.url}: HTTP ${res.status}`);
+      return new Uint8Array(await res.arrayBuffer());
+    }));
+  }
+  function mountZips(pyodide, zips, buffers) {
+    pyodide.FS.mkdirTree(ZIP_DIR);
+    const paths = zips.map((zip, i) => {
+      const path = `${ZIP_DIR}/${zip.file.slice(zip.file.lastIndexOf("/") + 1)}`;
+      pyodide.FS.writeFile(path, buffers[i]);
+      return path;
+    });
+    // A JSON list of plain paths is a Python literal.
+    pyodide.runPython(`import sys\nsys.path[0:0] = ${JSON.stringify(paths)}`);
   }
 
   // snapshot: restore from (and, after the boot, make) a memory snapshot (snapshot.js).
@@ -1187,20 +1228,27 @@ const GAME_TO_LOBBY = [
       bytes = found && found.bytes;
       if (bytes !== null) bytes.then(() => phase("snapshot_read", readFrom), () => {});
     }
+    const zipsFrom = epochMs();
+    const zips = fetchZips(vendor, manifest.engine.zips);
+    zips.then(() => phase("zips_fetched", zipsFrom), () => {});
     const { loadPyodide } = await (moduleUrl === guess ? early : import(moduleUrl));
     // loadPackage logs and resolves when a wheel fails: check every one explicitly.
     const boot = async (extra) => {
       const runtimeFrom = epochMs();
       const pyodide = await loadPyodide(Object.assign({}, options, extra));
       // wasm compile and instantiate, interpreter and stdlib init (or the snapshot's restore),
-      // the wheels' install (Pyodide reports no finer phases; the fetches inside it are in the
-      // timeline's fetches).
+      // pydantic-core's install (Pyodide reports no finer phases; the fetches inside it are in
+      // the timeline's fetches).
       phase("load_pyodide", runtimeFrom);
       const loaded = new Set(Object.keys(pyodide.loadedPackages).map(canon));
-      for (const wheel of manifest.wheels) {
-        if (!loaded.has(canon(wheel.name))) failures.push(`package ${wheel.name} did not load`);
+      for (const name of manifest.engine.packages) {
+        if (!loaded.has(canon(name))) failures.push(`package ${name} did not load`);
       }
       if (failures.length) throw new Error(failures.join("; "));
+      const buffers = await zips;
+      const mountFrom = epochMs();
+      mountZips(pyodide, manifest.engine.zips, buffers);
+      phase("mount_zips", mountFrom);
       // One owned proxy for the engine's lifetime.
       const importsFrom = epochMs();
       const open = pyodide.runPython("from bridge.browser.engine import open_bridge\nopen_bridge");
@@ -1215,6 +1263,7 @@ const GAME_TO_LOBBY = [
         python = await boot({ _loadSnapshot: bytes });
         info.state = "restored";
       } catch (err) {
+        if (err instanceof WheelFetchError) throw err; // the same without a snapshot
         // Never fatal: the boot starts again, normally. An entry that could not be read whole
         // is dropped (made again after this boot); one that Pyodide could not restore is
         // marked refused (no remake for this runtime).

@@ -17,8 +17,12 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from node_pyodide import BOOT_JS, boot_fields
 
 # The unit tests whose paths run after connected: compliance, launch rules, dialects, the
 # journal, the peer's lifecycle (state table, handshake, requests), the channel and its errors.
@@ -130,12 +134,13 @@ for name in LATER_MODULES:
         missing.append({"where": f"import {name} (after the engine)", "error": repr(exc)})
 later_deps = {n: getattr(sys.modules[n], "__file__", None) or "" for n in sorted(sys.modules)
               if n not in booted and n.split(".")[0] != "bridge"}
-top = os.path.dirname(bridge.__path__[0])
+# The bridge is a zip on sys.path (the engine's way): its members, as module names.
+import zipfile
+archive = os.path.dirname(bridge.__path__[0])
 shipped = {
-    os.path.splitext(os.path.relpath(os.path.join(base, name), top))[0].replace(os.sep, ".")
-    for base, _dirs, files in os.walk(bridge.__path__[0])
-    for name in files
-    if name.endswith((".py", ".pyc")) and "__pycache__" not in base
+    os.path.splitext(name)[0].replace("/", ".")
+    for name in zipfile.ZipFile(archive).namelist()
+    if name.startswith("bridge/") and name.endswith((".py", ".pyc"))
 }
 for name in sorted({n.removesuffix(".__init__") for n in shipped}):
     try:
@@ -179,14 +184,8 @@ print(json.dumps({"missing": missing, "skipped": skipped, "ran": ran, "failed": 
                   "modules": sorted(sys.modules), "later_deps": later_deps}))
 """
 
+# After bench/node_pyodide.py's BOOT_JS (the engine's way: pure wheels as zips on sys.path).
 NODE_SCRIPT = r"""
-import { loadPyodide } from %(module)s;
-const pyodide = await loadPyodide({
-  indexURL: %(index)s, stdLibURL: %(stdlib)s, lockFileURL: %(lock)s,
-  env: { PYDANTIC_DISABLE_PLUGINS: "__all__" },
-});
-const fail = (msg) => { throw new Error(msg); };
-await pyodide.loadPackage(%(wheels)s, { messageCallback() {}, errorCallback: fail });
 pyodide.FS.mkdirTree("/t/tests");
 pyodide.FS.mount(pyodide.FS.filesystems.NODEFS, { root: %(tests)s }, "/t/tests");
 pyodide.FS.writeFile("/t/pytest.py", %(stub)s);
@@ -195,20 +194,13 @@ pyodide.runPython(%(runner)s);
 """
 
 
-def run_on_dist(dist: Path, manifest: dict[str, Any], tests_dir: Path) -> dict[str, Any]:
+def run_on_dist(dist: Path, tests_dir: Path) -> dict[str, Any]:
     """Boot dist's own files under Node, run the later paths; the runner's JSON report."""
     node = shutil.which("node")
     if node is None:
         raise RuntimeError("node is needed to run the bridge on dist's files")
-    vendor = dist / "vendor"
-    py = manifest["pyodide"]
-    index = (vendor / py["index"]).resolve()
-    script = NODE_SCRIPT % {
-        "module": json.dumps((index / "pyodide.mjs").as_uri()),
-        "index": json.dumps(str(index) + "/"),
-        "stdlib": json.dumps(str((vendor / py["runtime_stdlib"]).resolve())),
-        "lock": json.dumps(str((vendor / py["lock"]).resolve())),
-        "wheels": json.dumps([str((vendor / w["file"]).resolve()) for w in manifest["wheels"]]),
+    script = (BOOT_JS + NODE_SCRIPT) % {
+        **boot_fields(dist),
         "tests": json.dumps(str(tests_dir.resolve())),
         "stub": json.dumps(PYTEST_STUB),
         "modules": json.dumps(json.dumps(TEST_MODULES)),

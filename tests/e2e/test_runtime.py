@@ -294,3 +294,28 @@ def test_removing_the_iframe_cancels_what_the_game_can_no_longer_answer(
     assert result["key"][0] == "invalid_outbound" and "(a key)" in result["key"][1]
     assert result["after"] == "closed"
     page.context.close()
+
+
+@pytest.mark.parametrize("runtime", ["worker", "main"])
+def test_a_wheel_whose_bytes_are_not_the_builds_rejects_with_boot_failed(
+    runtime: str, browser: Browser, hostile_site: HostileSite, browser_log: BrowserLog
+) -> None:
+    """The pure wheels go on sys.path as zips the engine fetches itself (buildtool/
+    engine_boot.py); each is checked against the build's sha256, so a changed byte fails the
+    boot with a message naming the wheel, and nothing of it is imported."""
+    site = hostile_site.site
+    context = browser.new_context()
+    browser_log.guard(context)
+
+    def tamper(route: Any) -> None:
+        body = bytearray(route.fetch().body())
+        body[len(body) // 2] ^= 0xFF
+        route.fulfill(status=200, body=bytes(body), headers={"content-type": "application/zip"})
+
+    context.route("**/hizi_bridge-*.whl", tamper)
+    page = context.new_page()
+    page.goto(site.lobby_url(f"{PAGE}?games=0"))
+    name, code, message = _open_without_game(page, {"runtime": runtime})
+    assert (name, code) == ("HiziBridgeError", "boot_failed")
+    assert "hizi_bridge-" in message and "not the build's" in message, message
+    context.close()

@@ -123,7 +123,8 @@ def test_every_file_but_the_entry_points_has_a_hash(dist: DistResult) -> None:
     # ... and carries what the engine reads of the manifest (no round trip before the boot).
     embedded = entry.split("const EMBEDDED_MANIFEST = ", 1)[1].split(";\n", 1)[0]
     assert json.loads(embedded) == {
-        k: dist.manifest[k] for k in ("format", "version", "pyodide", "packages", "wheels")
+        k: dist.manifest[k]
+        for k in ("format", "version", "pyodide", "packages", "wheels", "engine")
     }
 
 
@@ -145,9 +146,9 @@ def test_manifest_points_at_the_runtime_and_the_cut_stdlib(dist: DistResult) -> 
     assert dist.manifest["pyscript"] is None
     on_disk = json.loads((vendor / "manifest.json").read_text())
     assert on_disk == dist.manifest
-    lock = json.loads((vendor / py["lock"]).read_text())
-    wheel = (vendor / "pyodide" / lock["packages"]["alpha"]["file_name"]).resolve()
-    assert wheel.is_file() and "/wheels/pyc/" in wheel.as_posix()
+    # No lock file: the engine's travels in the manifest (engine_boot.py).
+    assert py["lock"] is None
+    assert not list(vendor.rglob("*lock*"))
 
 
 def test_nothing_the_js_api_never_loads(dist: DistResult) -> None:
@@ -173,3 +174,14 @@ def test_subresource_integrity_is_the_sha384_of_the_entry_script(dist: DistResul
     entry = dist.dist_dir / "hizi-bridge.js"
     expected = base64.b64encode(hashlib.sha384(entry.read_bytes()).digest()).decode()
     assert subresource_integrity(entry) == f"sha384-{expected}"
+
+
+def test_the_engine_puts_the_pure_wheels_on_sys_path_from_dist(dist: DistResult) -> None:
+    engine = dist.manifest["engine"]
+    vendor = dist.dist_dir / "vendor"
+    # alpha has no shared library: a zip on sys.path, checked against its own bytes.
+    assert engine["packages"] == [] and engine["lock"]["packages"] == {}
+    [zip_] = engine["zips"]
+    assert zip_["file"] == "wheels/pyc/00000000000000aa/alpha-1.0-py3-none-any.whl"
+    assert zip_["sha256"] == hashlib.sha256((vendor / zip_["file"]).read_bytes()).hexdigest()
+    assert engine["lock"]["info"]["abi_version"] == "2026_0"
