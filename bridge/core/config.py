@@ -15,6 +15,8 @@ from .origin import InvalidOriginPattern, OriginPolicy, suggest_origin
 
 @dataclass(frozen=True, slots=True)
 class ChannelConfig:
+    """One channel's settings: its role, the peer's origin and allow-list, and its timings (ms)."""
+
     role: Role
     peer_origin: str  # exact origin we post to
     allowed_origins: Sequence[str] | None = None  # inbound allow-list; default [peer_origin]

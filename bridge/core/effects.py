@@ -118,6 +118,9 @@ class ClosePort:
 
 @dataclass(slots=True)
 class Connected:
+    """The handshake finished: ``mode`` (bridge or compat), the protocol ``version`` agreed
+    and the peer's session id (None for a plain Appendix A peer)."""
+
     mode: Mode
     version: int | None = None
     peer_session: str | None = None
@@ -125,6 +128,8 @@ class Connected:
 
 @dataclass(slots=True)
 class Disconnected:
+    """The channel ended; ``reason`` says why (a bye's reason, ``closed``, ``superseded`` ...)."""
+
     reason: str
 
 

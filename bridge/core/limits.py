@@ -15,6 +15,8 @@ from .errors import MalformedMessage, OversizeValue
 
 @dataclass(frozen=True, slots=True)
 class Limits:
+    """Bounds on one inbound JSON text, checked before it is parsed whole (sizes in characters)."""
+
     max_text: int = 64 * 1024  # characters of JSON text
     max_depth: int = 8  # our deepest message nests 3 levels
     max_nodes: int = 512  # containers + scalars in one value

@@ -30,8 +30,11 @@ _MAX_HOST_LEN: Final = 253
 _SCHEME_RE: Final = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*", re.ASCII)
 _PORT_RE: Final = re.compile(r"[0-9]{1,5}", re.ASCII)
 _LABEL_RE: Final = re.compile(r"[a-z0-9_\-]+", re.ASCII)
-# An ASCII character a hostname may not hold (non-ASCII ones are IDNA's to judge).
-_NOT_HOST_ASCII_RE: Final = re.compile(r"[^A-Za-z0-9_.\-\x80-\U0010ffff]")
+# An ASCII character a hostname may not hold (non-ASCII ones are IDNA's to judge): every
+# ASCII character but letters, digits, "-", "." and "_". Spelled as ASCII ranges, not as the
+# negation of a class holding \x80-\U0010ffff, whose compile walks 65,000 code points in
+# Python (≈ 20 ms of the boot under Pyodide).
+_NOT_HOST_ASCII_RE: Final = re.compile(r"[\x00-\x2c/\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]")
 _HEX_RE: Final = re.compile(r"0[xX][0-9A-Fa-f]*", re.ASCII)
 # Whitespace and C0/C1 controls: browsers never emit them, and they invite log injection.
 _BAD_CHARS_RE: Final = re.compile(r"[\x00-\x20\x7f-\x9f\s]")

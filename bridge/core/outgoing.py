@@ -33,6 +33,8 @@ GREETING = frozenset({"onAppFrameReady", "gameDataLoaded", "loadProgress", "game
 
 @dataclass(slots=True)
 class Queued:
+    """A message waiting for the connection: its id, the id it answers (``re``), its JSON text."""
+
     message: Message
     id: int
     re: int | None

@@ -24,6 +24,9 @@ from .stats import Stats
 
 @dataclass(slots=True)
 class Pending:
+    """A request waiting for its reply: the reply's type, its deadline (clock s), the
+    caller's waiter."""
+
     reply: str  # the message type that answers it
     deadline: float | None  # clock value (s); None: answered by a person, no timeout
     timeout_ms: float | None

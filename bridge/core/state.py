@@ -129,6 +129,8 @@ CHECKS = frozenset({Step.CHECK_STRICT, Step.CHECK_LOOSE, Step.REFUSE_WINDOW})
 
 @dataclass(frozen=True, slots=True)
 class Transition:
+    """One cell of the transition table: the next peer state and the steps that lead there."""
+
     next: PeerState
     steps: tuple[Step, ...] = ()
     # The reason cancelled requests and Disconnected carry; ``{confirm_ms}`` and

@@ -11,6 +11,8 @@ from .loose import Normalisation
 
 @dataclass(slots=True)
 class Stats:
+    """A channel's counters: messages accepted, rejected by reason, sent, and the rest below."""
+
     accepted: int = 0
     rejected: Counter[str] = field(default_factory=Counter)
     accepted_by_type: Counter[str] = field(default_factory=Counter)

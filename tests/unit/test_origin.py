@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import string
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -465,3 +467,17 @@ def test_http_allowed_only_for_loopback() -> None:
         OriginPolicy(["http://games.hizi.example"])
     assert OriginPolicy(["http://localhost:8001"]).check("http://localhost:8001").allowed
     assert not OriginPolicy(["http://localhost:8001"]).check("https://localhost:8001").allowed
+
+
+def test_a_hostname_may_hold_only_these_ascii_characters() -> None:
+    # origin_parse spells the class as ASCII ranges (its compile is part of every boot);
+    # every code point is judged as "any ASCII but letters, digits, - . _" would judge it.
+    from bridge.core.origin_parse import _NOT_HOST_ASCII_RE
+
+    allowed = set(string.ascii_letters + string.digits + "-._")
+    wrong = [
+        cp
+        for cp in range(0x110000)
+        if bool(_NOT_HOST_ASCII_RE.fullmatch(chr(cp))) != (cp < 0x80 and chr(cp) not in allowed)
+    ]
+    assert wrong == []
