@@ -28,15 +28,21 @@ try {
     options.packages = ["pydantic"];
     options.env = { PYDANTIC_DISABLE_PLUGINS: "__all__" }; // as the bridge boots
   }
+  const loadFrom = performance.now();
   const pyodide = await loadPyodide(options);
+  const probeFrom = performance.now();
   if (mode === "floor" && pyodide.runPython(PROBE) !== 7) throw new Error("validation failed");
+  const probeTo = performance.now();
   // The shape of the bridge's stats().boot (ms since the epoch), for one waterfall.
   const at = (ms) => performance.timeOrigin + ms;
   const fetches = performance.getEntriesByType("resource").map((e) => ({
     url: e.name, start_ms: at(e.startTime), end_ms: at(e.responseEnd),
     bytes: e.encodedBodySize, transfer_bytes: e.transferSize,
   }));
-  const phases = [["load", at(t0), at(performance.now())]];
+  // "load" is the whole; load_pyodide and (floor) import_and_validate are its parts, named
+  // as the bridge's load_pyodide and imports phases are.
+  const phases = [["load", at(t0), at(probeTo)], ["load_pyodide", at(loadFrom), at(probeFrom)]];
+  if (mode === "floor") phases.push(["import_and_validate", at(probeFrom), at(probeTo)]);
   self.postMessage({ ready: true, timeline: { context_start_ms: performance.timeOrigin, phases, fetches } });
 } catch (err) {
   self.postMessage({ failed: String(err && err.message ? err.message : err) });
