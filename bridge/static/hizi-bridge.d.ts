@@ -126,8 +126,10 @@ export interface BootTimeline {
   page_start_ms: number;
   /** When the engine's context (the worker, or the page for runtime "main") started. */
   context_start_ms: number;
-  /** [name, start, end]: manifest, pyodide_module, load_pyodide (wasm, interpreter,
-   * standard library, wheels), imports (the bridge's Python modules); with option
+  /** [name, start, end]: manifest, pyodide_module, zips_fetched (the pure-Python wheels,
+   * fetched alongside load_pyodide), load_pyodide (wasm, interpreter, standard library,
+   * pydantic-core's install), mount_zips (the wheels put on sys.path), imports (the bridge's
+   * Python modules); with option
    * `snapshot`, snapshot_lookup (the cache lookup, before load_pyodide) and, when an entry
    * was read, snapshot_read (from the lookup to its last byte, alongside load_pyodide). */
   phases: [string, number, number][];

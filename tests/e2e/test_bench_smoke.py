@@ -90,7 +90,10 @@ def test_bench_quick(tmp_path: Path) -> None:
             fetched = {r["what"] for r in rows if r["what"].startswith("fetch ")}
             assert "fetch pyodide.asm.wasm" in fetched, (key, frame, fetched)
     phases = {r["what"] for r in res["boot_timeline"]["worker_cold"]["lobby"]}
-    assert {"manifest", "load_pyodide", "imports"} <= phases, phases
+    assert {"manifest", "zips_fetched", "load_pyodide", "mount_zips", "imports"} <= phases
+    # The floor's load in its two parts, named as the bridge's.
+    floor = {r["what"] for r in res["boot_timeline"]["floor_cold"]["lobby"]}
+    assert {"load_pyodide", "import_and_validate"} <= floor, floor
     assert "| boot waterfall, worker_cold, lobby frame" in proc.stdout
     print(f"bench --quick took {elapsed:.1f} s")
 
