@@ -429,6 +429,9 @@ export interface CommonOptions {
   snapshot?: boolean;
 }
 
+/** What `HiziBridge.start()` reads: the runtime's options of `CommonOptions`. */
+export type RuntimeOptions = Pick<CommonOptions, "runtime" | "assetsUrl" | "workerUrl" | "bootTimeoutMs" | "snapshot">;
+
 export interface LobbyOptions extends CommonOptions {
   iframe: HTMLIFrameElement;
   gameOrigin: string;
@@ -505,6 +508,13 @@ export interface HiziBridgeStatic {
   lobby(options: LobbyOptions): Promise<LobbyBridge>;
   /** Rejects with "untrusted_lobby" when `lobbyOrigins` refuses the launch URL's `lobby`. */
   game(options: GameOptions): Promise<GameBridge>;
+  /**
+   * Starts the page's runtime now (Python boots while the page does its own work, e.g. fetch
+   * the game's launch URL); the first lobby() / game() then finds it booting or up. Resolves
+   * once it is up; rejects with "invalid_config" (an unknown option, or the other runtime kind
+   * than the page's) or "boot_failed". The runtime keeps the options of the first call.
+   */
+  start(options?: RuntimeOptions): Promise<void>;
   /**
    * The launch parameters of `search` (`location.search`, or a whole URL): mode, language,
    * currency, lobby (checked against `allowedLobbies`, the same patterns as `lobbyOrigins`)

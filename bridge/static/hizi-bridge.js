@@ -2437,9 +2437,11 @@ const GAME_TO_LOBBY = [
   // ignored and its default used without a word.
   const COMMON_OPTIONS = ["allowedOrigins", "requestTimeoutMs", "handshakeTimeoutMs", "dialect",
     "currency", "runtime", "assetsUrl", "workerUrl", "bootTimeoutMs", "snapshot"];
+  const RUNTIME_OPTIONS = ["runtime", "assetsUrl", "workerUrl", "bootTimeoutMs", "snapshot"];
   const OPTION_NAMES = {
     lobby: new Set([...COMMON_OPTIONS, "iframe", "gameOrigin", "compliance"]),
     game: new Set([...COMMON_OPTIONS, "lobbyOrigin", "lobbyOrigins"]),
+    start: new Set(RUNTIME_OPTIONS),
   };
   const MS_OPTIONS = ["requestTimeoutMs", "handshakeTimeoutMs", "bootTimeoutMs"];
   function checkOptions(role, options) {
@@ -2516,6 +2518,22 @@ const GAME_TO_LOBBY = [
         const framing = ancestors && ancestors.length ? ancestors[0] : null;
         return open(GameBridge, "game", Launch.gameOptions(options, location.search, framing),
           ["lobbyOrigin"]);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    },
+    /**
+     * Starts the page's runtime now, so that Python boots while the page does its own work
+     * (fetching the game's launch URL, say) instead of after it: the first lobby() / game()
+     * then finds it booting or up. Takes the runtime's options only (runtime, assetsUrl,
+     * workerUrl, bootTimeoutMs, snapshot); resolves once the runtime is up, rejects with
+     * "invalid_config" or "boot_failed". One runtime per page: later calls and bridges share
+     * it, and a bridge asking for the other runtime kind is "invalid_config".
+     */
+    start(options = {}) {
+      try {
+        checkOptions("start", options);
+        return runtimeFor(options).ready.then(() => undefined);
       } catch (err) {
         return Promise.reject(err);
       }

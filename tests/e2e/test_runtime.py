@@ -319,3 +319,42 @@ def test_a_wheel_whose_bytes_are_not_the_builds_rejects_with_boot_failed(
     assert (name, code) == ("HiziBridgeError", "boot_failed")
     assert "hizi_bridge-" in message and "not the build's" in message, message
     context.close()
+
+
+def test_start_boots_the_runtime_before_the_first_bridge(
+    browser: Browser, hostile_site: HostileSite, browser_log: BrowserLog
+) -> None:
+    """HiziBridge.start(): Python boots before lobby() is called (issue #19: the runtime no
+    longer waits for the first bridge), and that bridge uses it rather than a second one."""
+    site = hostile_site.site
+    page = _lobby_page(
+        browser, browser_log, site.lobby_url(f"{PAGE}?games=1&game={site.game_origin}")
+    )
+    result = page.evaluate(
+        """async () => {
+            const refused = await Promise.all([
+                outcome(HiziBridge.start({ runtimeKind: "main" })),
+                outcome(HiziBridge.start({ iframe: gameFrames[0] })),
+                outcome(HiziBridge.start(null)),
+            ]);
+            const before = HiziBridge.bootInfo.runtime;  // nothing started by the refusals
+            await HiziBridge.start();
+            const started = HiziBridge.bootInfo.startedMs;
+            const up = HiziBridge.bootInfo.readyMs !== null;
+            const bridge = await openLobby(0);
+            await bridge.connected();
+            const other = await outcome(HiziBridge.start({ runtime: "main" }));
+            return { refused, before, up, same: HiziBridge.bootInfo.startedMs === started,
+                     runtime: (await bridge.stats()).runtime, status: bridge.status, other };
+        }"""
+    )
+    unknown, lobby_only, not_object = result["refused"]
+    assert unknown[:2] == ["HiziBridgeError", "invalid_config"] and "runtimeKind" in unknown[2]
+    assert lobby_only[:2] == ["HiziBridgeError", "invalid_config"] and "iframe" in lobby_only[2]
+    assert not_object[:2] == ["HiziBridgeError", "invalid_config"], not_object
+    assert result["before"] is None
+    assert result["up"] and result["same"], result
+    assert (result["runtime"], result["status"]) == ("worker", "connected")
+    assert result["other"][:2] == ["HiziBridgeError", "invalid_config"], result["other"]
+    assert "worker runtime" in result["other"][2]
+    page.context.close()
