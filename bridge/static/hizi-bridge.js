@@ -1175,8 +1175,22 @@ const GAME_TO_LOBBY = [
     for (let i = 0; i < hex.length; i += 2) binary += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16));
     return `sha256-${btoa(binary)}`;
   }
-  // A wheel that cannot be fetched whole fails the boot, not the snapshot (boot() below).
+  // A wheel that cannot be had whole fails the boot, not the snapshot (boot() below).
   class WheelFetchError extends Error {}
+  // Why a wheel's fetch failed, asked again without the integrity check (a failed check
+  // hides the status: the browser judges a 404's body too). Only on the failure path.
+  async function whyNotFetched(url, sha256) {
+    try {
+      const res = await fetch(url, { cache: "no-store" });
+      if (!res.ok) return `${url.href}: HTTP ${res.status}`;
+      return `${url.href}: its bytes are not the build's (sha256 ${sha256}); a changed or ` +
+        `mixed deploy (copy dist/ whole)`;
+    } catch (err) {
+      return `cannot fetch ${url.href} (${err && err.message ? err.message : err}); runtime ` +
+        `files on another origin than the page need CORS headers (Access-Control-Allow-Origin) ` +
+        `from that server`;
+    }
+  }
   function fetchZips(vendor, zips) {
     return Promise.all(zips.map(async (zip) => {
       const url = new URL(zip.file, vendor);
@@ -1184,12 +1198,21 @@ const GAME_TO_LOBBY = [
       try {
         res = await fetch(url, { integrity: integrity(zip.sha256) });
       } catch (err) {
-        throw new WheelFetchError(`cannot fetch ${url.href}, or its bytes are not the build's ` +
-          `(sha256 ${zip.sha256}): ${err && err.message ? err.message : err}`);
+        throw new WheelFetchError(await whyNotFetched(url, zip.sha256));
       }
       if (!res.ok) throw new WheelFetchError(`${res.url}: HTTP ${res.status}`);
       return new Uint8Array(await res.arrayBuffer());
     }));
+  }
+  // A wheel Pyodide's installer did not load: it logs why to the console only (loadPyodide's
+  // own loadPackage call takes no errorCallback), so ask again for the message.
+  async function notLoaded(vendor, manifest, names) {
+    const reasons = await Promise.all(names.map((name) => {
+      const entry = manifest.engine.lock.packages[name];
+      return entry ? whyNotFetched(new URL(entry.file_name, vendor), entry.sha256)
+        : Promise.resolve(`${name}: not in the manifest's engine lock`);
+    }));
+    return new WheelFetchError(names.map((name, i) => `package ${name} did not load: ${reasons[i]}`).join("; "));
   }
   function mountZips(pyodide, zips, buffers) {
     pyodide.FS.mkdirTree(ZIP_DIR);
@@ -1241,9 +1264,8 @@ const GAME_TO_LOBBY = [
       // the timeline's fetches).
       phase("load_pyodide", runtimeFrom);
       const loaded = new Set(Object.keys(pyodide.loadedPackages).map(canon));
-      for (const name of manifest.engine.packages) {
-        if (!loaded.has(canon(name))) failures.push(`package ${name} did not load`);
-      }
+      const missing = manifest.engine.packages.filter((name) => !loaded.has(canon(name)));
+      if (missing.length) throw await notLoaded(vendor, manifest, missing);
       if (failures.length) throw new Error(failures.join("; "));
       const buffers = await zips;
       const mountFrom = epochMs();

@@ -150,3 +150,33 @@ def test_by_default_no_snapshot_is_read_or_made(
             gameOrigin: "http://localhost:1", snapshot: "yes" }))"""
     )
     assert refused[1] == "invalid_config" and "snapshot must be" in refused[2], refused
+
+
+def test_a_wheel_that_fails_on_a_restored_visit_leaves_the_snapshot_alone(
+    machine: BrowserContext, hostile_site: HostileSite
+) -> None:
+    """A missing pydantic-core (a blip, a half-copied deploy) fails that boot with
+    boot_failed; the snapshot is not to blame, so the next visit restores it again (it was
+    marked refused, for good, before: found by a red-team pass)."""
+    site = hostile_site.site
+    url = site.lobby_url(f"{PAGE}?games=1&game={site.game_origin}")
+    page, cold = _visit(machine, url, ON)
+    _wait_stored(page, cold["snapshot"]["key"])
+    page.close()
+    page, warm = _visit(machine, url, ON)
+    assert warm["snapshot"]["state"] == "restored", warm
+    page.close()
+
+    def gone(route: Any) -> None:
+        route.fulfill(status=404, body="gone", headers={"content-type": "text/plain"})
+
+    machine.route("**/pydantic_core-*.whl", gone)
+    page = machine.new_page()
+    page.goto(url)
+    name, code, message = page.evaluate("() => outcome(openLobby(0, { snapshot: true }))")
+    assert (name, code) == ("HiziBridgeError", "boot_failed")
+    assert "pydantic-core did not load" in message and "HTTP 404" in message, message
+    page.close()
+    machine.unroute("**/pydantic_core-*.whl")
+    page, again = _visit(machine, url, ON)
+    assert again["snapshot"]["state"] == "restored", again
