@@ -147,7 +147,15 @@
     const zipsFrom = epochMs();
     const zips = fetchZips(vendor, manifest.engine.zips);
     zips.then(() => phase("zips_fetched", zipsFrom), () => {});
-    const { loadPyodide } = await (moduleUrl === guess ? early : import(moduleUrl));
+    let loadPyodide;
+    try {
+      ({ loadPyodide } = await (moduleUrl === guess ? early : import(moduleUrl)));
+    } catch (err) {
+      // The browser says only "failed to fetch"; the usual cause is a runtime on a CDN.
+      throw new Error(`cannot import ${moduleUrl} (${err && err.message ? err.message : err}); ` +
+        `runtime files on another origin than the page need CORS headers ` +
+        `(Access-Control-Allow-Origin) from that server`);
+    }
     // loadPackage logs and resolves when a wheel fails: check every one explicitly.
     const boot = async (extra) => {
       const runtimeFrom = epochMs();

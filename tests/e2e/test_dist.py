@@ -135,3 +135,26 @@ def test_later_paths_import_nothing_dist_leaves_out(hosted: Hosted) -> None:
     assert deps, "the later modules import nothing beyond a boot: the check is idle"
     sources = {n: f for n, f in deps.items() if f.endswith(".py")}
     assert not sources, sources
+
+
+def test_a_runtime_on_another_origin_without_cors_says_so(browser: Browser, hosted: Hosted) -> None:
+    """dist/'s entry script carries the manifest, so the first thing the worker fetches from
+    assetsUrl is Pyodide's module; from a server without CORS headers the browser says only
+    "failed to fetch", and boot_failed names the fix (found by a red-team pass)."""
+    blank = hosted.dist / "examples" / "cors_probe.html"
+    blank.write_text('<!doctype html><meta charset="utf-8"><script src="/hizi-bridge.js"></script>')
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        page.goto(f"{hosted.lobby}/examples/cors_probe.html")
+        name, code, message = page.evaluate(
+            """(assets) => HiziBridge.lobby({ iframe: document.createElement("iframe"),
+                gameOrigin: "http://localhost:1", assetsUrl: assets,
+                workerUrl: "/hizi-bridge-worker.mjs" })
+              .then(() => ["ok"], (e) => [e.name, e.code, String(e.message)])""",
+            f"{hosted.game}/",
+        )
+        assert (name, code) == ("HiziBridgeError", "boot_failed"), message
+        assert "pyodide.mjs" in message and "CORS" in message, message
+    finally:
+        context.close()
