@@ -1266,7 +1266,9 @@ const GAME_TO_LOBBY = [
     // loadPackage logs and resolves when a wheel fails: check every one explicitly.
     const boot = async (extra) => {
       const runtimeFrom = epochMs();
-      const pyodide = await loadPyodide(Object.assign({}, options, extra));
+      // A zip that cannot be had fails the boot at once, not after the interpreter is up.
+      const pyodide = await Promise.race([loadPyodide(Object.assign({}, options, extra)),
+        zips.then(() => new Promise(() => {}))]);
       // wasm compile and instantiate, interpreter and stdlib init (or the snapshot's restore),
       // pydantic-core's install (Pyodide reports no finer phases; the fetches inside it are in
       // the timeline's fetches).
