@@ -292,6 +292,9 @@ def test_two_bridges_for_one_iframe(
     assert "roundStarted" not in lobby.types("a")
     lobby.open("c")
     lobby.wait_connected("bridge", "c")
+    # c took the game over from b, so the game repeats its greeting to c (REPLAY_GREETING);
+    # it may land after c reports connected: wait for it, then count the spin's answer.
+    lobby.wait_types("c", 0, BRIDGE_GREETING, "the game's greeting to the newer bridge")
     lobby.spin_reaches_the_game("c")
     time.sleep(0.2)
     assert lobby.types("b").count("roundStarted") == 1  # the game answers only the newest
