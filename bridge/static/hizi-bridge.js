@@ -1129,15 +1129,19 @@ const GAME_TO_LOBBY = [
     return { context_start_ms: performance.timeOrigin, phases, fetches };
   }
 
+  // Why a runtime file on another origin fails to load (the browser says only "failed to
+  // fetch"): one wording for the manifest, Pyodide's module and the wheels.
+  const cannotLoad = (url, err) => `cannot fetch ${url} (${err && err.message ? err.message : err}); ` +
+    `runtime files on another origin than the page need CORS headers ` +
+    `(Access-Control-Allow-Origin) from that server`;
+
   async function fetchManifest(vendor) {
     const manifestUrl = new URL("manifest.json", vendor);
     let res;
     try {
       res = await fetch(manifestUrl);
     } catch (err) {
-      throw new Error(`cannot fetch ${manifestUrl.href} (${err && err.message ? err.message : err}); ` +
-        `runtime files on another origin than the page need CORS headers ` +
-        `(Access-Control-Allow-Origin) from that server`);
+      throw new Error(cannotLoad(manifestUrl.href, err));
     }
     if (!res.ok) throw new Error(`${res.url}: HTTP ${res.status}`);
     return res.json();
@@ -1186,9 +1190,7 @@ const GAME_TO_LOBBY = [
       return `${url.href}: its bytes are not the build's (sha256 ${sha256}); a changed or ` +
         `mixed deploy (copy dist/ whole)`;
     } catch (err) {
-      return `cannot fetch ${url.href} (${err && err.message ? err.message : err}); runtime ` +
-        `files on another origin than the page need CORS headers (Access-Control-Allow-Origin) ` +
-        `from that server`;
+      return cannotLoad(url.href, err);
     }
   }
   function fetchZips(vendor, zips) {
@@ -1258,10 +1260,7 @@ const GAME_TO_LOBBY = [
     try {
       ({ loadPyodide } = await (moduleUrl === guess ? early : import(moduleUrl)));
     } catch (err) {
-      // The browser says only "failed to fetch"; the usual cause is a runtime on a CDN.
-      throw new Error(`cannot import ${moduleUrl} (${err && err.message ? err.message : err}); ` +
-        `runtime files on another origin than the page need CORS headers ` +
-        `(Access-Control-Allow-Origin) from that server`);
+      throw new Error(cannotLoad(moduleUrl, err)); // the usual cause: a runtime on a CDN
     }
     // loadPackage logs and resolves when a wheel fails: check every one explicitly.
     const boot = async (extra) => {
